@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from vroegsignaal.contract.enums import Signaalpartner
 
@@ -21,6 +21,7 @@ Postcode = Annotated[
 ]
 Huisnummer = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[1-9][0-9]{0,4}$")]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None
 Identifier = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.\-/:]+$"),
@@ -32,8 +33,8 @@ class Client(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
-    voorletters: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
-    voorvoegsel: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    voorletters: OptionalText = None
+    voorvoegsel: OptionalText = None
     achternaam: ShortText
     geboortedatum: dt.date | None = None
     straatnaam: ShortText | None = None
@@ -43,9 +44,7 @@ class Client(BaseModel):
     ) = None
     postcode: Postcode
     woonplaats: ShortText | None = None
-    telefoonnummer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None = (
-        None
-    )
+    telefoonnummer: OptionalText = None
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
 
 
@@ -89,6 +88,12 @@ class SignaalBericht(BaseModel):
         description="The resident objected to passing on the data; such a signal is refused.",
     )
     client: Client
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> SignaalBericht:
+        if self.ontstaansdatum > self.signaaldatum:
+            raise ValueError("ontstaansdatum ligt na signaaldatum")
+        return self
 
 
 TOP_LEVEL_FIELDS: frozenset[str] = frozenset(SignaalBericht.model_fields)

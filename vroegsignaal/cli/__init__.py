@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The `vroegsignaal` command line. Configuration comes from VROEGSIGNAAL_* variables."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from vroegsignaal.cli import data, database, keys
+
+app = typer.Typer(
+    name="vroegsignaal",
+    help="Vroegsignalering van schulden: intake, matching and outreach queue.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(database.app, name="db")
+app.add_typer(keys.app, name="keys")
+app.command("generate")(data.generate)
+app.command("ingest")(data.ingest)
+app.command("demo")(data.demo)
+
+
+def main() -> None:
+    from vroegsignaal.config import get_settings
+
+    try:
+        level = get_settings().log_level
+    except Exception:  # configuration errors are reported by the command itself
+        level = "INFO"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # One line per intake batch is for services; on the terminal the progress bar says enough.
+    logging.getLogger("vroegsignaal.intake.pipeline").setLevel(logging.WARNING)
+    app()

@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`vroegsignaal generate | ingest | demo`: synthetic data and file intake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+DEMO_GEMEENTEN = ("GM0344", "GM0193", "GM0080", "GM0153")  # Utrecht, Zwolle, Leeuwarden, Enschede
+DEMO_DATABASE = "var/vroegsignaal.sqlite3"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
+def _parse_ontvangst(value: str | None) -> dt.date | str | None:
+    if value is None or value == "signaaldatum":
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _track(items: Iterable[dict[str, Any]], progress: Progress, task: Any) -> Iterator[dict]:
+    for item in items:
+        progress.advance(task)
+        yield item
+
+
+def generate(
+    out: Annotated[Path, typer.Argument(help="Output file, .jsonl or .csv")],
+    gemeente: Annotated[list[str], typer.Option("--gemeente", "-g", help="CBS code, repeatable")],
+    start: Annotated[str, typer.Option(help="First month, YYYY-MM-DD")] = "2025-01-01",
+    maanden: Annotated[int, typer.Option(help="Number of months")] = 12,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same file")] = 1,
+    schaal: Annotated[float, typer.Option(help="Multiply the calibrated rate")] = 1.0,
+) -> None:
+    """Generate synthetic signals in the contract format (never real personal data)."""
+    from vroegsignaal.contract.io import write_csv, write_jsonl
+    from vroegsignaal.synthetic import generate_signals
+
+    records = generate_signals(
+        gemeenten=gemeente,
+        start=dt.date.fromisoformat(start),
+        months=maanden,
+        seed=seed,
+        scale=schaal,
+    )
+    writer = write_csv if out.suffix.lower() == ".csv" else write_jsonl
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _progress() as progress:
+        task = progress.add_task("genereren", total=None)
+        n = writer(out, _track(records, progress, task))
+    console.print(f"{n} signalen geschreven naar {out}")
+
+
+def ingest(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".jsonl or .csv")],
+    bron: Annotated[str, typer.Option(help="Source label stored with each signal")] = "bestand",
+    ontvangen_op: Annotated[
+        str | None,
+        typer.Option(help="Receipt date YYYY-MM-DD, or 'signaaldatum' to replay history"),
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Signals per transaction")] = None,
+) -> None:
+    """Ingest a signal file through the intake pipeline and print a summary."""
+    totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size)
+    _print_summary(totals.as_dict())
+
+
+def _ingest(file: Path, bron: str, ontvangst: Any, batch_size: int | None) -> Any:
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.intake.files import ingest_file
+    from vroegsignaal.storage.db import session_scope
+
+    settings = get_settings()
+    total = _count_lines(file)
+    with _progress() as progress, session_scope(settings.database_url) as session:
+        task = progress.add_task(f"inlezen {file.name}", total=total)
+        return ingest_file(
+            file,
+            session=session,
+            source=bron,
+            ontvangen_op=ontvangst,
+            batch_size=batch_size or settings.batch_size,
+            on_batch=lambda r: progress.advance(task, len(r.outcomes)),
+        )
+
+
+def demo(
+    gemeente: Annotated[
+        list[str] | None, typer.Option("--gemeente", "-g", help="CBS code, repeatable")
+    ] = None,
+    start: Annotated[str, typer.Option(help="First month")] = "2025-01-01",
+    maanden: Annotated[int, typer.Option(help="Months of signals")] = 12,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+) -> None:
+    """A year of synthetic signals for a few municipalities, ingested on SQLite, summarised."""
+    os.environ.setdefault("VROEGSIGNAAL_ENV", "demo")
+    os.environ.setdefault("VROEGSIGNAAL_DATABASE_URL", f"sqlite:///{DEMO_DATABASE}")
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.reference import load_reference
+    from vroegsignaal.storage.seed import prepare_database
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    url = settings.database_url
+    if url == f"sqlite:///{DEMO_DATABASE}":
+        # The demo database is rebuilt on every run so the figures are reproducible.
+        for suffix in ("", "-wal", "-shm"):
+            Path(DEMO_DATABASE + suffix).unlink(missing_ok=True)
+    prepare_database(url)
+    codes = gemeente or list(DEMO_GEMEENTEN)
+    ref = load_reference()
+    console.print(
+        "Gemeenten: "
+        + ", ".join(f"{ref.gemeenten[c].naam} ({c})" for c in codes)
+        + f"; {maanden} maanden vanaf {start}; seed {seed}"
+    )
+    data_file = Path("var/demo-signalen.jsonl")
+    generate(data_file, gemeente=codes, start=start, maanden=maanden, seed=seed, schaal=1.0)
+    totals = _ingest(data_file, "demo", "signaaldatum", settings.batch_size)
+    _print_summary(totals.as_dict(), names={c: ref.gemeenten[c].naam for c in ref.gemeenten})
+    console.print(f"Database: {url} (blijft staan voor de webapplicatie)")
+
+
+def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None) -> None:
+    from vroegsignaal.intake.reasons import ReasonCode
+
+    names = names or {}
+    console.print(
+        f"\nOntvangen: {summary['ontvangen']}  opgepakt: {summary['opgepakt']}  "
+        f"nieuwe zaken: {summary['nieuwe_zaken']}  batches: {summary['batches']}"
+    )
+    tables = [
+        (
+            "Per gemeente (opgeslagen signalen)",
+            "per_gemeente",
+            lambda k: f"{names.get(k, k)} ({k})",
+        ),
+        ("Per signaalpartner", "per_signaalpartner", str),
+        ("Per reden", "per_reden", lambda k: f"{k}: {ReasonCode(k).dutch}"),
+        ("Verwijderde velden (niet opgeslagen)", "verwijderde_velden", str),
+    ]
+    for title, key, label in tables:
+        table = Table(title=title, title_justify="left")
+        table.add_column("")
+        table.add_column("aantal", justify="right")
+        for k, v in summary[key].items():
+            table.add_row(label(k), str(v))
+        console.print(table)

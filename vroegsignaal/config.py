@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""One typed settings object, read once from VROEGSIGNAAL_* environment variables."""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import computed_field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development keys: fixed, public and therefore refused outside development and demo.
+DEV_ENCRYPTION_KEY = base64.b64encode(b"vroegsignaal-dev-aes-key-000000!").decode()
+DEV_HMAC_KEY = base64.b64encode(b"vroegsignaal-dev-hmac-key-00000!").decode()
+DEFAULT_DATABASE_URL = "sqlite:///var/vroegsignaal.sqlite3"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the configuration is unsafe or incomplete."""
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; `.env.example` lists every variable."""
+
+    model_config = SettingsConfigDict(env_prefix="VROEGSIGNAAL_", env_file=None, extra="ignore")
+
+    env: Literal["production", "test", "development", "demo"] = "production"
+    database_url: str = DEFAULT_DATABASE_URL
+    # base64 of 32 random bytes; "kid:base64" pairs separated by commas allow rotation,
+    # the first one encrypts, all of them decrypt.
+    encryption_key: str = ""
+    hmac_key: str = ""
+    batch_size: int = 5000
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _keys(self) -> Settings:
+        if self.env in ("development", "demo"):
+            self.encryption_key = self.encryption_key or DEV_ENCRYPTION_KEY
+            self.hmac_key = self.hmac_key or DEV_HMAC_KEY
+            return self
+        for name in ("encryption_key", "hmac_key"):
+            value = getattr(self, name)
+            if not value:
+                raise ConfigurationError(
+                    f"VROEGSIGNAAL_{name.upper()} is required outside development and demo mode"
+                )
+            if value in (DEV_ENCRYPTION_KEY, DEV_HMAC_KEY) or "changeme" in value.lower():
+                raise ConfigurationError(
+                    f"VROEGSIGNAAL_{name.upper()} is a placeholder; generate a real key"
+                )
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call `get_settings.cache_clear()` after changing env."""
+    return Settings()

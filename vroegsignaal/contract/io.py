@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Read and write signal files in the contract format (JSONL and flat CSV).
+
+Reading streams: one record at a time, constant memory, nothing validated beyond
+"is this a JSON object / a CSV row of the right width". Validation against
+`SignaalBericht` and dropping unknown fields are later pipeline steps, so every
+column and key that arrives is passed on untouched.
+
+Error codes never contain any content of the offending line (it may hold personal data).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from vroegsignaal.contract.signaal import Client, SignaalBericht
+
+StrPath = str | PathLike[str]
+
+ONGELDIGE_JSON = "ONGELDIGE_JSON"
+GEEN_OBJECT = "GEEN_OBJECT"
+ONGELDIGE_CSV_RIJ = "ONGELDIGE_CSV_RIJ"
+ONGELDIGE_TEKENCODERING = "ONGELDIGE_TEKENCODERING"
+
+# Flat CSV layout: top-level contract fields, then the client fields unprefixed, in model order.
+TOP_LEVEL_COLUMNS: tuple[str, ...] = tuple(f for f in SignaalBericht.model_fields if f != "client")
+CLIENT_COLUMNS: tuple[str, ...] = tuple(Client.model_fields)
+CSV_COLUMNS: tuple[str, ...] = TOP_LEVEL_COLUMNS + CLIENT_COLUMNS
+
+_CLIENT_SET = frozenset(CLIENT_COLUMNS)
+_BOOL_COLUMNS = frozenset(
+    name for name, f in SignaalBericht.model_fields.items() if f.annotation is bool
+)
+_INT_COLUMNS = frozenset({"bedrag"})
+_INT_RE = re.compile(r"-?[0-9]+")
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One line (JSONL) or row (CSV) of a signal file, before validation.
+
+    `line` is the 1-based physical line where the record starts. Exactly one of
+    `data` and `error` is set; `error` is a short code, never line content.
+    """
+
+    line: int
+    data: dict[str, Any] | None
+    error: str | None = None
+
+
+def read_records(path: StrPath) -> Iterator[RawRecord]:
+    """Stream the records of a `.jsonl` or `.csv` signal file."""
+    suffix = Path(path).suffix.lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        return _read_jsonl(path)
+    if suffix == ".csv":
+        return _read_csv(path)
+    raise ValueError(f"unsupported signal file type: {suffix!r} (expected .jsonl or .csv)")
+
+
+def _read_jsonl(path: StrPath) -> Iterator[RawRecord]:
+    loads = orjson.loads
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            if not raw.strip():
+                continue  # blank lines (e.g. a trailing newline) are not records
+            try:
+                data = loads(raw)
+            except orjson.JSONDecodeError:  # also catches invalid UTF-8
+                yield RawRecord(lineno, None, ONGELDIGE_JSON)
+                continue
+            if type(data) is dict:
+                yield RawRecord(lineno, data, None)
+            else:
+                yield RawRecord(lineno, None, GEEN_OBJECT)
+
+
+def _read_csv(path: StrPath) -> Iterator[RawRecord]:
+    # surrogateescape: a bad byte spoils one row, not the whole file.
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        reader = csv.reader(fh)
+        header_row = next(reader, None)
+        if header_row is None:
+            return
+        header = [h.strip() for h in header_row]
+        width = len(header)
+        targets = [_column_target(name) for name in header]
+        prev_end = reader.line_num
+        for row in reader:
+            lineno, prev_end = prev_end + 1, reader.line_num
+            if not row:
+                continue  # blank line
+            if len(row) != width:
+                yield RawRecord(lineno, None, ONGELDIGE_CSV_RIJ)
+                continue
+            if not all(cell.isascii() for cell in row) and not _valid_utf8(row):
+                yield RawRecord(lineno, None, ONGELDIGE_TEKENCODERING)
+                continue
+            yield RawRecord(lineno, _row_to_message(row, header, targets), None)
+
+
+def _column_target(name: str) -> int:
+    """0 = top-level text, 1 = client field, 2 = integer, 3 = boolean."""
+    if name in _CLIENT_SET:
+        return 1
+    if name in _INT_COLUMNS:
+        return 2
+    if name in _BOOL_COLUMNS:
+        return 3
+    return 0  # contract fields and unknown columns alike stay at top level
+
+
+def _valid_utf8(row: list[str]) -> bool:
+    try:
+        for cell in row:
+            cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _row_to_message(row: list[str], header: list[str], targets: list[int]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    client: dict[str, Any] = {}
+    for name, target, cell in zip(header, targets, row, strict=True):
+        if not cell or cell.isspace():
+            continue  # empty cell = absent field
+        if target == 1:
+            client[name] = cell
+        elif target == 2:
+            data[name] = int(cell) if _INT_RE.fullmatch(cell.strip()) else cell
+        elif target == 3:
+            data[name] = _parse_bool(cell)
+        else:
+            data[name] = cell
+    if client:
+        data["client"] = client
+    return data
+
+
+def _parse_bool(cell: str) -> bool | str:
+    low = cell.strip().lower()
+    if low == "true":
+        return True
+    if low == "false":
+        return False
+    return cell  # leave anything else for the validator to refuse
+
+
+def iter_batches(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    """Group records into lists of at most `size`, preserving order."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    it = iter(records)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def write_jsonl(path: StrPath, records: Iterable[Mapping[str, Any]]) -> int:
+    """Write one JSON object per line (dates as ISO strings); returns the number written."""
+    dumps = orjson.dumps
+    count = 0
+    with open(path, "wb") as fh:
+        for rec in records:
+            fh.write(dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
+            count += 1
+    return count
+
+
+def write_csv(
+    path: StrPath,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    extra_columns: Sequence[str] = (),
+) -> int:
+    """Write records as flat CSV (client fields unprefixed); returns the number written.
+
+    Keys outside the contract need a column: list them in `extra_columns`, or pass
+    a list/tuple of records and they are found automatically. A key without a
+    column raises ValueError rather than being dropped silently. Unknown keys
+    nested under "client" become unprefixed columns too, so they read back at top level.
+    """
+    extras = list(dict.fromkeys(extra_columns))
+    if isinstance(records, Sequence):
+        known = set(CSV_COLUMNS) | set(extras)
+        for rec in records:
+            for key in _flat_keys(rec):
+                if key not in known:
+                    known.add(key)
+                    extras.append(key)
+    columns = [*CSV_COLUMNS, *(c for c in extras if c not in CSV_COLUMNS)]
+    index = {name: i for i, name in enumerate(columns)}
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for rec in records:
+            row = [""] * len(columns)
+            for key, value in _flat_items(rec):
+                pos = index.get(key)
+                if pos is None:
+                    raise ValueError(f"no CSV column for field {key!r}; pass it in extra_columns")
+                row[pos] = _cell(value)
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _flat_items(rec: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for key, value in rec.items():
+        if key == "client" and isinstance(value, Mapping):
+            yield from value.items()
+        else:
+            yield key, value
+
+
+def _flat_keys(rec: Mapping[str, Any]) -> Iterator[str]:
+    return (key for key, _ in _flat_items(rec))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return orjson.dumps(value).decode()

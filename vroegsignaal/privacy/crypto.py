@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""AES-256-GCM for direct identifiers and keyed HMAC pseudonyms (ADR 0002)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from typing import Any
+
+import orjson
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from vroegsignaal.config import Settings
+from vroegsignaal.errors import DecryptionError
+
+_NONCE = 12
+
+
+def _decode_key(text: str) -> bytes:
+    key = base64.b64decode(text, validate=True)
+    if len(key) != 32:
+        raise ValueError("keys must be 32 bytes (base64 encoded)")
+    return key
+
+
+def parse_keyring(spec: str) -> list[tuple[str, bytes]]:
+    """'k2:BASE64,k1:BASE64' -> [(kid, key), ...]; a bare key gets the id 'k1'."""
+    ring = []
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        kid, _, key = part.rpartition(":") if ":" in part else ("k1", "", part)
+        ring.append((kid, _decode_key(key)))
+    if not ring:
+        raise ValueError("no encryption key configured")
+    return ring
+
+
+class IdentifierCipher:
+    """Encrypts one JSON document of identifiers per signal, bound to that signal's id."""
+
+    def __init__(self, keyring: list[tuple[str, bytes]]) -> None:
+        self.key_id, first = keyring[0]
+        self._encrypt = AESGCM(first).encrypt
+        self._by_id = {kid: AESGCM(key) for kid, key in keyring}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IdentifierCipher:
+        return cls(parse_keyring(settings.encryption_key))
+
+    def seal(self, identifiers: dict[str, Any], associated: bytes) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return nonce + self._encrypt(nonce, orjson.dumps(identifiers), associated)
+
+    def open(self, blob: bytes, associated: bytes, key_id: str) -> dict[str, Any]:
+        aead = self._by_id.get(key_id)
+        if aead is None:
+            raise DecryptionError(f"unknown key id {key_id}")
+        try:
+            return dict(orjson.loads(aead.decrypt(blob[:_NONCE], blob[_NONCE:], associated)))
+        except Exception as exc:  # InvalidTag: wrong key, swapped row or tampering
+            raise DecryptionError("ciphertext does not verify") from exc
+
+
+class Pseudonymiser:
+    """Keyed HMAC-SHA256 pseudonyms; 128 bits in hex is plenty to avoid collisions."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Pseudonymiser:
+        return cls(_decode_key(settings.hmac_key))
+
+    def _digest(self, purpose: bytes, text: str) -> str:
+        return hmac.new(self._key, purpose + text.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def household(self, postcode: str, huisnummer: str, toevoeging: str) -> str:
+        return self._digest(b"huishouden|", f"{postcode}|{huisnummer}|{toevoeging}")
+
+    def reference(self, schuldeiser: str, klantreferentie: str) -> str:
+        return self._digest(b"referentie|", f"{schuldeiser}|{klantreferentie}")
+
+
+def associated_data(schuldeiser: str, signaal_id: str) -> bytes:
+    return f"{schuldeiser}|{signaal_id}".encode()

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Normalisation of the allowed identifiers, so equal addresses give equal household keys."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+_SPACES = re.compile(r"\s+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def postcode(value: str) -> str:
+    """'1011 ab' -> '1011AB' (the contract already checked the pattern)."""
+    return value.replace(" ", "").upper()
+
+
+def toevoeging(value: str | None) -> str:
+    """House-number addition, upper case without separators: ' - a ' -> 'A'."""
+    if not value:
+        return ""
+    return re.sub(r"[\s\-]", "", value).upper()
+
+
+def name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = _SPACES.sub(" ", value).strip()
+    return cleaned or None
+
+
+def phone(value: str | None) -> str | None:
+    """E.164 via libphonenumber, Dutch numbers by default; None when not a valid number."""
+    if not value:
+        return None
+    try:
+        parsed = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip().lower()
+    return value if _EMAIL.match(value) else None

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The one scoring interface: a priority in [0, 1] plus its reasons, in Dutch.
+
+The score only orders the outreach queue; every eligible signal gets an offer whatever
+its score. Until a trained model is promoted, `RuleScorer` is a transparent points rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSignal:
+    """What scoring may see of one signal: no identifiers, no address, no age."""
+
+    signaalpartner: str
+    schuldeiser: str
+    bedrag: int
+    ontstaansdatum: dt.date
+    signaaldatum: dt.date
+    crisissignaal: bool
+    warme_overdracht: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFeatures:
+    signalen: tuple[CaseSignal, ...]
+    zaaktype: str
+    peildatum: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    prioriteit: float
+    redenen: tuple[str, ...]
+    model: str
+
+
+class Scorer(Protocol):
+    def score(self, cases: Sequence[CaseFeatures]) -> list[Score]: ...
+
+
+def _euro(amount: int) -> str:
+    return f"€ {amount:,}".replace(",", ".")
+
+
+class RuleScorer:
+    """Points per documented risk factor (DOMAIN.md eviction predictors); capped at 100."""
+
+    name = "regel-v1"
+
+    def score(self, cases: Sequence[CaseFeatures]) -> list[Score]:
+        return [self._one(c) for c in cases]
+
+    def _one(self, case: CaseFeatures) -> Score:
+        points: list[tuple[int, str]] = []
+        sig = case.signalen
+        if any(s.crisissignaal for s in sig):
+            points.append((40, "Crisissignaal (dreigende huisuitzetting of afsluiting)"))
+        huur = sum(s.bedrag for s in sig if s.signaalpartner in ("Huur", "Hypotheek"))
+        if huur:
+            points.append((20, f"Woonlastenachterstand van {_euro(huur)}"))
+            if huur >= 1500:
+                points.append((10, "Woonlastenachterstand hoger dan ongeveer twee maanden"))
+        schuldeisers = len({s.schuldeiser for s in sig})
+        if schuldeisers >= 2:
+            extra = min(20, 10 * (schuldeisers - 1))
+            points.append((extra, f"{schuldeisers} schuldeisers tegelijk"))
+        if case.zaaktype == "opeenvolgend":
+            points.append((10, "Eerder signaal in de afgelopen zes maanden"))
+        totaal = sum(s.bedrag for s in sig)
+        if totaal >= 1000:
+            points.append((10, f"Totale achterstand {_euro(totaal)}"))
+        if any(s.warme_overdracht for s in sig):
+            points.append((5, "Schuldeiser heeft al contact (warme overdracht)"))
+        points.sort(key=lambda p: -p[0])
+        total = min(100, sum(p for p, _ in points))
+        reasons = tuple(r for _, r in points[:3]) or ("Geen bijzondere risicofactoren",)
+        return Score(prioriteit=total / 100, redenen=reasons, model=self.name)
+
+
+def default_scorer() -> Scorer:
+    return RuleScorer()

@@ -1,0 +1,234 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Batch reads and writes for the intake pipeline: a handful of statements per batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from vroegsignaal.matching.cases import CaseState, PickedUp
+from vroegsignaal.scoring import CaseSignal
+from vroegsignaal.storage.models import (
+    IntakeBatch,
+    IntakeWeigering,
+    Signaal,
+    WerkvoorraadItem,
+    Zaak,
+)
+
+signaal: Table = Signaal.__table__  # type: ignore[assignment]
+zaak: Table = Zaak.__table__  # type: ignore[assignment]
+werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
+_CHUNK = 2000  # keeps IN lists well under every driver's parameter limit
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def insert_ignore(session: Session, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
+
+
+def existing_signal_keys(session: Session, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for chunk in _chunks(keys):
+        rows = session.execute(
+            select(signaal.c.schuldeiser, signaal.c.signaal_id).where(
+                tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk)
+            )
+        )
+        found.update((r[0], r[1]) for r in rows)
+    return found
+
+
+def last_picked_up(
+    session: Session, reference_keys: Sequence[str], since: dt.date
+) -> dict[str, PickedUp]:
+    latest: dict[str, PickedUp] = {}
+    for chunk in _chunks(reference_keys):
+        rows = session.execute(
+            select(
+                signaal.c.referentie_sleutel,
+                signaal.c.signaaldatum,
+                signaal.c.bedrag,
+                signaal.c.crisissignaal,
+            )
+            .where(signaal.c.referentie_sleutel.in_(chunk))
+            .where(signaal.c.reden == "OPGEPAKT")
+            .where(signaal.c.signaaldatum >= since)
+        )
+        for key, day, bedrag, crisis in rows:
+            prev = latest.get(key)
+            if prev is None or day >= prev.signaaldatum:
+                latest[key] = PickedUp(day, bedrag, crisis)
+    return latest
+
+
+def household_cases(
+    session: Session, household_keys: Sequence[str], since: dt.date
+) -> dict[str, list[CaseState]]:
+    cases: dict[str, list[CaseState]] = {}
+    for chunk in _chunks(household_keys):
+        rows = session.execute(
+            select(
+                zaak.c.id,
+                zaak.c.gemeentecode,
+                zaak.c.huishouden_sleutel,
+                zaak.c.matchingsperiode,
+                zaak.c.zaaktype,
+                zaak.c.aantal_signalen,
+                zaak.c.datum_opgepakt,
+                zaak.c.bewaren_tot,
+            )
+            .where(zaak.c.huishouden_sleutel.in_(chunk))
+            .where(zaak.c.matchingsperiode >= since)
+        )
+        for r in rows:
+            cases.setdefault(r.huishouden_sleutel, []).append(
+                CaseState(
+                    id=r.id,
+                    gemeentecode=r.gemeentecode,
+                    huishouden_sleutel=r.huishouden_sleutel,
+                    matchingsperiode=r.matchingsperiode,
+                    zaaktype=r.zaaktype,
+                    loaded_type=r.zaaktype,
+                    aantal_signalen=r.aantal_signalen,
+                    datum_opgepakt=r.datum_opgepakt,
+                    bewaren_tot=r.bewaren_tot,
+                )
+            )
+    return cases
+
+
+def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
+    out: dict[int, list[CaseSignal]] = {}
+    for chunk in _chunks(case_ids):
+        rows = session.execute(
+            select(
+                signaal.c.zaak_id,
+                signaal.c.signaalpartner,
+                signaal.c.schuldeiser,
+                signaal.c.bedrag,
+                signaal.c.ontstaansdatum,
+                signaal.c.signaaldatum,
+                signaal.c.crisissignaal,
+                signaal.c.warme_overdracht,
+            ).where(signaal.c.zaak_id.in_(chunk))
+        )
+        for r in rows:
+            out.setdefault(r.zaak_id, []).append(CaseSignal(*r[1:]))
+    return out
+
+
+def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(case_ids):
+        rows = session.execute(
+            select(
+                werkvoorraad.c.zaak_id,
+                werkvoorraad.c.id,
+                werkvoorraad.c.uiterste_datum,
+                werkvoorraad.c.crisis,
+            ).where(werkvoorraad.c.zaak_id.in_(chunk))
+        )
+        for r in rows:
+            out[r.zaak_id] = {"id": r.id, "uiterste_datum": r.uiterste_datum, "crisis": r.crisis}
+    return out
+
+
+def insert_batch(session: Session, row: dict[str, Any]) -> None:
+    session.execute(IntakeBatch.__table__.insert(), [row])
+
+
+def insert_refusals(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(IntakeWeigering.__table__.insert(), rows)
+
+
+def insert_cases(session: Session, cases: list[CaseState]) -> None:
+    """Insert new cases and write their database ids back onto the states."""
+    if not cases:
+        return
+    stmt = zaak.insert().returning(zaak.c.id, sort_by_parameter_order=True)
+    rows = [
+        {
+            "gemeentecode": c.gemeentecode,
+            "huishouden_sleutel": c.huishouden_sleutel,
+            "matchingsperiode": c.matchingsperiode,
+            "zaaktype": c.zaaktype,
+            "status": "open",
+            "datum_opgepakt": c.datum_opgepakt,
+            "aantal_signalen": c.aantal_signalen,
+            "bewaren_tot": c.bewaren_tot,
+            "aangemaakt_op": dt.datetime.now(dt.UTC),
+        }
+        for c in cases
+    ]
+    ids = session.execute(stmt, rows).scalars().all()
+    for case, case_id in zip(cases, ids, strict=True):
+        case.id = case_id
+
+
+def update_cases(session: Session, cases: list[CaseState]) -> None:
+    if not cases:
+        return
+    stmt = (
+        update(zaak)
+        .where(zaak.c.id == bindparam("b_id"))
+        .values(
+            zaaktype=bindparam("b_type"),
+            aantal_signalen=bindparam("b_aantal"),
+            bewaren_tot=bindparam("b_bewaren"),
+        )
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {
+                "b_id": c.id,
+                "b_type": c.zaaktype,
+                "b_aantal": c.aantal_signalen,
+                "b_bewaren": c.bewaren_tot,
+            }
+            for c in cases
+        ],
+    )
+
+
+def insert_signals(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(signaal.insert(), rows)
+
+
+def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(werkvoorraad.insert(), rows)
+
+
+def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = (
+        update(werkvoorraad)
+        .where(werkvoorraad.c.id == bindparam("b_id"))
+        .values(
+            prioriteit=bindparam("b_prioriteit"),
+            prioriteit_redenen=bindparam("b_redenen"),
+            scoremodel=bindparam("b_model"),
+            uiterste_datum=bindparam("b_uiterste"),
+            crisis=bindparam("b_crisis"),
+            bewaren_tot=bindparam("b_bewaren"),
+            bijgewerkt_op=bindparam("b_nu"),
+        )
+    )
+    session.connection().execute(stmt, rows)

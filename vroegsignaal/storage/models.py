@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""ORM tables. Direct identifiers live only in `signaal.identificatie` (AES-GCM ciphertext).
+
+Every table that holds data about residents carries `bewaren_tot`, the date from which
+the retention purge may delete the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Gemeente(Base):
+    """Reference: a municipality (CBS code list, see reference/data/SOURCE.md)."""
+
+    __tablename__ = "gemeente"
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(80))
+    inwoners: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GemeenteInstelling(Base):
+    """Per-municipality thresholds; seeded from eligibility/defaults.yaml, edited by admins."""
+
+    __tablename__ = "gemeente_instelling"
+    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), primary_key=True)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    minimumbedragen: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    termijn_min_dagen: Mapped[int] = mapped_column(Integer, default=30)
+    termijn_max_dagen: Mapped[int] = mapped_column(Integer, default=100)
+    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer, default=90)
+    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer, default=6)
+    contact_termijn_dagen: Mapped[int] = mapped_column(Integer, default=14)
+    crisis_werkdagen: Mapped[int] = mapped_column(Integer, default=3)
+    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer, default=6)
+    bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IntakeBatch(Base):
+    """One call of the intake pipeline: counts only, no personal data."""
+
+    __tablename__ = "intake_batch"
+    batch_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    bron: Mapped[str] = mapped_column(String(20))
+    ontvangen_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    aantallen: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    verwijderde_velden: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date)
+
+
+class IntakeWeigering(Base):
+    """A message refused before storage (invalid contract or objection): ids only."""
+
+    __tablename__ = "intake_weigering"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("intake_batch.batch_id"), index=True)
+    bron: Mapped[str] = mapped_column(String(20))
+    positie: Mapped[int] = mapped_column(Integer)
+    schuldeiser: Mapped[str | None] = mapped_column(String(64))
+    signaal_id: Mapped[str | None] = mapped_column(String(64))
+    reden: Mapped[str] = mapped_column(String(32))
+    details: Mapped[list[Any]] = mapped_column(default=list)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class Zaak(Base):
+    """A vroegsignaalzaak: the accepted signals of one household in one matching period."""
+
+    __tablename__ = "zaak"
+    __table_args__ = (
+        UniqueConstraint("gemeentecode", "huishouden_sleutel", "matchingsperiode"),
+        Index("ix_zaak_huishouden_periode", "huishouden_sleutel", "matchingsperiode"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), index=True)
+    huishouden_sleutel: Mapped[str] = mapped_column(String(32))
+    matchingsperiode: Mapped[dt.date] = mapped_column(Date)
+    zaaktype: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    eindresultaat: Mapped[str | None] = mapped_column(String(80))
+    datum_opgepakt: Mapped[dt.date | None] = mapped_column(Date)
+    aantal_signalen: Mapped[int] = mapped_column(Integer, default=0)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Signaal(Base):
+    """A stored signal. Only pseudonymous keys and non-identifying facts are in clear."""
+
+    __tablename__ = "signaal"
+    __table_args__ = (
+        UniqueConstraint("schuldeiser", "signaal_id"),
+        Index("ix_signaal_referentie", "referentie_sleutel", "signaaldatum"),
+        Index("ix_signaal_huishouden", "huishouden_sleutel", "signaaldatum"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    schuldeiser: Mapped[str] = mapped_column(String(64))
+    signaal_id: Mapped[str] = mapped_column(String(64))
+    signaalpartner: Mapped[str] = mapped_column(String(32))
+    gemeentecode: Mapped[str | None] = mapped_column(String(6), index=True)
+    pc4: Mapped[str] = mapped_column(String(4))
+    huishouden_sleutel: Mapped[str] = mapped_column(String(32))
+    referentie_sleutel: Mapped[str] = mapped_column(String(32))
+    bedrag: Mapped[int] = mapped_column(Integer)
+    ontstaansdatum: Mapped[dt.date] = mapped_column(Date)
+    signaaldatum: Mapped[dt.date] = mapped_column(Date)
+    ontvangen_op: Mapped[dt.date] = mapped_column(Date)
+    crisissignaal: Mapped[bool] = mapped_column(Boolean)
+    warme_overdracht: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(64))
+    reden: Mapped[str] = mapped_column(String(32), index=True)
+    zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
+    sleutel_id: Mapped[str] = mapped_column(String(16))
+    identificatie: Mapped[bytes] = mapped_column(LargeBinary)
+    batch_id: Mapped[str] = mapped_column(String(40))
+    bron: Mapped[str] = mapped_column(String(20))
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class WerkvoorraadItem(Base):
+    """One outreach task per case: the queue a schuldhulpverlener works."""
+
+    __tablename__ = "werkvoorraad_item"
+    __table_args__ = (Index("ix_werkvoorraad_wachtrij", "gemeentecode", "status", "prioriteit"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6))
+    prioriteit: Mapped[float] = mapped_column(Float)
+    prioriteit_redenen: Mapped[list[Any]] = mapped_column(default=list)
+    scoremodel: Mapped[str] = mapped_column(String(40))
+    uiterste_datum: Mapped[dt.date] = mapped_column(Date)
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+    bijgewerkt_op: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
+
+
+class AuditLog(Base):
+    """Append-only: who read or changed which case, when and why. No personal data."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tijdstip: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, server_default=func.now()
+    )
+    actor: Mapped[str] = mapped_column(String(80))
+    actie: Mapped[str] = mapped_column(String(40))
+    zaak_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    reden: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
