@@ -29,7 +29,8 @@ venv: $(STAMP)
 $(UV):
 	@if ! $(VPY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then \
 	    echo "creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
-	$(VENV)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	@$(VPY) -m pip --version >/dev/null 2>&1 || $(VPY) -m ensurepip >/dev/null
+	$(VPY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): requirements.lock pyproject.toml | $(UV)
 	$(UV) pip install --python $(VPY) -r requirements.lock

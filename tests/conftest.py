@@ -184,3 +184,4 @@ def new_kafka_topic(kafka_bootstrap: str) -> Iterator[Callable[..., str]]:
         except Exception as exc:  # the broker is throwaway; leftovers are harmless
             print(f"could not delete test topics {created}: {exc}")
     admin.close()
+pytest_plugins = ("tests.domain_fixtures",)

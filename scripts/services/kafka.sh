@@ -90,9 +90,10 @@ fetch_jars() {
 POM
     mkdir -p "$KAFKA_HOME"
     rm -rf "$LIBS.partial"
-    if ! mvn -B -q -Dstyle.color=never -f "$work/pom.xml" -Dmaven.repo.local="$MAVEN_REPO" \
+    if ! mvn -B -Dstyle.color=never -f "$work/pom.xml" -Dmaven.repo.local="$MAVEN_REPO" \
             dependency:copy-dependencies -DincludeScope=runtime \
-            -DoutputDirectory="$LIBS.partial"; then
+            -DoutputDirectory="$LIBS.partial" >"$work/mvn.log" 2>&1; then
+        tail -n 40 "$work/mvn.log" >&2
         rm -rf "$work" "$LIBS.partial"
         die "Maven could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
     fi

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The latent truth behind the generated signals, one record per household.
+
+This is the hook for simulated outcomes (eviction, debt help, ...) with known true
+probabilities: an outcome model reads `HouseholdTruth` only. Keep its randomness on
+its own stream, e.g. `Generator(PCG64(SeedSequence(seed, spawn_key=(1,))))`, so that
+adding outcomes never changes the signals a seed produces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from vroegsignaal.contract.enums import Signaalpartner
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTruth:
+    """One creditor account in arrears: all signals about it share the arrears episode."""
+
+    signaalpartner: Signaalpartner
+    schuldeiser: str
+    klantreferentie: str
+    ontstaansdatum: dt.date
+    maandtermijn: int
+    # (signaaldatum, bedrag, crisissignaal) for every signal, burn-in months included.
+    signalen: tuple[tuple[dt.date, int, bool], ...]
+
+    @property
+    def bedrag(self) -> int:
+        """Arrears at the last signal."""
+        return self.signalen[-1][1]
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdTruth:
+    """Latent state of one debt household (internal id, never in a message)."""
+
+    household_id: int
+    gemeentecode: str
+    postcode: str
+    huisnummer: str
+    huisnummertoevoeging: str | None
+    woonvorm: str  # "corporatie", "particulier" or "koop"
+    huur: int | None  # monthly rent; None for owner-occupiers
+    alleenstaand: bool
+    stress: float  # latent financial stress in [0, 1]; drives repeats and arrears growth
+    accounts: tuple[AccountTruth, ...]
+
+    @property
+    def n_schuldeisers(self) -> int:
+        return len(self.accounts)
+
+    @property
+    def totale_achterstand(self) -> int:
+        return sum(a.bedrag for a in self.accounts)
+
+    @property
+    def huurachterstand(self) -> int:
+        return sum(a.bedrag for a in self.accounts if a.signaalpartner == Signaalpartner.HUUR)
