@@ -21,6 +21,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+# Domain fixtures (factories, settings, seeded databases) live in their own module.
+pytest_plugins = ("tests.domain_fixtures",)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = REPO_ROOT / "scripts" / "services"
 
@@ -184,4 +187,3 @@ def new_kafka_topic(kafka_bootstrap: str) -> Iterator[Callable[..., str]]:
         except Exception as exc:  # the broker is throwaway; leftovers are harmless
             print(f"could not delete test topics {created}: {exc}")
     admin.close()
-pytest_plugins = ("tests.domain_fixtures",)

@@ -22,11 +22,13 @@ TEST_HMAC_KEY = base64.b64encode(b"H" * 32).decode()
 def _test_settings() -> Iterator[None]:
     """Real (non-placeholder) keys in test mode, so the production key checks are exercised."""
     saved = {k: v for k, v in os.environ.items() if k.startswith("VROEGSIGNAAL_")}
-    os.environ.update({
-        "VROEGSIGNAAL_ENV": "test",
-        "VROEGSIGNAAL_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
-        "VROEGSIGNAAL_HMAC_KEY": TEST_HMAC_KEY,
-    })
+    os.environ.update(
+        {
+            "VROEGSIGNAAL_ENV": "test",
+            "VROEGSIGNAAL_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
+            "VROEGSIGNAAL_HMAC_KEY": TEST_HMAC_KEY,
+        }
+    )
     get_settings.cache_clear()
     yield
     for key in [k for k in os.environ if k.startswith("VROEGSIGNAAL_") and k not in saved]:

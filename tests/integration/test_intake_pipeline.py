@@ -12,13 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from tests.factories import UTRECHT, signaal
+from vroegsignaal.config import get_settings
 from vroegsignaal.contract.io import write_jsonl
 from vroegsignaal.eligibility.brp import BrpStatus
 from vroegsignaal.intake.files import ingest_file
 from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.intake.reasons import ReasonCode
 from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
-from vroegsignaal.config import get_settings
 from vroegsignaal.queue.deadlines import add_werkdagen
 from vroegsignaal.storage.models import (
     IntakeBatch,
@@ -37,8 +37,13 @@ def _count(session: Session, model: type) -> int:
 
 
 def _ingest(session: Session, *messages: dict, **kw) -> list[ReasonCode]:
-    result = run_intake(list(messages), session=session, source="test",
-                        ontvangen_op=kw.pop("ontvangen_op", MAART), **kw)
+    result = run_intake(
+        list(messages),
+        session=session,
+        source="test",
+        ontvangen_op=kw.pop("ontvangen_op", MAART),
+        **kw,
+    )
     return [o.reden for o in result.outcomes]
 
 
@@ -63,11 +68,9 @@ def test_replaying_a_file_twice_stores_nothing_new(session: Session, tmp_path) -
     ]
     msgs.append({"signaalId": "kapot"})  # invalid: refused with a reason, every time
     write_jsonl(path, msgs)
-    first = ingest_file(path, session=session, source="test", batch_size=20,
-                        ontvangen_op=MAART)
+    first = ingest_file(path, session=session, source="test", batch_size=20, ontvangen_op=MAART)
     counts = [_count(session, m) for m in (Signaal, Zaak, WerkvoorraadItem)]
-    second = ingest_file(path, session=session, source="test", batch_size=7,
-                         ontvangen_op=MAART)
+    second = ingest_file(path, session=session, source="test", batch_size=7, ontvangen_op=MAART)
     assert first.per_reden == {"OPGEPAKT": 50, "ONGELDIG_BERICHT": 1}
     assert second.per_reden == {"DUPLICAAT": 50, "ONGELDIG_BERICHT": 1}
     assert [_count(session, m) for m in (Signaal, Zaak, WerkvoorraadItem)] == counts == [50] * 3
@@ -98,8 +101,11 @@ def test_invalid_message_names_fields_never_values(session: Session) -> None:
 
 
 def test_unknown_fields_are_counted_and_never_stored(session: Session, db_url: str) -> None:
-    msg = signaal(bsn="999999990", opmerking="ZEER-GEHEIM-VRIJE-TEKST",
-                  client__nationaliteit="GEHEIM-NATIONALITEIT")
+    msg = signaal(
+        bsn="999999990",
+        opmerking="ZEER-GEHEIM-VRIJE-TEKST",
+        client__nationaliteit="GEHEIM-NATIONALITEIT",
+    )
     result = run_intake([msg], session=session, source="test", ontvangen_op=MAART)
     assert result.outcomes[0].reden is ReasonCode.OPGEPAKT
     assert result.verwijderde_velden == {"bsn": 1, "opmerking": 1, "client.nationaliteit": 1}
@@ -112,18 +118,24 @@ def test_unknown_fields_are_counted_and_never_stored(session: Session, db_url: s
     # ... and not inside the ciphertext either: decrypt it and look.
     sig = session.execute(select(Signaal)).scalar_one()
     cipher = IdentifierCipher.from_settings(get_settings())
-    clear = cipher.open(sig.identificatie, associated_data(sig.schuldeiser, sig.signaal_id),
-                        sig.sleutel_id)
+    clear = cipher.open(
+        sig.identificatie, associated_data(sig.schuldeiser, sig.signaal_id), sig.sleutel_id
+    )
     assert clear["achternaam"] == "Testhuizen" and clear["telefoonnummer"] == "+31612345678"
     assert not {"bsn", "opmerking", "nationaliteit"} & set(clear)
 
 
 def _raw_dump(session: Session) -> str:
-    tables = [r[0] for r in session.execute(text(
-        "SELECT name FROM sqlite_master WHERE type='table'"
-        if session.get_bind().dialect.name == "sqlite"
-        else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
-    ))]
+    tables = [
+        r[0]
+        for r in session.execute(
+            text(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+                if session.get_bind().dialect.name == "sqlite"
+                else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+            )
+        )
+    ]
     parts = []
     for table in tables:
         for row in session.execute(text(f'SELECT * FROM "{table}"')):
@@ -138,28 +150,50 @@ def test_pg_dump_does_not_reveal_direct_identifiers(pg_url: str, tmp_path) -> No
         _ingest(s, signaal())
     url = make_url(pg_url)
     dump = subprocess.run(
-        ["pg_dump", "--data-only", "-h", url.host, "-p", str(url.port), "-U", url.username,
-         url.database],
-        capture_output=True, text=True, check=True, env={"PGPASSWORD": url.password or ""},
+        [
+            "pg_dump",
+            "--data-only",
+            "-h",
+            url.host,
+            "-p",
+            str(url.port),
+            "-U",
+            url.username,
+            url.database,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PGPASSWORD": url.password or ""},
     ).stdout
     assert "COPY public.signaal" in dump and "WBV-TEST" in dump  # the dump is real
-    for identifier in ("Testhuizen", "Proefstraat", "1979-04-02", "3511AB", "3511 AB",
-                       "612345678", "example.org", "K-1001"):
+    for identifier in (
+        "Testhuizen",
+        "Proefstraat",
+        "1979-04-02",
+        "3511AB",
+        "3511 AB",
+        "612345678",
+        "example.org",
+        "K-1001",
+    ):
         assert identifier not in dump, identifier
 
 
 @pytest.mark.parametrize(
     ("second_bedrag", "expected"),
-    [(900, ReasonCode.HERHAALDE_MELDING), (800, ReasonCode.HERHAALDE_MELDING),
-     (901, ReasonCode.OPGEPAKT)],
+    [
+        (900, ReasonCode.HERHAALDE_MELDING),
+        (800, ReasonCode.HERHAALDE_MELDING),
+        (901, ReasonCode.OPGEPAKT),
+    ],
 )
 def test_repeat_signal_rule(session: Session, second_bedrag: int, expected: ReasonCode) -> None:
     """DOMAIN.md step 3: same creditor and arrears, picked up recently, amount not increased."""
     ontstaan = dt.date(2026, 1, 20)
     first = signaal(signaaldatum=dt.date(2026, 3, 1), ontstaansdatum=ontstaan)
     assert _ingest(session, first) == [ReasonCode.OPGEPAKT]
-    again = signaal(signaaldatum=dt.date(2026, 4, 1), ontstaansdatum=ontstaan,
-                    bedrag=second_bedrag)
+    again = signaal(signaaldatum=dt.date(2026, 4, 1), ontstaansdatum=ontstaan, bedrag=second_bedrag)
     assert _ingest(session, again, ontvangen_op=dt.date(2026, 4, 1)) == [expected]
     sig = session.execute(select(Signaal).where(Signaal.signaaldatum == dt.date(2026, 4, 1)))
     stored = sig.scalar_one()
@@ -174,15 +208,27 @@ def test_three_signals_on_one_address_in_one_month_form_one_multiple_case(
 ) -> None:
     msgs = [
         signaal(schuldeiser="WBV-TEST", signaalpartner="Huur", signaaldatum=dt.date(2026, 3, 2)),
-        signaal(schuldeiser="ZV-TEST", signaalpartner="Zorg", klantreferentie="Z-9",
-                signaaldatum=dt.date(2026, 3, 9), client__achternaam="Anders"),
-        signaal(schuldeiser="EN-TEST", signaalpartner="Energie", klantreferentie="E-7",
-                signaaldatum=dt.date(2026, 3, 20), client__huisnummertoevoeging=" - A "),
+        signaal(
+            schuldeiser="ZV-TEST",
+            signaalpartner="Zorg",
+            klantreferentie="Z-9",
+            signaaldatum=dt.date(2026, 3, 9),
+            client__achternaam="Anders",
+        ),
+        signaal(
+            schuldeiser="EN-TEST",
+            signaalpartner="Energie",
+            klantreferentie="E-7",
+            signaaldatum=dt.date(2026, 3, 20),
+            client__huisnummertoevoeging=" - A ",
+        ),
     ]
     # In separate batches too: matching must find the open case in the database.
     assert _ingest(session, msgs[0]) == [ReasonCode.OPGEPAKT]
     assert _ingest(session, *msgs[1:], ontvangen_op=dt.date(2026, 3, 21)) == [
-        ReasonCode.OPGEPAKT, ReasonCode.OPGEPAKT]
+        ReasonCode.OPGEPAKT,
+        ReasonCode.OPGEPAKT,
+    ]
     zaak = session.execute(select(Zaak)).scalar_one()
     assert (zaak.zaaktype, zaak.aantal_signalen) == ("meervoudig", 3)
     assert _count(session, WerkvoorraadItem) == 1
@@ -192,11 +238,16 @@ def test_three_signals_on_one_address_in_one_month_form_one_multiple_case(
 
 def test_earlier_signal_within_six_months_makes_case_consecutive(session: Session) -> None:
     assert _ingest(session, signaal(signaaldatum=dt.date(2026, 1, 10))) == [ReasonCode.OPGEPAKT]
-    later = signaal(schuldeiser="ZV-TEST", signaalpartner="Zorg", klantreferentie="Z-1",
-                    signaaldatum=dt.date(2026, 5, 5))
+    later = signaal(
+        schuldeiser="ZV-TEST",
+        signaalpartner="Zorg",
+        klantreferentie="Z-1",
+        signaaldatum=dt.date(2026, 5, 5),
+    )
     assert _ingest(session, later, ontvangen_op=dt.date(2026, 5, 5)) == [ReasonCode.OPGEPAKT]
-    types = session.execute(select(Zaak.matchingsperiode, Zaak.zaaktype)
-                            .order_by(Zaak.matchingsperiode)).all()
+    types = session.execute(
+        select(Zaak.matchingsperiode, Zaak.zaaktype).order_by(Zaak.matchingsperiode)
+    ).all()
     assert [t[1] for t in types] == ["enkelvoudig", "opeenvolgend"]
 
 
@@ -204,9 +255,14 @@ def test_crisis_signal_gets_three_working_days(session: Session) -> None:
     # Received Thursday 23 April 2026: Friday 24, Koningsdag Monday 27 April is a holiday,
     # so the third working day is Wednesday 29 April.
     ontvangen = dt.date(2026, 4, 23)
-    crisis = signaal(crisissignaal=True, signaalpartner="Energie", schuldeiser="EN-TEST",
-                     signaaldatum=ontvangen, ontstaansdatum=ontvangen - dt.timedelta(days=150),
-                     bedrag=20)
+    crisis = signaal(
+        crisissignaal=True,
+        signaalpartner="Energie",
+        schuldeiser="EN-TEST",
+        signaaldatum=ontvangen,
+        ontstaansdatum=ontvangen - dt.timedelta(days=150),
+        bedrag=20,
+    )
     assert _ingest(session, crisis, ontvangen_op=ontvangen) == [ReasonCode.OPGEPAKT]
     item = session.execute(select(WerkvoorraadItem)).scalar_one()
     assert item.crisis is True
@@ -216,16 +272,31 @@ def test_crisis_signal_gets_three_working_days(session: Session) -> None:
 @pytest.mark.parametrize(
     ("overrides", "reason", "status"),
     [
-        ({"client__postcode": "1099 AA"}, ReasonCode.ONBEKENDE_POSTCODE,
-         "Persoon is geen inwoner (meer) in de gemeente"),
-        ({"ontstaansdatum": MAART - dt.timedelta(days=20)}, ReasonCode.BUITEN_TERMIJN,
-         "Niet opgepakt: onterecht signaal"),
-        ({"ontstaansdatum": MAART - dt.timedelta(days=101)}, ReasonCode.BUITEN_TERMIJN,
-         "Niet opgepakt: onterecht signaal"),
-        ({"signaalpartner": "Zorg", "bedrag": 49}, ReasonCode.ONDER_MINIMUMBEDRAG,
-         "Niet opgepakt: andere reden"),
-        ({"client__achternaam": "Vastgoed Holding B.V."}, ReasonCode.RECHTSPERSOON,
-         "Niet opgepakt: onterecht signaal"),
+        (
+            {"client__postcode": "1099 AA"},
+            ReasonCode.ONBEKENDE_POSTCODE,
+            "Persoon is geen inwoner (meer) in de gemeente",
+        ),
+        (
+            {"ontstaansdatum": MAART - dt.timedelta(days=20)},
+            ReasonCode.BUITEN_TERMIJN,
+            "Niet opgepakt: onterecht signaal",
+        ),
+        (
+            {"ontstaansdatum": MAART - dt.timedelta(days=101)},
+            ReasonCode.BUITEN_TERMIJN,
+            "Niet opgepakt: onterecht signaal",
+        ),
+        (
+            {"signaalpartner": "Zorg", "bedrag": 49},
+            ReasonCode.ONDER_MINIMUMBEDRAG,
+            "Niet opgepakt: andere reden",
+        ),
+        (
+            {"client__achternaam": "Vastgoed Holding B.V."},
+            ReasonCode.RECHTSPERSOON,
+            "Niet opgepakt: onterecht signaal",
+        ),
     ],
 )
 def test_refused_signals_are_stored_with_ddas_status(
@@ -247,9 +318,11 @@ class _FakeBrp:
 
 @pytest.mark.parametrize(
     ("brp", "reason"),
-    [(BrpStatus.OVERLEDEN, ReasonCode.OVERLEDEN),
-     (BrpStatus.NIET_INGESCHREVEN, ReasonCode.NIET_INGESCHREVEN),
-     (BrpStatus.INGESCHREVEN, ReasonCode.OPGEPAKT)],
+    [
+        (BrpStatus.OVERLEDEN, ReasonCode.OVERLEDEN),
+        (BrpStatus.NIET_INGESCHREVEN, ReasonCode.NIET_INGESCHREVEN),
+        (BrpStatus.INGESCHREVEN, ReasonCode.OPGEPAKT),
+    ],
 )
 def test_brp_check(session: Session, brp: BrpStatus, reason: ReasonCode) -> None:
     assert _ingest(session, signaal(), brp=_FakeBrp(brp)) == [reason]

@@ -14,14 +14,13 @@ from vroegsignaal.intake.reasons import ReasonCode
 from vroegsignaal.privacy.filter import FilteredSignal
 
 # A legal entity, not a resident: the Wgs exchange covers natural persons only.
-_RECHTSVORM = re.compile(
-    r"(\bB\.?\s?V\.?$|\bN\.?\s?V\.?$|\bV\.?O\.?F\.?$|\bC\.?V\.?$|^stichting\b|^vereniging\b)",
-    re.IGNORECASE,
-)
+_RECHTSVORM = re.compile(r"\s(B\.?\s?V|N\.?\s?V|V\.?O\.?F|C\.?V)\.?$")
+_RECHTSVORM_WOORD = re.compile(r"^(stichting|vereniging|coöperatie)\b", re.IGNORECASE)
 
 
 def is_rechtspersoon(achternaam: str) -> bool:
-    return bool(_RECHTSVORM.search(achternaam.strip()))
+    name = achternaam.strip()
+    return bool(_RECHTSVORM.search(name) or _RECHTSVORM_WOORD.search(name))
 
 
 def check_signal(

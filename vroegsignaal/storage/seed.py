@@ -12,7 +12,7 @@ from vroegsignaal.storage.models import Gemeente, GemeenteInstelling
 
 
 def seed_reference(session: Session) -> tuple[int, int]:
-    """Insert missing municipalities and their default settings; returns (gemeenten, instellingen)."""
+    """Insert missing municipalities and default settings; returns the counts inserted."""
     ref = load_reference()
     have_gm = set(session.execute(select(Gemeente.gemeentecode)).scalars())
     new_gm = [
