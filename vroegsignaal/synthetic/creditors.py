@@ -93,7 +93,9 @@ class CreditorPicker:
                 out[mask] = codes[rng.choice(codes.size, size=n, p=w)]
         return out
 
-    def _landlord(self, rng: np.random.Generator, gem: np.ndarray, tenure: np.ndarray) -> np.ndarray:
+    def _landlord(
+        self, rng: np.random.Generator, gem: np.ndarray, tenure: np.ndarray
+    ) -> np.ndarray:
         slot = (rng.random(gem.size) * self._corp_n[gem]).astype(np.int64)
         corp = self._corp_codes[self._corp[gem, slot]]
         priv = self._priv_codes[rng.integers(0, self._priv_codes.size, size=gem.size)]

@@ -47,7 +47,10 @@ POSTCODE_LETTERS: tuple[str, ...] = tuple(p for p in _PAIRS if p not in {"SA", "
 def voorletters(rng: np.random.Generator, n: int) -> list[str]:
     count = rng.choice(np.array([1, 2, 3]), size=n, p=[0.55, 0.35, 0.10])
     letters = rng.choice(_LETTERS, size=(n, 3), p=_LETTER_W)
-    return ["".join(f"{c}." for c in row[:k]) for row, k in zip(letters.tolist(), count.tolist())]
+    return [
+        "".join(f"{c}." for c in row[:k])
+        for row, k in zip(letters.tolist(), count.tolist(), strict=True)
+    ]
 
 
 def telefoonnummers(rng: np.random.Generator, n: int) -> list[str]:
@@ -57,7 +60,7 @@ def telefoonnummers(rng: np.random.Generator, n: int) -> list[str]:
 def emails(voorl: list[str], achternaam: list[str], nummers: np.ndarray) -> list[str]:
     return [
         f"{v[:1].lower()}.{a.lower().replace(' ', '')}{k}@example.org"
-        for v, a, k in zip(voorl, achternaam, nummers.tolist())
+        for v, a, k in zip(voorl, achternaam, nummers.tolist(), strict=True)
     ]
 
 

@@ -1,0 +1,234 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Turn simulated month batches into contract messages, with realistic defects.
+
+Defects: `bezwaar: true` (an otherwise valid message), invalid messages (a missing
+required field, a bad postcode, a negative or a decimal amount) and, independently,
+an unknown extra field that the privacy filter must count and drop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from vroegsignaal.contract.signaal import CONTRACT_VERSION
+from vroegsignaal.synthetic.config import PARTNERS
+from vroegsignaal.synthetic.creditors import SCHULDEISER_CODES
+from vroegsignaal.synthetic.engine import MonthBatch, Simulation
+from vroegsignaal.synthetic.stats import GenerationStats
+
+DEFECTS = ("ontbrekend_veld", "ongeldige_postcode", "negatief_bedrag", "decimaal_bedrag")
+_MISSING = (
+    "bedrag",
+    "ontstaansdatum",
+    "signaaldatum",
+    "signaalpartner",
+    "schuldeiser",
+    "signaalId",
+    "client.achternaam",
+    "client.postcode",
+    "client.huisnummer",
+)
+_BAD_POSTCODES = ("0123 AB", "1234 A", "12345 AB", "1234-AB", "ABCD 12", "1234 A1")
+_CENTS = (0.5, 0.25, 0.99, 0.01, 0.75)
+UNKNOWN_FIELDS = ("bsn", "opmerking", "dossierstatus")
+_OPMERKINGEN = ("klant belt niet terug", "regeling afgebroken", "eerder betalingsregeling gehad")
+_PARTNER_NAMES = tuple(str(p) for p in PARTNERS)
+
+
+def fake_bsn(x: int) -> str:
+    """Nine digits that fail the BSN eleven-test, so they can never be a real BSN."""
+    digits = [int(c) for c in f"{x % 1_000_000_000:09d}"]
+    total = sum(w * d for w, d in zip(range(9, 1, -1), digits[:8], strict=True)) - digits[8]
+    if total % 11 == 0:
+        digits[8] = (digits[8] + 1) % 10  # shifts the sum by one: no longer divisible
+    return "".join(map(str, digits))
+
+
+class MessageBuilder:
+    def __init__(self, sim: Simulation, stats: GenerationStats) -> None:
+        self.sim = sim
+        self.stats = stats
+        self._tag = sim.run_tag
+        self._seq = 0
+        self._iso_base = 0
+        self._iso: list[str] = []
+        self._client_base: dict[int, dict[str, str]] = {}
+
+    def _iso_dates(self, ordinals: np.ndarray) -> list[str]:
+        lo, hi = int(ordinals.min()), int(ordinals.max())
+        if lo < self._iso_base or hi >= self._iso_base + len(self._iso):
+            self._iso_base = min(lo, self._iso_base or lo) - 400
+            end = max(hi + 400, self._iso_base + len(self._iso))
+            self._iso = [dt.date.fromordinal(o).isoformat() for o in range(self._iso_base, end)]
+        iso, base = self._iso, self._iso_base
+        return [iso[o - base] for o in ordinals.tolist()]
+
+    def _client(self, h: int) -> dict[str, str]:
+        base = self._client_base.get(h)
+        if base is None:
+            p, ad = self.sim.person, self.sim.address
+            a = int(self.sim.households["addr"][h])
+            # Field order follows the contract; absent optional fields are left out.
+            items = (
+                ("voorletters", p["voorletters"][h]),
+                ("voorvoegsel", p["voorvoegsel"][h]),
+                ("achternaam", p["achternaam"][h]),
+                ("geboortedatum", p["geboortedatum"][h]),
+                ("straatnaam", ad["straatnaam"][a]),
+                ("huisnummer", ad["huisnummer"][a]),
+                ("huisnummertoevoeging", ad["toevoeging"][a]),
+                ("postcode", ad["postcode"][a]),
+                ("woonplaats", ad["woonplaats"][a]),
+            )
+            base = {k: v for k, v in items if v}
+            self._client_base[h] = base
+        return base
+
+    def emit(self, batch: MonthBatch) -> Iterator[dict[str, Any]]:
+        sim, cfg, rng = self.sim, self.sim.config, self.sim.rng
+        assert rng is not None
+        n = batch.hh.size
+        if not n:
+            return
+        order = np.lexsort((rng.random(n), batch.day))
+        hh, acct, day = batch.hh[order], batch.acct[order], batch.day[order]
+        a = sim.accounts
+        partner = a["partner"][acct]
+        ontstaan = batch.ontstaan[order]
+        warm = rng.random(n) < cfg.kans_warme_overdracht
+        u = rng.random(n)
+        invalid = u < cfg.kans_ongeldig
+        bezwaar = ~invalid & (u < cfg.kans_ongeldig + cfg.kans_bezwaar)
+        unknown = rng.random(n) < cfg.kans_onbekend_veld
+        defect = rng.integers(0, len(DEFECTS), size=n)
+        pick = rng.integers(0, 1_000_000_000, size=n)
+        self._count(batch, hh, partner, day, ontstaan, warm, invalid, bezwaar, unknown, defect)
+
+        sids = [f"{self._tag}-{i:08d}" for i in range(self._seq, self._seq + n)]
+        self._seq += n
+        codes = [SCHULDEISER_CODES[s] for s in a["schuldeiser"][acct].tolist()]
+        partners = [_PARTNER_NAMES[p] for p in partner.tolist()]
+        refs = [f"{r:09d}" for r in a["ref"][acct].tolist()]
+        ontstaan_iso = self._iso_dates(ontstaan)
+        day_iso = self._iso_dates(day)
+        tel, mail = sim.person["tel"], sim.person["email"]
+        special = (invalid | bezwaar | unknown).tolist()
+        rows = zip(
+            sids,
+            codes,
+            partners,
+            refs,
+            batch.bedrag[order].tolist(),
+            ontstaan_iso,
+            day_iso,
+            batch.crisis[order].tolist(),
+            warm.tolist(),
+            hh.tolist(),
+            a["knows_phone"][acct].tolist(),
+            a["knows_email"][acct].tolist(),
+            special,
+            strict=True,
+        )
+        for i, (sid, code, sp, ref, bedrag, ont, sdag, crisis, wo, h, kp, ke, spc) in enumerate(
+            rows
+        ):
+            client = dict(self._client(h))
+            if kp:
+                client["telefoonnummer"] = tel[h]
+            if ke:
+                client["email"] = mail[h]
+            msg: dict[str, Any] = {
+                "berichtversie": CONTRACT_VERSION,
+                "signaalId": sid,
+                "schuldeiser": code,
+                "signaalpartner": sp,
+                "klantreferentie": ref,
+                "bedrag": bedrag,
+                "ontstaansdatum": ont,
+                "signaaldatum": sdag,
+                "crisissignaal": crisis,
+                "warmeOverdracht": wo,
+                "bezwaar": False,
+                "client": client,
+            }
+            if spc:
+                if invalid[i]:
+                    _spoil(msg, DEFECTS[defect[i]], int(pick[i]))
+                elif bezwaar[i]:
+                    msg["bezwaar"] = True
+                if unknown[i]:
+                    _add_unknown(msg, int(pick[i]))
+            yield msg
+
+    def _count(
+        self,
+        batch: MonthBatch,
+        hh: np.ndarray,
+        partner: np.ndarray,
+        day: np.ndarray,
+        ontstaan: np.ndarray,
+        warm: np.ndarray,
+        invalid: np.ndarray,
+        bezwaar: np.ndarray,
+        unknown: np.ndarray,
+        defect: np.ndarray,
+    ) -> None:
+        st, sim = self.stats, self.sim
+        n = hh.size
+        lo, hi = sim.config.venster_dagen
+        st.total += n
+        gem = np.bincount(sim.households["gem"][hh], minlength=len(sim.gemeenten))
+        st.per_gemeente.update(
+            {g.code: int(c) for g, c in zip(sim.gemeenten, gem, strict=True) if c}
+        )
+        per_p = np.bincount(partner, minlength=len(PARTNERS))
+        st.per_signaalpartner.update({_PARTNER_NAMES[i]: int(c) for i, c in enumerate(per_p) if c})
+        days, counts = np.unique(day, return_counts=True)
+        for d, c in zip(days.tolist(), counts.tolist(), strict=True):
+            st.per_maand[dt.date.fromordinal(d).strftime("%Y-%m")] += c
+        age = day - ontstaan
+        n_inv, n_bez = int(invalid.sum()), int(bezwaar.sum())
+        st.per_kind.update(
+            {
+                "geldig": n - n_inv - n_bez,
+                "bezwaar": n_bez,
+                "ongeldig": n_inv,
+                "crisis": int(batch.crisis.sum()),
+                "warme_overdracht": int(warm.sum()),
+                "herhaling": int(batch.repeat.sum()),
+                "buiten_venster": int(((age < lo) | (age > hi)).sum()),
+                "onbekend_veld": int(unknown.sum()),
+            }
+        )
+        for k, c in enumerate(np.bincount(defect[invalid], minlength=len(DEFECTS)).tolist()):
+            if c:
+                st.per_kind[f"ongeldig:{DEFECTS[k]}"] += c
+
+
+def _spoil(msg: dict[str, Any], defect: str, pick: int) -> None:
+    if defect == "ontbrekend_veld":
+        name = _MISSING[pick % len(_MISSING)]
+        if name.startswith("client."):
+            msg["client"].pop(name.removeprefix("client."), None)
+        else:
+            msg.pop(name, None)
+    elif defect == "ongeldige_postcode":
+        msg["client"]["postcode"] = _BAD_POSTCODES[pick % len(_BAD_POSTCODES)]
+    elif defect == "negatief_bedrag":
+        msg["bedrag"] = -max(1, msg["bedrag"])
+    else:  # decimaal_bedrag: creditors sending cents although the contract says whole euros
+        msg["bedrag"] = msg["bedrag"] + _CENTS[pick % len(_CENTS)]
+
+
+def _add_unknown(msg: dict[str, Any], pick: int) -> None:
+    name = UNKNOWN_FIELDS[(pick // 7) % len(UNKNOWN_FIELDS)]
+    if name == "bsn":
+        msg["client"]["bsn"] = fake_bsn(pick)
+    elif name == "opmerking":
+        msg["opmerking"] = _OPMERKINGEN[pick % len(_OPMERKINGEN)]
+    else:
+        msg["dossierstatus"] = "incasso"
