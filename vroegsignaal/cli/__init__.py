@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from vroegsignaal.cli import data, database, keys
+from vroegsignaal.cli import contract, data, database, keys
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(database.app, name="db")
 app.add_typer(keys.app, name="keys")
+app.add_typer(contract.app, name="contract")
 app.command("generate")(data.generate)
 app.command("ingest")(data.ingest)
 app.command("demo")(data.demo)

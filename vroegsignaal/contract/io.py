@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -188,20 +189,13 @@ def write_csv(
 ) -> int:
     """Write records as flat CSV (client fields unprefixed); returns the number written.
 
-    Keys outside the contract need a column: list them in `extra_columns`, or pass
-    a list/tuple of records and they are found automatically. A key without a
-    column raises ValueError rather than being dropped silently. Unknown keys
-    nested under "client" become unprefixed columns too, so they read back at top level.
+    Streams: keys outside the contract get a column when first seen, and only then is
+    the file rewritten once at the end to put them in the header and pad the earlier
+    rows. Naming them in `extra_columns` avoids that rewrite. Unknown keys nested under
+    "client" become unprefixed columns too, so they read back at top level.
     """
-    extras = list(dict.fromkeys(extra_columns))
-    if isinstance(records, Sequence):
-        known = set(CSV_COLUMNS) | set(extras)
-        for rec in records:
-            for key in _flat_keys(rec):
-                if key not in known:
-                    known.add(key)
-                    extras.append(key)
-    columns = [*CSV_COLUMNS, *(c for c in extras if c not in CSV_COLUMNS)]
+    columns = [*CSV_COLUMNS, *(c for c in dict.fromkeys(extra_columns) if c not in CSV_COLUMNS)]
+    header_width = len(columns)
     index = {name: i for i, name in enumerate(columns)}
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -212,11 +206,31 @@ def write_csv(
             for key, value in _flat_items(rec):
                 pos = index.get(key)
                 if pos is None:
-                    raise ValueError(f"no CSV column for field {key!r}; pass it in extra_columns")
+                    pos = index[key] = len(columns)
+                    columns.append(key)
+                    row.append("")
                 row[pos] = _cell(value)
             writer.writerow(row)
             count += 1
+    if len(columns) > header_width:
+        _rewrite_header(Path(path), columns)
     return count
+
+
+def _rewrite_header(path: Path, columns: list[str]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    width = len(columns)
+    with (
+        open(path, encoding="utf-8", newline="") as src,
+        open(tmp, "w", encoding="utf-8", newline="") as dst,
+    ):
+        reader = csv.reader(src)
+        next(reader)
+        writer = csv.writer(dst, lineterminator="\n")
+        writer.writerow(columns)
+        for row in reader:
+            writer.writerow(row + [""] * (width - len(row)))
+    os.replace(tmp, path)
 
 
 def _flat_items(rec: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -225,10 +239,6 @@ def _flat_items(rec: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
             yield from value.items()
         else:
             yield key, value
-
-
-def _flat_keys(rec: Mapping[str, Any]) -> Iterator[str]:
-    return (key for key, _ in _flat_items(rec))
 
 
 def _cell(value: Any) -> str:

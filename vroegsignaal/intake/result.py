@@ -113,3 +113,12 @@ class IntakeTotals:
             "per_signaalpartner": dict(self.per_signaalpartner.most_common()),
             "verwijderde_velden": dict(self.verwijderde_velden.most_common()),
         }
+
+    def merge(self, other: IntakeTotals) -> None:
+        self.ontvangen += other.ontvangen
+        self.nieuwe_zaken += other.nieuwe_zaken
+        self.batches += other.batches
+        self.per_reden.update(other.per_reden)
+        self.per_gemeente.update(other.per_gemeente)
+        self.per_signaalpartner.update(other.per_signaalpartner)
+        self.verwijderde_velden.update(other.verwijderde_velden)

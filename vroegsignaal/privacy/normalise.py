@@ -31,14 +31,18 @@ def name(value: str | None) -> str | None:
 
 
 def phone(value: str | None) -> str | None:
-    """E.164 via libphonenumber, Dutch numbers by default; None when not a valid number."""
+    """E.164 via libphonenumber, Dutch numbers by default; None when it cannot be a number.
+
+    `is_possible_number` (length per region) rather than full validation: a worker can still
+    try a number the metadata does not know yet, and it is several times cheaper.
+    """
     if not value:
         return None
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
+    if not phonenumbers.is_possible_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

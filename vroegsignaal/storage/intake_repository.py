@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, tuple_, update
+from psycopg.types.json import Jsonb
+from sqlalchemy import ARRAY, String, Table, any_, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from vroegsignaal.matching.cases import CaseState, PickedUp
 from vroegsignaal.scoring import CaseSignal
@@ -32,6 +34,38 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[i : i + _CHUNK]
 
 
+def _is_pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _in(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL one array parameter instead of thousands."""
+    if _is_pg(session):
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY: an order of magnitude faster than INSERT for whole batches."""
+    columns = list(rows[0])
+    json_cols = {c for c in columns if table.c[c].type.__class__.__name__ in ("JSON", "JSONB")
+                 or "JSON" in repr(table.c[c].type)}
+    raw = session.connection().connection.driver_connection
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[c]) if c in json_cols else row[c] for c in columns])
+
+
+def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if _is_pg(session):
+        _copy(session, table, rows)
+    else:
+        session.connection().execute(table.insert(), rows)
+
+
 def insert_ignore(session: Session, table: Table) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for the session's dialect."""
     dialect = session.get_bind().dialect.name
@@ -41,6 +75,16 @@ def insert_ignore(session: Session, table: Table) -> Any:
 
 def existing_signal_keys(session: Session, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
+    if _is_pg(session) and keys:
+        rows = session.execute(
+            text(
+                "SELECT s.schuldeiser, s.signaal_id FROM signaal s "
+                "JOIN unnest(CAST(:a AS text[]), CAST(:b AS text[])) AS k(schuldeiser, signaal_id) "
+                "ON s.schuldeiser = k.schuldeiser AND s.signaal_id = k.signaal_id"
+            ),
+            {"a": [k[0] for k in keys], "b": [k[1] for k in keys]},
+        )
+        return {(r[0], r[1]) for r in rows}
     for chunk in _chunks(keys):
         rows = session.execute(
             select(signaal.c.schuldeiser, signaal.c.signaal_id).where(
@@ -63,7 +107,7 @@ def last_picked_up(
                 signaal.c.bedrag,
                 signaal.c.crisissignaal,
             )
-            .where(signaal.c.referentie_sleutel.in_(chunk))
+            .where(_in(session, signaal.c.referentie_sleutel, chunk))
             .where(signaal.c.reden == "OPGEPAKT")
             .where(signaal.c.signaaldatum >= since)
         )
@@ -90,7 +134,7 @@ def household_cases(
                 zaak.c.datum_opgepakt,
                 zaak.c.bewaren_tot,
             )
-            .where(zaak.c.huishouden_sleutel.in_(chunk))
+            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
             .where(zaak.c.matchingsperiode >= since)
         )
         for r in rows:
@@ -123,7 +167,7 @@ def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Ca
                 signaal.c.signaaldatum,
                 signaal.c.crisissignaal,
                 signaal.c.warme_overdracht,
-            ).where(signaal.c.zaak_id.in_(chunk))
+            ).where(_in(session, signaal.c.zaak_id, chunk))
         )
         for r in rows:
             out.setdefault(r.zaak_id, []).append(CaseSignal(*r[1:]))
@@ -139,7 +183,7 @@ def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str
                 werkvoorraad.c.id,
                 werkvoorraad.c.uiterste_datum,
                 werkvoorraad.c.crisis,
-            ).where(werkvoorraad.c.zaak_id.in_(chunk))
+            ).where(_in(session, werkvoorraad.c.zaak_id, chunk))
         )
         for r in rows:
             out[r.zaak_id] = {"id": r.id, "uiterste_datum": r.uiterste_datum, "crisis": r.crisis}
@@ -151,15 +195,13 @@ def insert_batch(session: Session, row: dict[str, Any]) -> None:
 
 
 def insert_refusals(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(IntakeWeigering.__table__.insert(), rows)
+    _bulk_insert(session, IntakeWeigering.__table__, rows)  # type: ignore[arg-type]
 
 
 def insert_cases(session: Session, cases: list[CaseState]) -> None:
     """Insert new cases and write their database ids back onto the states."""
     if not cases:
         return
-    stmt = zaak.insert().returning(zaak.c.id, sort_by_parameter_order=True)
     rows = [
         {
             "gemeentecode": c.gemeentecode,
@@ -174,7 +216,18 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
         }
         for c in cases
     ]
-    ids = session.execute(stmt, rows).scalars().all()
+    if _is_pg(session):
+        # Take ids from the sequence first, so the rows can go in by COPY.
+        ids = session.execute(
+            text("SELECT nextval(pg_get_serial_sequence('zaak', 'id')) "
+                 "FROM generate_series(1, :n)"), {"n": len(rows)}
+        ).scalars().all()
+        for row, case_id in zip(rows, ids, strict=True):
+            row["id"] = case_id
+        _copy(session, zaak, rows)
+    else:
+        stmt = zaak.insert().returning(zaak.c.id, sort_by_parameter_order=True)
+        ids = session.execute(stmt, rows).scalars().all()
     for case, case_id in zip(cases, ids, strict=True):
         case.id = case_id
 
@@ -206,13 +259,11 @@ def update_cases(session: Session, cases: list[CaseState]) -> None:
 
 
 def insert_signals(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(signaal.insert(), rows)
+    _bulk_insert(session, signaal, rows)
 
 
 def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(werkvoorraad.insert(), rows)
+    _bulk_insert(session, werkvoorraad, rows)
 
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -108,9 +108,9 @@ class Zaak(Base):
     """A vroegsignaalzaak: the accepted signals of one household in one matching period."""
 
     __tablename__ = "zaak"
+    # The natural key doubles as the lookup index for matching (household, then period).
     __table_args__ = (
-        UniqueConstraint("gemeentecode", "huishouden_sleutel", "matchingsperiode"),
-        Index("ix_zaak_huishouden_periode", "huishouden_sleutel", "matchingsperiode"),
+        UniqueConstraint("huishouden_sleutel", "matchingsperiode", "gemeentecode"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), index=True)
@@ -132,13 +132,13 @@ class Signaal(Base):
     __table_args__ = (
         UniqueConstraint("schuldeiser", "signaal_id"),
         Index("ix_signaal_referentie", "referentie_sleutel", "signaaldatum"),
-        Index("ix_signaal_huishouden", "huishouden_sleutel", "signaaldatum"),
+        Index("ix_signaal_gemeente_datum", "gemeentecode", "signaaldatum"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     schuldeiser: Mapped[str] = mapped_column(String(64))
     signaal_id: Mapped[str] = mapped_column(String(64))
     signaalpartner: Mapped[str] = mapped_column(String(32))
-    gemeentecode: Mapped[str | None] = mapped_column(String(6), index=True)
+    gemeentecode: Mapped[str | None] = mapped_column(String(6))
     pc4: Mapped[str] = mapped_column(String(4))
     huishouden_sleutel: Mapped[str] = mapped_column(String(32))
     referentie_sleutel: Mapped[str] = mapped_column(String(32))
@@ -149,7 +149,7 @@ class Signaal(Base):
     crisissignaal: Mapped[bool] = mapped_column(Boolean)
     warme_overdracht: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(64))
-    reden: Mapped[str] = mapped_column(String(32), index=True)
+    reden: Mapped[str] = mapped_column(String(32))
     zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
     sleutel_id: Mapped[str] = mapped_column(String(16))
     identificatie: Mapped[bytes] = mapped_column(LargeBinary)

@@ -42,17 +42,17 @@ def _pf(factory: Any, bron: str) -> Any:
 
 def _partner_aandeel() -> dict[SP, float]:
     return {
-        SP.ZORG: 0.48,
-        SP.ENERGIE: 0.20,
+        SP.ZORG: 0.495,
+        SP.ENERGIE: 0.195,
         SP.HUUR: 0.155,
-        SP.WATER: 0.115,
-        SP.CAK_ZORGVERZEKERINGEN: 0.015,
+        SP.WATER: 0.11,
+        SP.CAK_ZORGVERZEKERINGEN: 0.014,
         SP.CAK_EIGEN_BIJDRAGE: 0.004,
-        SP.DUO: 0.008,
-        SP.BELASTINGDIENST: 0.005,
+        SP.DUO: 0.007,
+        SP.BELASTINGDIENST: 0.004,
         SP.DIENST_TOESLAGEN: 0.004,
         SP.HYPOTHEEK: 0.0,  # only arises as the "Huur" signal of an owner-occupier
-        SP.OVERIGE: 0.014,
+        SP.OVERIGE: 0.012,
     }
 
 
@@ -142,12 +142,12 @@ class GeneratorConfig:
         (30, 100), "DOMAIN.md, Signal sources: a signal is sent when arrears are 30-100 days old"
     )
     kans_te_vroeg: float = _p(0.03, "aanname: small share of creditors signal before 30 days")
-    kans_te_laat: float = _p(0.03, "aanname: small share of first signals after 100 days")
+    kans_te_laat: float = _p(0.02, "aanname: small share of first signals after 100 days")
     leeftijd_gamma: tuple[float, float] = _p(
         (2.0, 10.0), "aanname: age in window = 30 + Gamma(2, 10) days, mostly 35-60"
     )
     kans_late_herhaling: float = _p(
-        0.25, "aanname: share of repeats still sent when the arrears are past 100 days"
+        0.15, "aanname: share of repeats still sent when the arrears are past 100 days"
     )
     bedrag_lognormaal: Mapping[SP, tuple[float, float]] = _pf(
         _bedrag_lognormaal,

@@ -23,7 +23,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -146,14 +145,6 @@ class Simulation:
         self.accounts = accounts_table()
         self.account_index = AccountIndex(N_PARTNERS)
         self._addr_keys = np.empty(0, dtype=np.int64)
-        # Strings per household / address, built once at creation.
-        self.person: dict[str, list[Any]] = {
-            k: []
-            for k in ("voorletters", "voorvoegsel", "achternaam", "geboortedatum", "tel", "email")
-        }
-        self.address: dict[str, list[Any]] = {
-            k: [] for k in ("straatnaam", "huisnummer", "toevoeging", "postcode", "woonplaats")
-        }
         self.log: list[MonthBatch] = []
         self.rng: np.random.Generator | None = None
         self._picker: CreditorPicker | None = None
@@ -405,7 +396,7 @@ class Simulation:
         need = addr < 0
         addr[need] = self._new_addresses(rng, gem[need])
         h["addr"][ids] = addr
-        self._new_people(rng, n, m0)
+        self._new_people(rng, ids, m0)
         return ids
 
     def _new_addresses(self, rng: np.random.Generator, gem: np.ndarray) -> np.ndarray:
@@ -430,43 +421,25 @@ class Simulation:
             hn[clash] = names.huisnummers(rng, k)
         self._addr_keys = np.union1d(self._addr_keys, key)
         ids = self.addresses.add(n)
-        self.addresses["gem"][ids] = gem
-        self.addresses["area"][ids] = area
-        straat = rng.integers(0, len(names.STRAATNAMEN), size=n)
-        ad, plaats = self.address, self.pc4.plaats
-        ad["postcode"].extend(
-            f"{p} {names.POSTCODE_LETTERS[x]}"
-            for p, x in zip(pc4.tolist(), letters.tolist(), strict=True)
-        )
-        ad["straatnaam"].extend(names.STRAATNAMEN[s] for s in straat.tolist())
-        ad["huisnummer"].extend(str(x) for x in hn.tolist())
-        ad["toevoeging"].extend(names.TOEVOEGINGEN[t] if t >= 0 else None for t in toev.tolist())
-        ad["woonplaats"].extend(plaats[x] for x in area.tolist())
+        ad = self.addresses
+        ad["gem"][ids] = gem
+        ad["area"][ids] = area
+        ad["pc4"][ids] = pc4
+        ad["letters"][ids] = letters
+        ad["huisnummer"][ids] = hn
+        ad["toevoeging"][ids] = toev
+        ad["straat"][ids] = rng.integers(0, len(names.STRAATNAMEN), size=n)
         return ids
 
-    def _new_people(self, rng: np.random.Generator, n: int, m0: dt.date) -> None:
-        cfg = self.config
-        voorl = names.voorletters(rng, n)
-        surname = rng.integers(0, len(names.ACHTERNAMEN), size=n).tolist()
-        vv = [names.ACHTERNAMEN[i][0] for i in surname]
-        an = [names.ACHTERNAMEN[i][1] for i in surname]
+    def _new_people(self, rng: np.random.Generator, ids: np.ndarray, m0: dt.date) -> None:
+        cfg, h, n = self.config, self.households, ids.size
+        h["voorletters"][ids] = names.draw_voorletters(rng, n)
+        h["naam"][ids] = rng.integers(0, len(names.ACHTERNAMEN), size=n)
         age_years = 20 + np.minimum(rng.gamma(4.0, 5.5, size=n), 68)
-        birth = m0.toordinal() - (age_years * 365.25).astype(np.int64)
-        has_birth = rng.random(n) < cfg.kans_geboortedatum
-        tel = names.telefoonnummers(rng, n)
-        mail = names.emails(
-            voorl, [v + a for v, a in zip(vv, an, strict=True)], rng.integers(1, 1000, size=n)
-        )
-        p = self.person
-        p["voorletters"].extend(voorl)
-        p["voorvoegsel"].extend(vv)
-        p["achternaam"].extend(an)
-        p["geboortedatum"].extend(
-            dt.date.fromordinal(b).isoformat() if ok else None
-            for b, ok in zip(birth.tolist(), has_birth.tolist(), strict=True)
-        )
-        p["tel"].extend(tel)
-        p["email"].extend(mail)
+        born = m0.toordinal() - (age_years * 365.25).astype(np.int64)
+        h["geboren"][ids] = np.where(rng.random(n) < cfg.kans_geboortedatum, born, 0)
+        h["tel"][ids] = rng.integers(10_000_000, 100_000_000, size=n)
+        h["mailnr"][ids] = rng.integers(1, 1000, size=n)
 
 
 def new_stats(sim: Simulation) -> GenerationStats:

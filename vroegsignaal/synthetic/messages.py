@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from vroegsignaal.contract.signaal import CONTRACT_VERSION
+from vroegsignaal.synthetic import names
 from vroegsignaal.synthetic.config import PARTNERS
 from vroegsignaal.synthetic.creditors import SCHULDEISER_CODES
 from vroegsignaal.synthetic.engine import MonthBatch, Simulation
@@ -56,7 +57,6 @@ class MessageBuilder:
         self._seq = 0
         self._iso_base = 0
         self._iso: list[str] = []
-        self._client_base: dict[int, dict[str, str]] = {}
 
     def _iso_dates(self, ordinals: np.ndarray) -> list[str]:
         lo, hi = int(ordinals.min()), int(ordinals.max())
@@ -67,26 +67,61 @@ class MessageBuilder:
         iso, base = self._iso, self._iso_base
         return [iso[o - base] for o in ordinals.tolist()]
 
-    def _client(self, h: int) -> dict[str, str]:
-        base = self._client_base.get(h)
-        if base is None:
-            p, ad = self.sim.person, self.sim.address
-            a = int(self.sim.households["addr"][h])
-            # Field order follows the contract; absent optional fields are left out.
-            items = (
-                ("voorletters", p["voorletters"][h]),
-                ("voorvoegsel", p["voorvoegsel"][h]),
-                ("achternaam", p["achternaam"][h]),
-                ("geboortedatum", p["geboortedatum"][h]),
-                ("straatnaam", ad["straatnaam"][a]),
-                ("huisnummer", ad["huisnummer"][a]),
-                ("huisnummertoevoeging", ad["toevoeging"][a]),
-                ("postcode", ad["postcode"][a]),
-                ("woonplaats", ad["woonplaats"][a]),
-            )
-            base = {k: v for k, v in items if v}
-            self._client_base[h] = base
-        return base
+    def _clients(
+        self, hh: np.ndarray, knows_phone: np.ndarray, knows_email: np.ndarray
+    ) -> list[dict[str, str]]:
+        """Client blocks in contract field order; absent optional fields are left out."""
+        h, ad = self.sim.households, self.sim.addresses
+        addr = h["addr"][hh]
+        naam = h["naam"][hh]
+        voorl_codes = h["voorletters"][hh]
+        voorl = [names.VOORLETTERS[c] for c in voorl_codes.tolist()]
+        vv = [names.ACHTERNAMEN[i][0] for i in naam.tolist()]
+        an = [names.ACHTERNAMEN[i][1] for i in naam.tolist()]
+        born = [dt.date.fromordinal(o).isoformat() if o else "" for o in h["geboren"][hh].tolist()]
+        straat = [names.STRAATNAMEN[i] for i in ad["straat"][addr].tolist()]
+        toev = [names.TOEVOEGINGEN[i] if i >= 0 else "" for i in ad["toevoeging"][addr].tolist()]
+        postcode = names.postcodes(ad["pc4"][addr], ad["letters"][addr])
+        plaats = self.sim.pc4.plaats
+        woonplaats = [plaats[i] for i in ad["area"][addr].tolist()]
+        tel = names.telefoonnummers(h["tel"][hh])
+        mail = names.emails(voorl_codes, naam, h["mailnr"][hh])
+        out: list[dict[str, str]] = []
+        for row in zip(
+            voorl,
+            vv,
+            an,
+            born,
+            straat,
+            ad["huisnummer"][addr].tolist(),
+            toev,
+            postcode,
+            woonplaats,
+            tel,
+            mail,
+            knows_phone.tolist(),
+            knows_email.tolist(),
+            strict=True,
+        ):
+            vl, v, a, b, st, hn, tv, pc, wp, t, e, kp, ke = row
+            c = {"voorletters": vl}
+            if v:
+                c["voorvoegsel"] = v
+            c["achternaam"] = a
+            if b:
+                c["geboortedatum"] = b
+            c["straatnaam"] = st
+            c["huisnummer"] = str(hn)
+            if tv:
+                c["huisnummertoevoeging"] = tv
+            c["postcode"] = pc
+            c["woonplaats"] = wp
+            if kp:
+                c["telefoonnummer"] = t
+            if ke:
+                c["email"] = e
+            out.append(c)
+        return out
 
     def emit(self, batch: MonthBatch) -> Iterator[dict[str, Any]]:
         sim, cfg, rng = self.sim, self.sim.config, self.sim.rng
@@ -115,7 +150,7 @@ class MessageBuilder:
         refs = [f"{r:09d}" for r in a["ref"][acct].tolist()]
         ontstaan_iso = self._iso_dates(ontstaan)
         day_iso = self._iso_dates(day)
-        tel, mail = sim.person["tel"], sim.person["email"]
+        clients = self._clients(hh, a["knows_phone"][acct], a["knows_email"][acct])
         special = (invalid | bezwaar | unknown).tolist()
         rows = zip(
             sids,
@@ -127,20 +162,11 @@ class MessageBuilder:
             day_iso,
             batch.crisis[order].tolist(),
             warm.tolist(),
-            hh.tolist(),
-            a["knows_phone"][acct].tolist(),
-            a["knows_email"][acct].tolist(),
+            clients,
             special,
             strict=True,
         )
-        for i, (sid, code, sp, ref, bedrag, ont, sdag, crisis, wo, h, kp, ke, spc) in enumerate(
-            rows
-        ):
-            client = dict(self._client(h))
-            if kp:
-                client["telefoonnummer"] = tel[h]
-            if ke:
-                client["email"] = mail[h]
+        for i, (sid, code, sp, ref, bedrag, ont, sdag, crisis, wo, client, spc) in enumerate(rows):
             msg: dict[str, Any] = {
                 "berichtversie": CONTRACT_VERSION,
                 "signaalId": sid,

@@ -33,34 +33,46 @@ STRAATNAMEN: tuple[str, ...] = (
 TOEVOEGINGEN: tuple[str, ...] = ("A", "B", "C", "1", "2", "3", "H", "bis", "I", "II")
 
 # Weighted initials: frequent Dutch first letters more often.
-_LETTERS = np.array(list("ABCDEFGHIJKLMNOPRSTWYZ"))
+_LETTERS = "ABCDEFGHIJKLMNOPRSTWYZ"
 _LETTER_W = np.array(
     [9, 2, 4, 3, 4, 2, 3, 5, 2, 10, 3, 4, 8, 3, 1, 5, 5, 6, 3, 3, 1, 1], dtype=float
 )
 _LETTER_W /= _LETTER_W.sum()
+_NL = len(_LETTERS)
+# Every initials string, indexed by code = (count - 1) + 3 * (l1 + NL * (l2 + NL * l3)).
+VOORLETTERS: tuple[str, ...] = tuple(
+    "".join(f"{_LETTERS[(code // 3) // _NL**j % _NL]}." for j in range(code % 3 + 1))
+    for code in range(3 * _NL**3)
+)
+_SLUGS: tuple[str, ...] = tuple((v + a).lower().replace(" ", "") for v, a in ACHTERNAMEN)
 
 # Postcode letter pairs; SA, SD and SS are never issued.
 _PAIRS = [a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 POSTCODE_LETTERS: tuple[str, ...] = tuple(p for p in _PAIRS if p not in {"SA", "SD", "SS"})
 
 
-def voorletters(rng: np.random.Generator, n: int) -> list[str]:
-    count = rng.choice(np.array([1, 2, 3]), size=n, p=[0.55, 0.35, 0.10])
-    letters = rng.choice(_LETTERS, size=(n, 3), p=_LETTER_W)
+def draw_voorletters(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Codes into VOORLETTERS: one to three initials."""
+    count = rng.choice(3, size=n, p=[0.55, 0.35, 0.10])
+    letters = rng.choice(_NL, size=(n, 3), p=_LETTER_W)
+    return count + 3 * (letters[:, 0] + _NL * (letters[:, 1] + _NL * letters[:, 2]))
+
+
+def telefoonnummers(tel: np.ndarray) -> list[str]:
+    return [f"06-{d:08d}" for d in tel.tolist()]
+
+
+def emails(voorletters: np.ndarray, surname: np.ndarray, number: np.ndarray) -> list[str]:
+    first = [_LETTERS[(c // 3) % _NL].lower() for c in voorletters.tolist()]
     return [
-        "".join(f"{c}." for c in row[:k])
-        for row, k in zip(letters.tolist(), count.tolist(), strict=True)
+        f"{f}.{_SLUGS[s]}{k}@example.org"
+        for f, s, k in zip(first, surname.tolist(), number.tolist(), strict=True)
     ]
 
 
-def telefoonnummers(rng: np.random.Generator, n: int) -> list[str]:
-    return [f"06-{d:08d}" for d in rng.integers(10_000_000, 100_000_000, size=n).tolist()]
-
-
-def emails(voorl: list[str], achternaam: list[str], nummers: np.ndarray) -> list[str]:
+def postcodes(pc4: np.ndarray, letters: np.ndarray) -> list[str]:
     return [
-        f"{v[:1].lower()}.{a.lower().replace(' ', '')}{k}@example.org"
-        for v, a, k in zip(voorl, achternaam, nummers.tolist(), strict=True)
+        f"{p} {POSTCODE_LETTERS[x]}" for p, x in zip(pc4.tolist(), letters.tolist(), strict=True)
     ]
 
 

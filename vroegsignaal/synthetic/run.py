@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from vroegsignaal.synthetic import names
 from vroegsignaal.synthetic.config import PARTNERS, GeneratorConfig
 from vroegsignaal.synthetic.creditors import SCHULDEISER_CODES
 from vroegsignaal.synthetic.engine import Simulation, iter_months, new_stats
@@ -79,6 +80,7 @@ class SyntheticRun:
         order = np.argsort(s_acct, kind="stable")  # chronological within an account
         s_acct = s_acct[order]
         s_day = np.concatenate([b.day for b in log])[order].tolist()
+        s_ontstaan = np.concatenate([b.ontstaan for b in log])[order].tolist()
         s_bedrag = np.concatenate([b.bedrag for b in log])[order].tolist()
         s_crisis = np.concatenate([b.crisis for b in log])[order].tolist()
         a, h = sim.accounts, sim.households
@@ -95,7 +97,9 @@ class SyntheticRun:
         gem, addr = h["gem"].tolist(), h["addr"].tolist()
         tenure, rent = h["tenure"].tolist(), h["rent"].tolist()
         alone, stress = h["alone"].tolist(), h["stress"].tolist()
-        ad = sim.address
+        ad = sim.addresses
+        postcode = names.postcodes(ad["pc4"], ad["letters"])
+        huisnummer, toev = ad["huisnummer"].tolist(), ad["toevoeging"].tolist()
         codes = self.gemeentecodes
         date = dt.date.fromordinal
         for hid, lo, hi in zip(out.tolist(), acc_lo, acc_hi, strict=True):
@@ -109,16 +113,19 @@ class SyntheticRun:
                         klantreferentie=f"{cols['ref'][k]:09d}",
                         ontstaansdatum=date(cols["ontstaan"][k]),
                         maandtermijn=cols["termijn"][k],
-                        signalen=tuple((date(s_day[i]), s_bedrag[i], s_crisis[i]) for i in sl),
+                        signalen=tuple(
+                            (date(s_day[i]), date(s_ontstaan[i]), s_bedrag[i], s_crisis[i])
+                            for i in sl
+                        ),
                     )
                 )
             a_id = addr[hid]
             yield HouseholdTruth(
                 household_id=hid,
                 gemeentecode=codes[gem[hid]],
-                postcode=ad["postcode"][a_id],
-                huisnummer=ad["huisnummer"][a_id],
-                huisnummertoevoeging=ad["toevoeging"][a_id],
+                postcode=postcode[a_id],
+                huisnummer=str(huisnummer[a_id]),
+                huisnummertoevoeging=names.TOEVOEGINGEN[toev[a_id]] if toev[a_id] >= 0 else None,
                 woonvorm=WOONVORMEN[tenure[hid]],
                 huur=rent[hid] if WOONVORMEN[tenure[hid]] != "koop" else None,
                 alleenstaand=alone[hid],

@@ -62,12 +62,28 @@ def households_table() -> Table:
             "stress": (np.float64, 0.0),
             "last_month": (np.int32, -10_000),
             "n_out": (np.int32, 0),
+            # The resident, stored as codes and formatted only when a message is built.
+            "voorletters": (np.int32, 0),
+            "naam": (np.int16, 0),
+            "geboren": (np.int32, 0),  # date ordinal; 0 = not known to creditors
+            "tel": (np.int64, 0),
+            "mailnr": (np.int16, 0),
         }
     )
 
 
 def addresses_table() -> Table:
-    return Table({"gem": (np.int32, 0), "area": (np.int64, 0)})
+    return Table(
+        {
+            "gem": (np.int32, 0),
+            "area": (np.int64, 0),  # index into the PC4 table
+            "pc4": (np.int64, 0),
+            "letters": (np.int16, 0),
+            "huisnummer": (np.int32, 0),
+            "toevoeging": (np.int8, -1),
+            "straat": (np.int16, 0),
+        }
+    )
 
 
 def accounts_table() -> Table:

@@ -17,20 +17,24 @@ from vroegsignaal.contract.enums import Signaalpartner
 
 @dataclass(frozen=True, slots=True)
 class AccountTruth:
-    """One creditor account in arrears: all signals about it share the arrears episode."""
+    """One creditor account; a new ontstaansdatum in `signalen` starts a new arrears episode."""
 
     signaalpartner: Signaalpartner
     schuldeiser: str
     klantreferentie: str
-    ontstaansdatum: dt.date
+    ontstaansdatum: dt.date  # of the latest arrears episode
     maandtermijn: int
-    # (signaaldatum, bedrag, crisissignaal) for every signal, burn-in months included.
-    signalen: tuple[tuple[dt.date, int, bool], ...]
+    # (signaaldatum, ontstaansdatum, bedrag, crisissignaal) per signal, burn-in included.
+    signalen: tuple[tuple[dt.date, dt.date, int, bool], ...]
 
     @property
     def bedrag(self) -> int:
         """Arrears at the last signal."""
-        return self.signalen[-1][1]
+        return self.signalen[-1][2]
+
+    @property
+    def episodes(self) -> int:
+        return len({s[1] for s in self.signalen})
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 04:55:13.360084
+Create Date: 2026-11-26 05:06:19.404988
 """
 
 from collections.abc import Sequence
@@ -157,18 +157,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_zaak")),
         sa.UniqueConstraint(
-            "gemeentecode",
             "huishouden_sleutel",
             "matchingsperiode",
-            name=op.f("uq_zaak_gemeentecode"),
+            "gemeentecode",
+            name=op.f("uq_zaak_huishouden_sleutel"),
         ),
     )
     with op.batch_alter_table("zaak", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_zaak_bewaren_tot"), ["bewaren_tot"], unique=False)
         batch_op.create_index(batch_op.f("ix_zaak_gemeentecode"), ["gemeentecode"], unique=False)
-        batch_op.create_index(
-            "ix_zaak_huishouden_periode", ["huishouden_sleutel", "matchingsperiode"], unique=False
-        )
 
     op.create_table(
         "signaal",
@@ -205,11 +202,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("signaal", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_signaal_bewaren_tot"), ["bewaren_tot"], unique=False)
-        batch_op.create_index(batch_op.f("ix_signaal_gemeentecode"), ["gemeentecode"], unique=False)
         batch_op.create_index(
-            "ix_signaal_huishouden", ["huishouden_sleutel", "signaaldatum"], unique=False
+            "ix_signaal_gemeente_datum", ["gemeentecode", "signaaldatum"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_signaal_reden"), ["reden"], unique=False)
         batch_op.create_index(
             "ix_signaal_referentie", ["referentie_sleutel", "signaaldatum"], unique=False
         )
@@ -264,14 +259,11 @@ def downgrade() -> None:
     with op.batch_alter_table("signaal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signaal_zaak_id"))
         batch_op.drop_index("ix_signaal_referentie")
-        batch_op.drop_index(batch_op.f("ix_signaal_reden"))
-        batch_op.drop_index("ix_signaal_huishouden")
-        batch_op.drop_index(batch_op.f("ix_signaal_gemeentecode"))
+        batch_op.drop_index("ix_signaal_gemeente_datum")
         batch_op.drop_index(batch_op.f("ix_signaal_bewaren_tot"))
 
     op.drop_table("signaal")
     with op.batch_alter_table("zaak", schema=None) as batch_op:
-        batch_op.drop_index("ix_zaak_huishouden_periode")
         batch_op.drop_index(batch_op.f("ix_zaak_gemeentecode"))
         batch_op.drop_index(batch_op.f("ix_zaak_bewaren_tot"))
 
