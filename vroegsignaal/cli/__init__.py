@@ -33,4 +33,5 @@ def main() -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # One line per intake batch is for services; on the terminal the progress bar says enough.
     logging.getLogger("vroegsignaal.intake.pipeline").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app()

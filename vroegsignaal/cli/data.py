@@ -82,19 +82,38 @@ def ingest(
         typer.Option(help="Receipt date YYYY-MM-DD, or 'signaaldatum' to replay history"),
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Signals per transaction")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: 2 on PostgreSQL, 1 on SQLite)")
+    ] = None,
 ) -> None:
     """Ingest a signal file through the intake pipeline and print a summary."""
-    totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size)
+    totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size, workers)
     _print_summary(totals.as_dict())
 
 
-def _ingest(file: Path, bron: str, ontvangst: Any, batch_size: int | None) -> Any:
+def _ingest(
+    file: Path, bron: str, ontvangst: Any, batch_size: int | None, workers: int | None = None
+) -> Any:
     from vroegsignaal.config import get_settings
-    from vroegsignaal.intake.files import ingest_file
+    from vroegsignaal.intake.files import ingest_file, ingest_file_parallel
     from vroegsignaal.storage.db import session_scope
 
     settings = get_settings()
+    # SQLite allows one writer at a time: parallel workers would only wait for each other.
+    workers = workers or (2 if settings.is_postgres else 1)
     total = _count_lines(file)
+    if workers > 1:
+        with _progress() as progress:
+            task = progress.add_task(f"inlezen {file.name} ({workers} processen)", total=total)
+            return ingest_file_parallel(
+                file,
+                database_url=settings.database_url,
+                source=bron,
+                workers=workers,
+                batch_size=batch_size or settings.batch_size,
+                ontvangen_op=ontvangst,
+                on_progress=lambda n: progress.advance(task, n),
+            )
     with _progress() as progress, session_scope(settings.database_url) as session:
         task = progress.add_task(f"inlezen {file.name}", total=total)
         return ingest_file(
@@ -140,8 +159,21 @@ def demo(
     data_file = Path("var/demo-signalen.jsonl")
     generate(data_file, gemeente=codes, start=start, maanden=maanden, seed=seed, schaal=1.0)
     totals = _ingest(data_file, "demo", "signaaldatum", settings.batch_size)
-    _print_summary(totals.as_dict(), names={c: ref.gemeenten[c].naam for c in ref.gemeenten})
+    summary = totals.as_dict()
+    summary["per_zaaktype"] = _case_types(url)
+    _print_summary(summary, names={c: ref.gemeenten[c].naam for c in ref.gemeenten})
     console.print(f"Database: {url} (blijft staan voor de webapplicatie)")
+
+
+def _case_types(url: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from vroegsignaal.storage.db import session_scope
+    from vroegsignaal.storage.models import Zaak
+
+    with session_scope(url) as session:
+        rows = session.execute(select(Zaak.zaaktype, func.count()).group_by(Zaak.zaaktype))
+        return {t: n for t, n in sorted(rows, key=lambda r: -r[1])}
 
 
 def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None) -> None:
@@ -161,8 +193,11 @@ def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None)
         ("Per signaalpartner", "per_signaalpartner", str),
         ("Per reden", "per_reden", lambda k: f"{k}: {ReasonCode(k).dutch}"),
         ("Verwijderde velden (niet opgeslagen)", "verwijderde_velden", str),
+        ("Zaken per zaaktype", "per_zaaktype", str),
     ]
     for title, key, label in tables:
+        if key not in summary:
+            continue
         table = Table(title=title, title_justify="left")
         table.add_column("")
         table.add_column("aantal", justify="right")
