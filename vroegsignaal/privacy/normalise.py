@@ -9,6 +9,10 @@ import phonenumbers
 
 _SPACES = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The two spellings most creditors send for a Dutch mobile number: 06-12345678, +31612345678
+# (with optional spaces or dashes). They map to E.164 without metadata; tests check that
+# this agrees with libphonenumber, which handles every other form.
+_NL_MOBILE = re.compile(r"^(?:\+31|0031|0)[\s-]?6[\s-]?((?:\d[\s-]?){7}\d)$")
 
 
 def postcode(value: str) -> str:
@@ -38,6 +42,9 @@ def phone(value: str | None) -> str | None:
     """
     if not value:
         return None
+    fast = _NL_MOBILE.match(value.strip())
+    if fast:
+        return "+316" + re.sub(r"[\s-]", "", fast.group(1))
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from psycopg.types.json import Jsonb
-from sqlalchemy import ARRAY, String, Table, any_, bindparam, select, text, tuple_, update
+from sqlalchemy import ARRAY, JSON, Table, any_, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -48,8 +49,7 @@ def _in(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[b
 def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """PostgreSQL COPY: an order of magnitude faster than INSERT for whole batches."""
     columns = list(rows[0])
-    json_cols = {c for c in columns if table.c[c].type.__class__.__name__ in ("JSON", "JSONB")
-                 or "JSON" in repr(table.c[c].type)}
+    json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
     raw = session.connection().connection.driver_connection
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cur, cur.copy(sql) as copy:
@@ -202,6 +202,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
     """Insert new cases and write their database ids back onto the states."""
     if not cases:
         return
+    now = dt.datetime.now(dt.UTC)
     rows = [
         {
             "gemeentecode": c.gemeentecode,
@@ -212,16 +213,23 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
             "datum_opgepakt": c.datum_opgepakt,
             "aantal_signalen": c.aantal_signalen,
             "bewaren_tot": c.bewaren_tot,
-            "aangemaakt_op": dt.datetime.now(dt.UTC),
+            "aangemaakt_op": now,
         }
         for c in cases
     ]
     if _is_pg(session):
         # Take ids from the sequence first, so the rows can go in by COPY.
-        ids = session.execute(
-            text("SELECT nextval(pg_get_serial_sequence('zaak', 'id')) "
-                 "FROM generate_series(1, :n)"), {"n": len(rows)}
-        ).scalars().all()
+        ids = (
+            session.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('zaak', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": len(rows)},
+            )
+            .scalars()
+            .all()
+        )
         for row, case_id in zip(rows, ids, strict=True):
             row["id"] = case_id
         _copy(session, zaak, rows)
@@ -234,6 +242,21 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
 
 def update_cases(session: Session, cases: list[CaseState]) -> None:
     if not cases:
+        return
+    if _is_pg(session):
+        session.execute(
+            text(
+                "UPDATE zaak SET zaaktype = v.t, aantal_signalen = v.n, bewaren_tot = v.b "
+                "FROM unnest(CAST(:ids AS bigint[]), CAST(:t AS text[]), CAST(:n AS int[]), "
+                "CAST(:b AS date[])) AS v(id, t, n, b) WHERE zaak.id = v.id"
+            ),
+            {
+                "ids": [c.id for c in cases],
+                "t": [c.zaaktype for c in cases],
+                "n": [c.aantal_signalen for c in cases],
+                "b": [c.bewaren_tot for c in cases],
+            },
+        )
         return
     stmt = (
         update(zaak)
@@ -268,6 +291,29 @@ def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
+        return
+    if _is_pg(session):
+        session.execute(
+            text(
+                "UPDATE werkvoorraad_item SET prioriteit = v.p, prioriteit_redenen = v.r::jsonb, "
+                "scoremodel = v.m, uiterste_datum = v.u, crisis = v.c, bewaren_tot = v.b, "
+                "bijgewerkt_op = :nu "
+                "FROM unnest(CAST(:ids AS bigint[]), CAST(:p AS float8[]), CAST(:r AS text[]), "
+                "CAST(:m AS text[]), CAST(:u AS date[]), CAST(:c AS bool[]), "
+                "CAST(:b AS date[])) AS v(id, p, r, m, u, c, b) "
+                "WHERE werkvoorraad_item.id = v.id"
+            ),
+            {
+                "ids": [r["b_id"] for r in rows],
+                "p": [r["b_prioriteit"] for r in rows],
+                "r": [orjson.dumps(r["b_redenen"]).decode() for r in rows],
+                "m": [r["b_model"] for r in rows],
+                "u": [r["b_uiterste"] for r in rows],
+                "c": [r["b_crisis"] for r in rows],
+                "b": [r["b_bewaren"] for r in rows],
+                "nu": rows[0]["b_nu"],
+            },
+        )
         return
     stmt = (
         update(werkvoorraad)

@@ -109,9 +109,7 @@ class Zaak(Base):
 
     __tablename__ = "zaak"
     # The natural key doubles as the lookup index for matching (household, then period).
-    __table_args__ = (
-        UniqueConstraint("huishouden_sleutel", "matchingsperiode", "gemeentecode"),
-    )
+    __table_args__ = (UniqueConstraint("huishouden_sleutel", "matchingsperiode", "gemeentecode"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), index=True)
     huishouden_sleutel: Mapped[str] = mapped_column(String(32))

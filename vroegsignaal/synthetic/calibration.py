@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Measure generated messages against the DOMAIN.md case figures.
 
-A rough, independent re-count (not the matching module): a case is one address in one
-calendar month. "meervoudig" (2+ signals) takes precedence over "opeenvolgend" (a
-signal on the address in one of the 6 months before), the rest is "enkelvoudig".
+A rough, independent re-count on raw messages (not the matching module): a case is one
+address in one calendar month of the signaaldatum. As in ADR 0003, "opeenvolgend" (a
+signal on the address in one of the 6 months before) takes precedence over
+"meervoudig" (2+ signals in the month); the rest is "enkelvoudig".
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from vroegsignaal.contract.enums import Zaaktype
 class CaseShares:
     cases: int
     counts: Mapping[Zaaktype, int]
-    opeenvolgend_inclusief: float  # earlier signal within 6 months, whatever the case size
+    meervoudig_inclusief: float  # 2+ signals in the month, with or without an earlier signal
 
     def share(self, zaaktype: Zaaktype) -> float:
         return self.counts.get(zaaktype, 0) / self.cases if self.cases else 0.0
@@ -58,17 +59,16 @@ def case_shares(messages: Iterable[Mapping[str, Any]], *, skip_months: int = 0) 
         months_of[addr].add(month)
     first = min(m for _, m in per_case) + skip_months
     counts: Counter[Zaaktype] = Counter()
-    earlier_any = 0
+    multiple_any = 0
     for (addr, month), n in per_case.items():
         if month < first:
             continue
-        earlier = any(month - k in months_of[addr] for k in range(1, 7))
-        earlier_any += earlier
-        if n >= 2:
-            counts[Zaaktype.MEERVOUDIG] += 1
-        elif earlier:
+        multiple_any += n >= 2
+        if any(month - k in months_of[addr] for k in range(1, 7)):
             counts[Zaaktype.OPEENVOLGEND] += 1
+        elif n >= 2:
+            counts[Zaaktype.MEERVOUDIG] += 1
         else:
             counts[Zaaktype.ENKELVOUDIG] += 1
     cases = sum(counts.values())
-    return CaseShares(cases, dict(counts), earlier_any / cases if cases else 0.0)
+    return CaseShares(cases, dict(counts), multiple_any / cases if cases else 0.0)

@@ -280,7 +280,7 @@ class Simulation:
         """Make creditor types distinct within a case; returns (keep, partner, crisis)."""
         n = partner.size
         dup = _duplicates(slot_group * N_PARTNERS + partner)
-        for _ in range(10):
+        for _ in range(30):  # a case of four can need a few tries
             if not dup.any():
                 break
             fresh = self._draw_partners(rng, int(dup.sum()), cal)

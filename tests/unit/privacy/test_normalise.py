@@ -34,3 +34,20 @@ def test_toevoeging(raw: str | None, expected: str) -> None:
 def test_email() -> None:
     assert normalise.email(" A@Example.org ") == "a@example.org"
     assert normalise.email("geen-mail") is None
+
+
+def test_mobile_fast_path_agrees_with_libphonenumber() -> None:
+    import random
+
+    import phonenumbers
+
+    rnd = random.Random(3)
+    for _ in range(2000):
+        digits = f"{rnd.randrange(10**8):08d}"
+        spelled = rnd.choice([
+            f"06-{digits}", f"06{digits}", f"+316{digits}", f"+31 6 {digits[:4]} {digits[4:]}",
+            f"0031 6 {digits}", f"06 {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}",
+        ])
+        parsed = phonenumbers.parse(spelled, "NL")
+        expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        assert normalise.phone(spelled) == expected, spelled

@@ -99,7 +99,7 @@ def test_arrears_age_is_mostly_inside_the_window(calibration: Generated) -> None
 def test_crisis_signals_are_rare_and_may_fall_outside_the_window(calibration: Generated) -> None:
     crisis = [m for m in calibration.messages if m.get("crisissignaal")]
     assert 0.005 < len(crisis) / len(calibration.messages) < 0.03
-    assert {m["signaalpartner"] for m in crisis} <= {SP.HUUR, SP.ENERGIE, SP.WATER}
+    assert {m.get("signaalpartner", SP.HUUR) for m in crisis} <= {SP.HUUR, SP.ENERGIE, SP.WATER}
     late = [
         m
         for m in crisis

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Benchmark: 1,000,000 generated signals through the intake pipeline into PostgreSQL.
+
+Writes benchmarks/results/intake_postgres.json with signals/second and peak memory.
+Target (issue 2): >= 10,000 signals/second, < 500 MB peak, on a 2-core machine.
+
+    .venv/bin/python benchmarks/bench_intake_postgres.py [--signals 1000000] [--workers 2]
+
+PostgreSQL: $VROEGSIGNAAL_BENCH_DATABASE_URL (a server URL; a fresh database is created on
+it), else the throwaway cluster of scripts/services/postgres.sh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+CACHE = ROOT / "var" / "bench"
+
+
+def _server_url() -> str:
+    url = os.environ.get("VROEGSIGNAAL_BENCH_DATABASE_URL")
+    if url:
+        return url
+    script = ROOT / "scripts" / "services" / "postgres.sh"
+    subprocess.run(["bash", str(script), "start"], check=True, capture_output=True)
+    return subprocess.run(
+        ["bash", str(script), "url"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def _fresh_database(server_url: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _signal_file(n: int, seed: int) -> Path:
+    """Generate (once, cached) a file of about n signals for the whole country."""
+    from vroegsignaal.contract.io import write_jsonl
+    from vroegsignaal.synthetic import all_gemeentecodes, generate_signals
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"signals-{n}-seed{seed}.jsonl"
+    if path.exists():
+        return path
+    # The national rate is ~70,000 signals a month; take as many months as needed.
+    months = max(1, -(-n // 65_000))
+    records = generate_signals(
+        gemeenten=all_gemeentecodes(), start=dt.date(2025, 1, 1), months=months, seed=seed
+    )
+
+    def first_n():  # type: ignore[no-untyped-def]
+        for i, rec in enumerate(records):
+            if i >= n:
+                return
+            yield rec
+
+    tmp = path.with_suffix(".tmp")
+    write_jsonl(tmp, first_n())
+    tmp.rename(path)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--signals", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    os.environ.setdefault("VROEGSIGNAAL_ENV", "development")
+    from vroegsignaal.intake.files import ingest_file_parallel
+    from vroegsignaal.storage.seed import prepare_database
+
+    t0 = time.perf_counter()
+    path = _signal_file(args.signals, args.seed)
+    generate_s = time.perf_counter() - t0
+    url = _fresh_database(_server_url())
+    prepare_database(url)
+
+    start = time.perf_counter()
+    totals = ingest_file_parallel(
+        path,
+        database_url=url,
+        source="benchmark",
+        workers=args.workers,
+        batch_size=args.batch_size,
+        ontvangen_op="signaaldatum",
+    )
+    elapsed = time.perf_counter() - start
+
+    # ru_maxrss is in KiB on Linux: the largest single process of each kind.
+    parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result = {
+        "benchmark": "intake_postgres",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "signals": totals.ontvangen,
+        "workers": args.workers,
+        "batch_size": args.batch_size,
+        "seconds": round(elapsed, 2),
+        "signals_per_second": round(totals.ontvangen / elapsed),
+        "peak_rss_mb_parent": round(parent_mb, 1),
+        "peak_rss_mb_largest_worker": round(worker_mb, 1),
+        "peak_rss_mb_total_estimate": round(parent_mb + args.workers * worker_mb, 1),
+        "generate_seconds_if_not_cached": round(generate_s, 2),
+        "outcomes": dict(totals.per_reden),
+        "new_cases": totals.nieuwe_zaken,
+        "targets": {"signals_per_second": 10_000, "peak_rss_mb": 500},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "note": "PostgreSQL is the test cluster of scripts/services/postgres.sh "
+        "(fsync and full_page_writes off); file read from local disk.",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "intake_postgres.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    json.dump(result, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()
