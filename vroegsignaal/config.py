@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     hmac_key: str = ""
     batch_size: int = 5000
     log_level: str = "INFO"
+    # Creditor API keys as JSON {"<schuldeiser code>": "<sha256 hex of the key>"}; only
+    # hashes are configured, so a leaked configuration does not leak keys.
+    api_keys: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _keys(self) -> Settings:

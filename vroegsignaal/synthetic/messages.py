@@ -59,11 +59,14 @@ class MessageBuilder:
         self._iso: list[str] = []
 
     def _iso_dates(self, ordinals: np.ndarray) -> list[str]:
+        """ISO strings through a lookup table: far cheaper than a date object per message."""
         lo, hi = int(ordinals.min()), int(ordinals.max())
-        if lo < self._iso_base or hi >= self._iso_base + len(self._iso):
-            self._iso_base = min(lo, self._iso_base or lo) - 400
-            end = max(hi + 400, self._iso_base + len(self._iso))
-            self._iso = [dt.date.fromordinal(o).isoformat() for o in range(self._iso_base, end)]
+        base, size = self._iso_base, len(self._iso)
+        if not size or lo < base or hi >= base + size:
+            new_lo = min(lo, base if size else lo) - 400
+            new_hi = max(hi, base + size - 1 if size else hi) + 400
+            self._iso_base = new_lo
+            self._iso = [dt.date.fromordinal(o).isoformat() for o in range(new_lo, new_hi + 1)]
         iso, base = self._iso, self._iso_base
         return [iso[o - base] for o in ordinals.tolist()]
 

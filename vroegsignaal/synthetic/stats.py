@@ -7,22 +7,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-# Kinds: "geldig", "bezwaar" and "ongeldig" are exclusive; the others are flags that
-# overlap them ("ongeldig:<reden>" splits the invalid ones by defect).
-KINDS = (
-    "geldig",
-    "bezwaar",
-    "ongeldig",
-    "crisis",
-    "warme_overdracht",
-    "herhaling",
-    "buiten_venster",
-    "onbekend_veld",
-)
-
 
 @dataclass
 class GenerationStats:
+    """Counts per gemeente, signaalpartner, kind and month.
+
+    Kinds: "geldig", "bezwaar" and "ongeldig" are exclusive and add up to `total`;
+    "ongeldig:<defect>" splits the invalid ones; "crisis", "warme_overdracht",
+    "herhaling", "buiten_venster" and "onbekend_veld" are overlapping flags.
+    """
+
     total: int = 0
     households: int = 0
     inwoners: dict[str, int] = field(default_factory=dict)  # per gemeentecode

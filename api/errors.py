@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""RFC 9457 problem+json for every error; details name fields and ids, never people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vroegsignaal.errors import VroegsignaalError
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://vroegsignaal.example/problemen/"
+
+
+def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    body = {
+        "type": TYPE_BASE + code.lower().replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "code": code,
+    }
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+class ApiProblem(Exception):
+    """Raised by routes and dependencies; rendered as problem+json."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str = "") -> None:
+        super().__init__(title)
+        self.status, self.code, self.title, self.detail = status, code, title, detail
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiProblem)
+    async def _api_problem(_: Request, exc: ApiProblem) -> JSONResponse:
+        return problem(exc.status, exc.code, exc.title, exc.detail)
+
+    @app.exception_handler(VroegsignaalError)
+    async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
+        return problem(422, exc.code, exc.title, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Location and error type only: the input itself may be personal data.
+        fouten = [
+            {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]} for e in exc.errors()
+        ]
+        return problem(
+            400,
+            "ONGELDIG_VERZOEK",
+            "Het verzoek is ongeldig",
+            "Zie 'invalidParams'.",
+            invalidParams=fouten,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
+        return problem(exc.status_code, code, str(exc.detail))

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""FastAPI application: `uvicorn api.main:app`. Settings are read per request, not at import."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+
+import vroegsignaal
+from api import errors, openapi
+from api.routes import health, signalen
+
+API_VERSION = "1.0.0"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}".replace("_", "-") if route.tags else route.name
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="vroegsignaal API",
+        version=API_VERSION,
+        summary="Vroegsignalering van schulden: signalen van schuldeisers, werkvoorraad, KPI's.",
+        description=(
+            "Creditors deliver early-warning signals (one message per signal, DDAS vocabulary) "
+            "and read back the coarse status of their own signals. Errors are RFC 9457 "
+            "problem+json. Follows the NL GOV API Design Rules."
+        ),
+        contact={
+            "name": "vroegsignaal maintainers",
+            "url": "https://github.com/vroegsignaal/vroegsignaal",
+            "email": "beheer@vroegsignaal.example",
+        },
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        generate_unique_id_function=_operation_id,
+    )
+    errors.install(app)
+    openapi.install(app)
+    for router in (signalen.router, health.router):
+        app.include_router(router, prefix="/api/v1")
+
+    @app.middleware("http")
+    async def api_version_header(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["API-Version"] = API_VERSION
+        return response
+
+    app.state.version = vroegsignaal.__version__
+    return app
+
+
+app = create_app()

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Creditor intake: POST signals, read back the coarse status of your own signals."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, status
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from api.deps import CurrentSchuldeiser, SessionDep
+from api.errors import ApiProblem
+from vroegsignaal.contract.enums import Signaalstatus
+from vroegsignaal.feedback import creditor_status
+from vroegsignaal.intake.pipeline import RawInput, run_intake
+from vroegsignaal.storage.models import Signaal
+
+router = APIRouter(prefix="/signalen", tags=["signalen"])
+MAX_BATCH = 10_000
+
+
+class SignaalResultaat(BaseModel):
+    positie: int = Field(description="Index of the message in the request body.")
+    signaalId: str | None
+    status: Signaalstatus | None = Field(
+        description="Coarse DDAS status; null for a replay of a signal already received."
+    )
+    herhaling: bool = Field(description="True when this signal had been received before.")
+    fouten: list[dict[str, Any]] = Field(
+        default_factory=list, description="Contract errors: field and error type only."
+    )
+
+
+class IntakeAntwoord(BaseModel):
+    batchId: str
+    ontvangen: int
+    resultaten: list[SignaalResultaat]
+
+
+class SignaalStatus(BaseModel):
+    signaalId: str
+    status: Signaalstatus
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=IntakeAntwoord,
+    summary="Deliver signals (one message per signal)",
+    openapi_extra={"x-errors": ["400", "401", "403", "413"]},
+)
+def post_signalen(
+    session: SessionDep,
+    schuldeiser: CurrentSchuldeiser,
+    berichten: Annotated[
+        list[dict[str, Any]],
+        Body(description="Messages in the signal contract (see the published JSON Schema)."),
+    ],
+) -> IntakeAntwoord:
+    if not berichten:
+        raise ApiProblem(400, "LEGE_LEVERING", "Geen signalen in het verzoek")
+    if len(berichten) > MAX_BATCH:
+        raise ApiProblem(413, "TE_GROTE_LEVERING", f"Maximaal {MAX_BATCH} signalen per verzoek")
+    for i, msg in enumerate(berichten):
+        if msg.get("schuldeiser") != schuldeiser:
+            raise ApiProblem(
+                403,
+                "ANDERE_SCHULDEISER",
+                "Signaal namens een andere schuldeiser",
+                f"positie {i}: een sleutel levert alleen voor de eigen schuldeiser",
+            )
+    result = run_intake(
+        [RawInput(i, m) for i, m in enumerate(berichten)], session=session, source="api"
+    )
+    return IntakeAntwoord(
+        batchId=result.batch_id,
+        ontvangen=len(result.outcomes),
+        resultaten=[
+            SignaalResultaat(
+                positie=o.positie,
+                signaalId=o.signaal_id,
+                status=creditor_status(o.reden),
+                herhaling=o.reden.value == "DUPLICAAT",
+                fouten=o.details if o.reden.value == "ONGELDIG_BERICHT" else [],
+            )
+            for o in result.outcomes
+        ],
+    )
+
+
+@router.get(
+    "/{signaal_id}/status",
+    response_model=SignaalStatus,
+    summary="Coarse status of one of your own signals",
+)
+def get_status(
+    session: SessionDep,
+    schuldeiser: CurrentSchuldeiser,
+    signaal_id: Annotated[str, Path(max_length=64)],
+) -> SignaalStatus:
+    row = session.execute(
+        select(Signaal.reden).where(
+            Signaal.schuldeiser == schuldeiser, Signaal.signaal_id == signaal_id
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise ApiProblem(404, "NIET_GEVONDEN", "Signaal niet gevonden")
+    from vroegsignaal.intake.reasons import ReasonCode
+
+    coarse = creditor_status(ReasonCode(row))
+    assert coarse is not None
+    return SignaalStatus(signaalId=signaal_id, status=coarse)
