@@ -87,6 +87,12 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest a signal file through the intake pipeline and print a summary."""
+    from vroegsignaal.intake.files import SUFFIXES
+
+    if file.suffix.lower() not in SUFFIXES:
+        raise typer.BadParameter(
+            f"{file.name}: use one of {', '.join(SUFFIXES)}", param_hint="FILE"
+        )
     totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size, workers)
     _print_summary(totals.as_dict())
 

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The command line: generate, ingest (JSONL and CSV) and the demo, on SQLite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vroegsignaal.cli import app
+from vroegsignaal.config import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VROEGSIGNAAL_DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def _ok(args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def test_generate_then_ingest_jsonl_and_csv(workdir: Path) -> None:
+    _ok(["db", "upgrade"])
+    _ok(["generate", "s.jsonl", "-g", "GM0193", "--maanden", "2", "--seed", "3"])
+    _ok(["generate", "s.csv", "-g", "GM0193", "--maanden", "2", "--seed", "3"])
+    lines = sum(1 for _ in open("s.jsonl"))
+    out = _ok(["ingest", "s.jsonl", "--ontvangen-op", "signaaldatum"])
+    assert f"Ontvangen: {lines}" in out and "Zwolle" not in out  # ingest prints codes
+    assert "GM0193" in out and "OPGEPAKT" in out
+    # The CSV holds the same signals: everything is a replay now.
+    out = _ok(["ingest", "s.csv", "--ontvangen-op", "signaaldatum"])
+    assert "OPGEPAKT" not in out and "DUPLICAAT" in out
+
+
+def test_demo_prints_counts(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VROEGSIGNAAL_DATABASE_URL")
+    out = _ok(["demo", "-g", "GM0193", "--maanden", "3"])
+    for heading in ("Per gemeente", "Per signaalpartner", "Per reden", "Zaken per zaaktype"):
+        assert heading in out
+    assert (workdir / "var" / "vroegsignaal.sqlite3").exists()
+    assert os.environ.get("VROEGSIGNAAL_ENV") == "test"  # the demo never overrides settings
+
+
+def test_unknown_file_type_is_a_clear_error(workdir: Path) -> None:
+    _ok(["db", "upgrade"])
+    Path("s.txt").write_text("x\n")
+    result = runner.invoke(app, ["ingest", "s.txt"])
+    assert result.exit_code == 2
+    assert "s.txt: use one of .jsonl, .csv" in result.output
+
+
+def test_keys_generate() -> None:
+    out = _ok(["keys", "generate"])
+    assert "VROEGSIGNAAL_ENCRYPTION_KEY=k1:" in out and "VROEGSIGNAAL_HMAC_KEY=" in out
