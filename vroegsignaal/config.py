@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     hmac_key: str = ""
     batch_size: int = 5000
     log_level: str = "INFO"
+    # Batch intake and the scheduled work (dags/, docs/batch-intake.md).
+    batch_inbox: str = "var/batch/inbox"  # one folder per schuldeiser code below it
+    batch_work_dir: str = "var/batch"  # processing/, processed/, quarantine/ live here
+    batch_max_invalid_fraction: float = 0.01  # more invalid rows than this: quarantine
+    batch_workers: int = 2
+    batch_min_file_age_seconds: int = 60  # a file must be this still before pickup
+    expectations_dir: str = ""  # default: expectations/ next to the vroegsignaal package
+    retention_policy_file: str = ""  # default: vroegsignaal/retention/bewaartermijnen.yaml
     # Creditor API keys as JSON {"<schuldeiser code>": "<sha256 hex of the key>"}; only
     # hashes are configured, so a leaked configuration does not leak keys.
     api_keys: dict[str, str] = {}

@@ -9,6 +9,7 @@ and no records cross process boundaries.
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,20 +67,33 @@ def ingest_file(
     return totals
 
 
-def _worker(args: tuple[Any, ...]) -> IntakeTotals:
-    path, database_url, source, batch_size, ontvangen_op, index, count, progress = args
+def _worker(
+    path: Path,
+    database_url: str,
+    source: str,
+    batch_size: int,
+    ontvangen_op: Ontvangst,
+    index: int,
+    count: int,
+    messages: Any,
+) -> None:
     from vroegsignaal.storage.db import session_scope
 
-    with session_scope(database_url) as session:
-        return ingest_file(
-            path,
-            session=session,
-            source=source,
-            batch_size=batch_size,
-            ontvangen_op=ontvangen_op,
-            partition=(index, count),
-            on_batch=lambda r: progress.put(len(r.outcomes)),
-        )
+    try:
+        with session_scope(database_url) as session:
+            totals = ingest_file(
+                path,
+                session=session,
+                source=source,
+                batch_size=batch_size,
+                ontvangen_op=ontvangen_op,
+                partition=(index, count),
+                on_batch=lambda r: messages.put(("voortgang", len(r.outcomes))),
+            )
+        messages.put(("klaar", totals))
+    except BaseException as exc:  # reported to the parent, which raises
+        messages.put(("fout", f"{type(exc).__name__}: {exc}"))
+        raise
 
 
 def ingest_file_parallel(
@@ -95,26 +109,36 @@ def ingest_file_parallel(
     """Ingest with `workers` processes, one address partition each; totals are summed."""
     _check_suffix(path)
     ctx = mp.get_context("spawn")  # no inherited engines, connections or locks
-    with ctx.Manager() as manager:
-        progress = manager.Queue()
-        args = [
-            (path, database_url, source, batch_size, ontvangen_op, i, workers, progress)
-            for i in range(workers)
-        ]
-        with ctx.Pool(workers) as pool:
-            pending = pool.map_async(_worker, args)
-            while not pending.ready():
-                pending.wait(0.2)
-                while not progress.empty():
-                    n = progress.get()
-                    if on_progress is not None:
-                        on_progress(n)
-            parts = pending.get()
-            while not progress.empty():
-                n = progress.get()
-                if on_progress is not None:
-                    on_progress(n)
-    totals = IntakeTotals()
-    for part in parts:
-        totals.merge(part)
+    messages = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_worker,
+            args=(path, database_url, source, batch_size, ontvangen_op, i, workers, messages),
+            name=f"intake-{i}",
+        )
+        for i in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    totals, done, errors = IntakeTotals(), 0, []
+    while done < workers:
+        try:
+            kind, payload = messages.get(timeout=1.0)
+        except queue.Empty:
+            if any(p.exitcode not in (None, 0) for p in procs):
+                errors.append("a worker died")
+                break
+            continue
+        if kind == "voortgang" and on_progress is not None:
+            on_progress(payload)
+        elif kind == "klaar":
+            totals.merge(payload)
+            done += 1
+        elif kind == "fout":
+            errors.append(payload)
+            done += 1
+    for proc in procs:
+        proc.join()
+    if errors:
+        raise RuntimeError(f"parallel intake of {path.name} failed: {'; '.join(errors)}")
     return totals

@@ -160,7 +160,10 @@ class WerkvoorraadItem(Base):
     """One outreach task per case: the queue a schuldhulpverlener works."""
 
     __tablename__ = "werkvoorraad_item"
-    __table_args__ = (Index("ix_werkvoorraad_wachtrij", "gemeentecode", "status", "prioriteit"),)
+    __table_args__ = (
+        Index("ix_werkvoorraad_wachtrij", "gemeentecode", "status", "prioriteit"),
+        Index("ix_werkvoorraad_termijn", "status", "uiterste_datum"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)
     gemeentecode: Mapped[str] = mapped_column(String(6))
@@ -170,6 +173,10 @@ class WerkvoorraadItem(Base):
     uiterste_datum: Mapped[dt.date] = mapped_column(Date)
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # Set by the nightly SLA run on the first day an open item is past its uiterste_datum.
+    te_laat_sinds: Mapped[dt.date | None] = mapped_column(Date)
+    # Fingerprint of what the score was computed from (vroegsignaal/queue/rescoring.py).
+    score_invoer: Mapped[str | None] = mapped_column(String(64))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
@@ -190,3 +197,21 @@ class AuditLog(Base):
     reden: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class VerwijderLog(Base):
+    """What the retention purge deleted: table, ground, count and row ids. No personal data.
+
+    Kept as the proof of deletion; it has no `bewaren_tot` of its own because it holds
+    nothing about residents (the ids point at rows that no longer exist).
+    """
+
+    __tablename__ = "verwijder_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    peildatum: Mapped[dt.date] = mapped_column(Date)
+    verwijderd_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    tabel: Mapped[str] = mapped_column(String(40))
+    grond: Mapped[str] = mapped_column(String(200))
+    aantal: Mapped[int] = mapped_column(Integer)
+    ids: Mapped[list[Any]] = mapped_column(default=list)
