@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vroegsignaal.contract.io import iter_batches, read_records
+from vroegsignaal.contract.io import RawRecord, iter_batches, read_records
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.partition import address_partition
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
@@ -41,6 +41,14 @@ def _run_batch(session: Session, batch: list[Any], source: str, ontvangen_op: On
         return run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
 
 
+def _refused(records: Iterable[RawRecord], refuse: Mapping[int, str]) -> Iterator[RawRecord]:
+    # A line the door already found invalid goes in unread, so the pipeline refuses it
+    # (ONGELDIG_BERICHT) with the door's code instead of judging it again.
+    for record in records:
+        code = refuse.get(record.line)
+        yield record if code is None else RawRecord(record.line, None, code)
+
+
 def ingest_file(
     path: Path,
     *,
@@ -50,12 +58,16 @@ def ingest_file(
     ontvangen_op: Ontvangst = None,
     on_batch: Callable[[IntakeResult], None] | None = None,
     partition: tuple[int, int] = (0, 1),
+    refuse: Mapping[int, str] | None = None,
 ) -> IntakeTotals:
     """Ingest the records of `path` (of one address partition); each batch commits on its own,
-    so a rerun after a crash is a replay."""
+    so a rerun after a crash is a replay. `refuse` maps line numbers to an error code: those
+    lines are refused without being read (the batch door's file validation, dags/)."""
     _check_suffix(path)
     index, count = partition
-    records = read_records(path)
+    records: Iterable[RawRecord] = read_records(path)
+    if refuse:
+        records = _refused(records, refuse)
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
     totals = IntakeTotals()
@@ -76,6 +88,7 @@ def _worker(
     index: int,
     count: int,
     messages: Any,
+    refuse: Mapping[int, str] | None = None,
 ) -> None:
     from vroegsignaal.storage.db import session_scope
 
@@ -89,6 +102,7 @@ def _worker(
                 ontvangen_op=ontvangen_op,
                 partition=(index, count),
                 on_batch=lambda r: messages.put(("voortgang", len(r.outcomes))),
+                refuse=refuse,
             )
         messages.put(("klaar", totals))
     except BaseException as exc:  # reported to the parent, which raises
@@ -105,6 +119,7 @@ def ingest_file_parallel(
     batch_size: int = 5000,
     ontvangen_op: Ontvangst = None,
     on_progress: Callable[[int], None] | None = None,
+    refuse: Mapping[int, str] | None = None,
 ) -> IntakeTotals:
     """Ingest with `workers` processes, one address partition each; totals are summed."""
     _check_suffix(path)
@@ -113,7 +128,9 @@ def ingest_file_parallel(
     procs = [
         ctx.Process(
             target=_worker,
-            args=(path, database_url, source, batch_size, ontvangen_op, i, workers, messages),
+            args=(
+                path, database_url, source, batch_size, ontvangen_op, i, workers, messages, refuse
+            ),
             name=f"intake-{i}",
         )
         for i in range(workers)

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""One poll's records as a pipeline batch: parsed values, offsets to commit or to rewind to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from kafka import OffsetAndMetadata, TopicPartition
+
+from vroegsignaal.contract.io import GEEN_OBJECT, ONGELDIGE_JSON
+from vroegsignaal.intake.pipeline import RawInput
+from vroegsignaal.streaming.dead_letter import SourceRef
+
+LEEG_BERICHT = "LEEG_BERICHT"  # a record without a value (tombstone)
+
+
+def parse_value(value: bytes | None) -> tuple[dict[str, Any] | None, str | None]:
+    """(message, None) or (None, error code); the code never contains message content."""
+    if value is None:
+        return None, LEEG_BERICHT
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError:  # also invalid UTF-8
+        return None, ONGELDIGE_JSON
+    if type(data) is not dict:
+        return None, GEEN_OBJECT
+    return data, None
+
+
+@dataclass(slots=True)
+class Batch:
+    """Records in partition order; `positie` in the pipeline is the index in `records`."""
+
+    records: list[Any]
+    first: dict[TopicPartition, int] = field(default_factory=dict)
+    last: dict[TopicPartition, int] = field(default_factory=dict)
+    leader_epoch: dict[TopicPartition, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_poll(cls, polled: Mapping[TopicPartition, Sequence[Any]]) -> Batch:
+        batch = cls([])
+        for tp, recs in polled.items():
+            if not recs:
+                continue
+            batch.records.extend(recs)
+            batch.first[tp] = recs[0].offset
+            batch.last[tp] = recs[-1].offset
+            epoch = recs[-1].leader_epoch
+            batch.leader_epoch[tp] = epoch if isinstance(epoch, int) else -1
+        return batch
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def inputs(self) -> list[RawInput]:
+        out = []
+        for i, rec in enumerate(self.records):
+            data, error = parse_value(rec.value)
+            out.append(RawInput(i, data, error))
+        return out
+
+    def source(self, positie: int) -> SourceRef:
+        rec = self.records[positie]
+        return SourceRef(rec.topic, rec.partition, rec.offset, rec.timestamp)
+
+    def commit_offsets(self) -> dict[TopicPartition, OffsetAndMetadata]:
+        """The next offset to read per partition: last processed + 1."""
+        return {
+            tp: OffsetAndMetadata(offset + 1, "", self.leader_epoch.get(tp, -1))
+            for tp, offset in self.last.items()
+        }
+
+    def describe(self) -> str:
+        """'p0:100-199,p3:20-50': partitions and offset ranges, for logs."""
+        return ",".join(
+            f"p{tp.partition}:{self.first[tp]}-{self.last[tp]}"
+            for tp in sorted(self.first, key=lambda t: (t.topic, t.partition))
+        )
