@@ -19,7 +19,9 @@ DAY_MS = 24 * 60 * 60 * 1000
 class StreamingSettings(BaseSettings):
     """Topics, consumer group and client tuning; defaults suit a single-node test broker."""
 
-    model_config = SettingsConfigDict(env_prefix="VROEGSIGNAAL_KAFKA_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="VROEGSIGNAAL_KAFKA_", env_file=None, extra="ignore"
+    )
 
     bootstrap_servers: str = "localhost:9092"
     intake_topic: str = "vroegsignalering.signalen.v1"

@@ -97,9 +97,8 @@ def ensure_topics(s: StreamingSettings, admin: KafkaAdminClient | None = None) -
                          t.name, t.partitions, t.replication_factor)
         present = [t for t in specs if t.name in existing]
         if present:
-            counts = {
-                d["name"]: len(d["partitions"]) for d in admin.describe_topics([t.name for t in present])
-            }
+            described = admin.describe_topics([t.name for t in present])
+            counts = {d["name"]: len(d["partitions"]) for d in described}
             admin.alter_configs(
                 [ConfigResource(ConfigResourceType.TOPIC, t.name, configs=dict(t.configs))
                  for t in present]

@@ -19,14 +19,19 @@ TEST_HMAC_KEY = base64.b64encode(b"H" * 32).decode()
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _test_settings() -> Iterator[None]:
-    """Real (non-placeholder) keys in test mode, so the production key checks are exercised."""
+def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Real (non-placeholder) keys in test mode, so the production key checks are exercised.
+
+    The model registry is an empty folder: a model promoted in ./var/models on the
+    developer's machine must not change what the tests score with.
+    """
     saved = {k: v for k, v in os.environ.items() if k.startswith("VROEGSIGNAAL_")}
     os.environ.update(
         {
             "VROEGSIGNAAL_ENV": "test",
             "VROEGSIGNAAL_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
             "VROEGSIGNAAL_HMAC_KEY": TEST_HMAC_KEY,
+            "VROEGSIGNAAL_MODEL_DIR": str(tmp_path_factory.mktemp("modelregister")),
         }
     )
     get_settings.cache_clear()

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     batch_min_file_age_seconds: int = 60  # a file must be this still before pickup
     expectations_dir: str = ""  # default: expectations/ next to the vroegsignaal package
     retention_policy_file: str = ""  # default: vroegsignaal/retention/bewaartermijnen.yaml
+    # Registry of trained eviction-risk models (models/registry.py); scoring uses its
+    # promoted model and falls back to the transparent rule when there is none.
+    model_dir: str = "var/models"
     # Creditor API keys as JSON {"<schuldeiser code>": "<sha256 hex of the key>"}; only
     # hashes are configured, so a leaked configuration does not leak keys.
     api_keys: dict[str, str] = {}

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+# Calendar months of a household's earlier signals that scoring sees: the opeenvolgend
+# period (ADR 0003), and the retention of signals that lead nowhere (6 months).
+HISTORIE_MAANDEN = 6
+
 
 @dataclass(frozen=True, slots=True)
 class CaseSignal:
@@ -28,9 +32,17 @@ class CaseSignal:
 
 @dataclass(frozen=True, slots=True)
 class CaseFeatures:
+    """One case to score: its own signals and the household's earlier accepted signals.
+
+    `historie` holds the signals of the household's earlier cases (calendar months before
+    this case's month, at most `HISTORIE_MAANDEN` back); the pipeline loads it in one query
+    per batch. `peildatum` is the case's latest signaaldatum.
+    """
+
     signalen: tuple[CaseSignal, ...]
     zaaktype: str
     peildatum: dt.date
+    historie: tuple[CaseSignal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,9 @@
 # State (log dir, config, pid, log) lives under var/kafka/ in the repository.
 #
 # Environment: KAFKA_VERSION (default 4.1.1), VROEGSIGNAAL_KAFKA_PORT (59092),
-# VROEGSIGNAAL_KAFKA_CONTROLLER_PORT (59093), VROEGSIGNAAL_KAFKA_START_TIMEOUT (90 s).
+# VROEGSIGNAAL_KAFKA_CONTROLLER_PORT (59093), VROEGSIGNAAL_KAFKA_START_TIMEOUT (90 s),
+# VROEGSIGNAAL_KAFKA_STATE_DIR (var/kafka): a second broker for a test that restarts
+# it sets its own ports and state directory, and shares the cached jars.
 set -euo pipefail
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
@@ -26,7 +28,7 @@ CONTROLLER_PORT="${VROEGSIGNAAL_KAFKA_CONTROLLER_PORT:-59093}"
 START_TIMEOUT="${VROEGSIGNAAL_KAFKA_START_TIMEOUT:-90}"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STATE_DIR="$REPO_ROOT/var/kafka"
+STATE_DIR="${VROEGSIGNAAL_KAFKA_STATE_DIR:-$REPO_ROOT/var/kafka}"
 DATA_DIR="$STATE_DIR/data"
 CONFIG="$STATE_DIR/server.properties"
 LOG4J_CONFIG="$STATE_DIR/log4j2.properties"

@@ -13,7 +13,9 @@
 # A superuser role vroegsignaal (password vroegsignaal) owns database vroegsignaal.
 # Durability is switched off (fsync, full_page_writes): never keep data here.
 #
-# Environment: VROEGSIGNAAL_POSTGRES_PORT (default 55432).
+# Environment: VROEGSIGNAAL_POSTGRES_PORT (default 55432), VROEGSIGNAAL_POSTGRES_DIR
+# (default var/postgres): a test that stops its database sets both to get a cluster of
+# its own and leaves the shared one alone.
 set -euo pipefail
 
 HOST="127.0.0.1"
@@ -24,7 +26,7 @@ DATABASE="vroegsignaal"
 OS_USER="postgres"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BASE_DIR="$REPO_ROOT/var/postgres"
+BASE_DIR="${VROEGSIGNAAL_POSTGRES_DIR:-$REPO_ROOT/var/postgres}"
 
 log() { echo "postgres.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }

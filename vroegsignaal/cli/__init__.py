@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from vroegsignaal.cli import contract, data, database, keys
+from vroegsignaal.cli import contract, data, database, keys, streaming
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -21,6 +21,9 @@ app.add_typer(contract.app, name="contract")
 app.command("generate")(data.generate)
 app.command("ingest")(data.ingest)
 app.command("demo")(data.demo)
+app.command("consume")(streaming.consume)
+app.command("send")(streaming.send)
+app.command("topics")(streaming.topics)
 
 
 def main() -> None:

@@ -70,6 +70,20 @@ class SyntheticRun:
         self.stats.households = int(np.count_nonzero(self._sim.households["n_out"]))
         self._finished = True
 
+    def simulate(self) -> SyntheticRun:
+        """Run every month without building messages; then `households()` can be read.
+
+        For training data and outcomes, where only the latent truth is needed: the same
+        seed gives the same households as iterating the messages. `stats` stays empty.
+        """
+        if self._started:
+            raise RuntimeError("a SyntheticRun can be iterated once; create a new one")
+        self._started = True
+        for _ in iter_months(self._sim):
+            pass
+        self._finished = True
+        return self
+
     def households(self) -> Iterator[HouseholdTruth]:
         """Latent state of every household with at least one emitted signal, by id."""
         if not self._finished:
@@ -97,6 +111,7 @@ class SyntheticRun:
         gem, addr = h["gem"].tolist(), h["addr"].tolist()
         tenure, rent = h["tenure"].tolist(), h["rent"].tolist()
         alone, stress = h["alone"].tolist(), h["stress"].tolist()
+        geboren = h["geboren"].tolist()
         ad = sim.addresses
         postcode = names.postcodes(ad["pc4"], ad["letters"])
         huisnummer, toev = ad["huisnummer"].tolist(), ad["toevoeging"].tolist()
@@ -131,6 +146,7 @@ class SyntheticRun:
                 alleenstaand=alone[hid],
                 stress=stress[hid],
                 accounts=tuple(accounts),
+                geboortedatum=date(geboren[hid]) if geboren[hid] else None,
             )
 
 

@@ -51,6 +51,9 @@ class HouseholdTruth:
     alleenstaand: bool
     stress: float  # latent financial stress in [0, 1]; drives repeats and arrears growth
     accounts: tuple[AccountTruth, ...]
+    # The resident's date of birth as creditors know it (None when they do not). Kept for
+    # measuring fairness across age bands only; never a model feature.
+    geboortedatum: dt.date | None = None
 
     @property
     def n_schuldeisers(self) -> int:

@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Benchmark: the Kafka door on the real broker and PostgreSQL (issue 3).
+
+In one run:
+  (a) raw kafka-python consumption of N messages from the intake topic;
+  (b) the full streaming intake of the same N messages into PostgreSQL (IntakeConsumer,
+      as `vroegsignaal consume --workers W` runs it), and the ratio b / a;
+  (c) the time from produce to visible queue item at a steady 200 signals per second.
+Writes benchmarks/results/streaming.json.
+Targets on a 2-core machine: >= 10,000 signals/s end to end, p99 < 1 s, < 300 MB per consumer.
+
+    .venv/bin/python benchmarks/bench_streaming.py [--signals 100000] [--workers 2]
+
+Services: $VROEGSIGNAAL_BENCH_KAFKA_BOOTSTRAP and $VROEGSIGNAAL_BENCH_DATABASE_URL (a server
+URL; fresh databases are created on it), else scripts/services/{kafka,postgres}.sh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results"
+CACHE = ROOT / "var" / "bench"
+SERVICES = ROOT / "scripts" / "services"
+
+
+def _service(name: str, env_var: str, print_cmd: str) -> str:
+    value = os.environ.get(env_var)
+    if value:
+        return value
+    script = SERVICES / f"{name}.sh"
+    subprocess.run(["bash", str(script), "start"], check=True, capture_output=True)
+    return subprocess.run(["bash", str(script), print_cmd], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _fresh_database(server_url: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from vroegsignaal.storage.seed import prepare_database
+
+    name = f"bench_stream_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    prepare_database(url)
+    return url
+
+
+def _signal_file(n: int, seed: int) -> Path:
+    """Generate (once, cached) a file of n calibrated synthetic signals, all municipalities."""
+    from itertools import islice
+
+    from vroegsignaal.contract.io import write_jsonl
+    from vroegsignaal.dates import add_months, month_start, today
+    from vroegsignaal.synthetic import all_gemeentecodes, generate_signals
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"streaming-signals-{n}-seed{seed}.jsonl"
+    if not path.exists():
+        months = max(1, -(-n // 60_000))
+        records = generate_signals(
+            gemeenten=all_gemeentecodes(),
+            start=add_months(month_start(today()), -months - 9),
+            months=months,
+            seed=seed,
+        )
+        tmp = path.with_suffix(".tmp")
+        write_jsonl(tmp, islice(records, n))
+        tmp.rename(path)
+    return path
+
+
+def _settings(bootstrap: str, **overrides: Any) -> Any:
+    from streaming.settings import StreamingSettings
+    from streaming.topics import ensure_topics
+
+    tag = uuid.uuid4().hex[:8]
+    s = StreamingSettings(
+        bootstrap_servers=bootstrap,
+        intake_topic=f"bench-{tag}.signalen",
+        feedback_topic=f"bench-{tag}.terugkoppeling",
+        dead_letter_topic=f"bench-{tag}.dlq",
+        group_id=f"bench-{tag}",
+        **overrides,
+    )
+    ensure_topics(s)
+    return s
+
+
+def _committed(admin: Any, settings: Any) -> int:
+    offsets = admin.list_group_offsets({settings.group_id: None}).get(settings.group_id, {})
+    return sum(m.offset for tp, m in offsets.items()
+               if tp.topic == settings.intake_topic and m.offset > 0)
+
+
+# -- (a) raw kafka-python ------------------------------------------------------------
+
+
+def raw_consumption(settings: Any, n: int) -> dict[str, Any]:
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(
+        settings.intake_topic, **settings.client_config(), group_id=f"{settings.group_id}-raw",
+        enable_auto_commit=False, auto_offset_reset="earliest",
+        max_poll_records=settings.batch_size,
+        max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024,
+    )
+    count, first = 0, None
+    deadline = time.monotonic() + 300
+    while count < n and time.monotonic() < deadline:
+        for recs in consumer.poll(timeout_ms=1000, max_records=settings.batch_size).values():
+            if first is None:
+                first = time.perf_counter()
+            count += len(recs)
+    seconds = time.perf_counter() - (first or time.perf_counter())
+    consumer.close()
+    return {"records": count, "seconds": round(seconds, 3),
+            "records_per_second": round(count / seconds) if seconds else None}
+
+
+# -- consumer workers (b, c) ---------------------------------------------------------
+
+
+def _worker(settings_data: dict[str, Any], url: str, stop: Any, out: Any, index: int) -> None:
+    import logging
+
+    from streaming.consumer import BatchReport, IntakeConsumer
+    from streaming.settings import StreamingSettings
+
+    logging.basicConfig(level=logging.WARNING)
+    span = {"start": None, "end": None, "records": 0, "batches": 0}
+
+    def on_batch(report: BatchReport) -> None:
+        now = time.time()
+        start = now - report.seconds
+        span["start"] = start if span["start"] is None else min(span["start"], start)
+        span["end"] = now
+        span["records"] += report.records
+        span["batches"] += 1
+
+    settings = StreamingSettings(**settings_data)
+    IntakeConsumer(settings, database_url=url, stop=stop, on_batch=on_batch).run()
+    span["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    span["index"] = index
+    out.put(span)
+
+
+def _start_workers(settings: Any, url: str, workers: int) -> tuple[Any, Any, list[Any]]:
+    ctx = mp.get_context("spawn")
+    stop, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(settings.model_dump(), url, stop, out, i))
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+    return stop, out, procs
+
+
+def _stop_workers(stop: Any, out: Any, procs: list[Any]) -> list[dict[str, Any]]:
+    stop.set()
+    spans = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    return sorted(spans, key=lambda s: s["index"])
+
+
+def streaming_intake(settings: Any, url: str, n: int, workers: int) -> dict[str, Any]:
+    from streaming.topics import admin_client
+
+    admin = admin_client(settings)
+    stop, out, procs = _start_workers(settings, url, workers)
+    deadline = time.monotonic() + 900
+    while _committed(admin, settings) < n and time.monotonic() < deadline:
+        time.sleep(0.2)
+    admin.close()
+    spans = _stop_workers(stop, out, procs)
+    start = min(s["start"] for s in spans if s["start"])
+    end = max(s["end"] for s in spans if s["end"])
+    records = sum(s["records"] for s in spans)
+    return {
+        "records": records,
+        "seconds": round(end - start, 3),
+        "records_per_second": round(n / (end - start)),
+        "workers": [{k: s[k] for k in ("index", "records", "batches", "peak_rss_mb")}
+                    for s in spans],
+    }
+
+
+# -- (c) latency at a steady rate ----------------------------------------------------
+
+
+def _fresh_households(n: int, salt: str) -> list[dict[str, Any]]:
+    """Accepted signals, each for a new household, spread over 20 municipalities."""
+    from vroegsignaal.dates import today
+    from vroegsignaal.reference import load_reference
+
+    pc4s = sorted(load_reference().pc4_gemeente.items(), key=lambda kv: kv[1])[::150][:20]
+    day = today()
+    return [
+        {
+            "berichtversie": "1.0", "signaalId": f"L-{salt}-{i:06d}", "schuldeiser": "BENCH-WBV",
+            "signaalpartner": "Huur", "klantreferentie": f"K-{salt}-{i}", "bedrag": 900,
+            "ontstaansdatum": (day - dt.timedelta(days=45)).isoformat(),
+            "signaaldatum": day.isoformat(), "crisissignaal": False, "warmeOverdracht": False,
+            "bezwaar": False,
+            "client": {
+                "voorletters": "B.", "achternaam": "Benchmark", "geboortedatum": "1980-01-01",
+                "straatnaam": "Meetstraat", "huisnummer": str(i + 1),
+                "postcode": f"{pc4s[i % len(pc4s)][0]} BM", "woonplaats": "Meetstad",
+            },
+        }
+        for i in range(n)
+    ]
+
+
+def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) -> dict[str, Any]:
+    import orjson
+    from kafka import KafkaProducer
+    from sqlalchemy import create_engine, text
+
+    from vroegsignaal.streaming.keys import gemeente_key
+
+    n = int(rate * seconds)
+    salt = uuid.uuid4().hex[:6]
+    messages = _fresh_households(n + 1, salt)
+    producer = KafkaProducer(**settings.producer_config(), client_id="bench-creditor")
+    engine = create_engine(url)
+    seen: dict[str, float] = {}
+    observing = threading.Event()
+
+    def observe() -> None:
+        last = 0
+        query = text("SELECT w.id, s.signaal_id FROM werkvoorraad_item w "
+                     "JOIN signaal s ON s.zaak_id = w.zaak_id WHERE w.id > :last")
+        with engine.connect() as conn:
+            while observing.is_set():
+                rows = conn.execute(query, {"last": last}).all()
+                conn.commit()
+                now = time.time()
+                for wid, sid in rows:
+                    seen.setdefault(sid, now)
+                    last = max(last, wid)
+                time.sleep(0.005)
+
+    stop, out, procs = _start_workers(settings, url, workers)
+    observing.set()
+    watcher = threading.Thread(target=observe, daemon=True)
+    watcher.start()
+    # Warm-up: the first signal waits for the group to form; it is not measured.
+    warm = messages.pop()
+    producer.send(settings.intake_topic, key=gemeente_key(warm).encode(), value=orjson.dumps(warm))
+    producer.flush()
+    deadline = time.monotonic() + 120
+    while warm["signaalId"] not in seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sent: dict[str, float] = {}
+    interval = 1.0 / rate
+    t_next = time.perf_counter()
+    for msg in messages:
+        delay = t_next - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        sent[msg["signaalId"]] = time.time()
+        producer.send(settings.intake_topic, key=gemeente_key(msg).encode(),
+                      value=orjson.dumps(msg))
+        t_next += interval
+    producer.flush()
+    deadline = time.monotonic() + 60
+    while len([s for s in sent if s in seen]) < len(sent) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    observing.clear()
+    watcher.join(timeout=5)
+    spans = _stop_workers(stop, out, procs)
+    producer.close()
+    engine.dispose()
+    lat = sorted(seen[s] - t for s, t in sent.items() if s in seen)
+    q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
+    return {
+        "rate_per_second": rate,
+        "sent": len(sent),
+        "seen_as_queue_item": len(lat),
+        "p50_seconds": round(q[49], 4),
+        "p95_seconds": round(q[94], 4),
+        "p99_seconds": round(q[98], 4),
+        "max_seconds": round(lat[-1], 4) if lat else None,
+        "workers": [{k: s[k] for k in ("index", "records", "batches", "peak_rss_mb")}
+                    for s in spans],
+        "method": "send time (wall clock, before producer.send) to the first database poll "
+                  "(every 5 ms) that shows the signal's werkvoorraad_item; one new household "
+                  "per signal, 20 municipalities, producer linger 5 ms",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--signals", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--partitions", type=int, default=12)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--latency-seconds", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    os.environ.setdefault("VROEGSIGNAAL_ENV", "development")
+    from streaming.producer import send_file
+
+    bootstrap = _service("kafka", "VROEGSIGNAAL_BENCH_KAFKA_BOOTSTRAP", "bootstrap")
+    server = _service("postgres", "VROEGSIGNAAL_BENCH_DATABASE_URL", "url")
+    path = _signal_file(args.signals, args.seed)
+
+    settings = _settings(bootstrap, partitions=args.partitions, batch_size=args.batch_size)
+    sent = send_file(path, settings=settings)
+    assert sent.bevestigd == args.signals, sent.as_dict()
+
+    raw = raw_consumption(settings, args.signals)
+    url = _fresh_database(server)
+    e2e = streaming_intake(settings, url, args.signals, args.workers)
+
+    lat_settings = _settings(bootstrap, partitions=args.partitions, batch_size=args.batch_size)
+    lat = latency(lat_settings, _fresh_database(server), args.rate, args.latency_seconds,
+                  args.workers)
+
+    file_rate = None
+    file_result = RESULTS / "intake_postgres.json"
+    if file_result.exists():
+        file_rate = json.loads(file_result.read_text()).get("signals_per_second")
+    peak = max(w["peak_rss_mb"] for w in e2e["workers"] + lat["workers"])
+    result = {
+        "benchmark": "streaming",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "signals": args.signals,
+        "partitions": args.partitions,
+        "workers": args.workers,
+        "batch_size": args.batch_size,
+        "send": {"records_per_second": round(sent.verzonden / sent.seconden),
+                 "seconds": round(sent.seconden, 2)},
+        "raw_consumption": raw,
+        "streaming_intake": e2e,
+        "ratio_streaming_to_raw": round(e2e["records_per_second"] / raw["records_per_second"], 4),
+        "file_intake_signals_per_second_for_comparison": file_rate,
+        "latency_produce_to_queue_item": lat,
+        "peak_rss_mb_per_consumer_process": peak,
+        "targets": {"signals_per_second": 10_000, "p99_seconds": 1.0,
+                    "consumer_rss_mb": 300},
+        "met": {
+            "signals_per_second": e2e["records_per_second"] >= 10_000,
+            "p99_seconds": lat["p99_seconds"] < 1.0,
+            "consumer_rss_mb": peak < 300,
+        },
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "note": "Broker, PostgreSQL (fsync off), producer and consumers share the machine. "
+                "Rates: (a) from the first record polled, (b) from the first batch's poll to "
+                "the last offset commit, N / seconds. file_intake_* is the latest "
+                "bench_intake_postgres.py result, a separate run, for the door's overhead.",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "streaming.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    json.dump(result, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

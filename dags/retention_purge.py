@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Nightly: delete personal data past its retention date and log the deletion (dry run possible)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
+from airflow.sdk import dag, get_current_context, task
+
+
+@task(execution_timeout=dt.timedelta(hours=2))
+def purge_database(dry_run: bool = False) -> dict[str, Any]:
+    """Signals, cases, queue items, refusals, batches and audit rows past their term."""
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.retention.purge import purge
+    from vroegsignaal.storage.db import session_scope
+
+    context = get_current_context()
+    with session_scope(get_settings().database_url) as session:
+        return purge(
+            session,
+            peildatum=peildatum(context),
+            run_id=context["run_id"],
+            dry_run=bool(dry_run),
+        )
+
+
+@task(execution_timeout=dt.timedelta(minutes=30))
+def purge_batch_files(dry_run: bool = False) -> dict[str, int]:
+    """Delivered files (personal data in clear) in processed/ and quarantine/ past their term."""
+    from vroegsignaal.batch.folders import BatchFolders
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.retention.files import purge_batch_files as purge_files
+    from vroegsignaal.retention.policy import RetentionPolicy
+    from vroegsignaal.storage.db import session_scope
+
+    context = get_current_context()
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        return purge_files(
+            session,
+            folders=BatchFolders.from_settings(settings),
+            policy=RetentionPolicy.load(settings),
+            peildatum=peildatum(context),
+            run_id=context["run_id"],
+            dry_run=bool(dry_run),
+        )
+
+
+@dag(
+    dag_id="retention_purge",
+    schedule="30 1 * * *",
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=dt.timedelta(hours=3),
+    default_args=DEFAULT_ARGS,
+    tags=["vroegsignaal", "privacy", "retention", "nightly"],
+)
+def retention_purge(dry_run: bool = False) -> None:
+    """
+    ### Retention purge
+
+    Runs at 01:30 UTC; "today" is the run's logical date (Europe/Amsterdam).
+    Trigger with `dry_run=true` to see what would go: it plans and counts, and deletes
+    and logs nothing.
+
+    - **purge_database** (vroegsignaal/retention/purge.py): signals that led to no help
+      after their retention date (default 6 months, `gemeente_instelling`; a term per
+      signal status in `bewaartermijnen.yaml`), closed cases without follow-up help with
+      their signals and queue item, refusal rows, intake batches and audit rows past
+      `bewaren_tot`. Open cases and cases that became a debt-help file stay.
+    - **purge_batch_files**: delivered files in `processed/` (7 days) and `quarantine/`
+      (30 days).
+
+    Every deletion is written to `verwijder_log`: table, ground, count and row ids,
+    never personal data, in the same transaction as the deletion.
+    """
+    purge_database(dry_run) >> purge_batch_files(dry_run)
+
+
+retention_purge()

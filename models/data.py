@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The training format: one row per signal of a labelled case (models/README.md).
+
+A labelled case carries its own signals (`historie` false) and the household's earlier
+signals (`historie` true), exactly what the scorer gets as `CaseFeatures`. Case-level
+columns (`peildatum`, `uitkomst`, `leeftijdsband`, `p_waar`) repeat on every row of the
+case and must be equal there. Columns not in `COLUMNS` are ignored: they never reach a
+feature, whatever they hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.features import PARTNER_CODE, SignalArrays, days
+from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.scoring import CaseFeatures
+
+FORMAT_VERSION = "vroegsignaal-trainingsdata-1"
+SIGNAL_COLUMNS: tuple[str, ...] = (
+    "zaak",
+    "historie",
+    "signaalpartner",
+    "schuldeiser",
+    "bedrag",
+    "ontstaansdatum",
+    "signaaldatum",
+    "crisissignaal",
+    "warme_overdracht",
+)
+LABEL = "uitkomst"
+OPTIONAL_CASE_COLUMNS: tuple[str, ...] = ("peildatum", "leeftijdsband", "p_waar")
+COLUMNS: tuple[str, ...] = (*SIGNAL_COLUMNS, LABEL, *OPTIONAL_CASE_COLUMNS)
+_BOOLS = ("historie", "crisissignaal", "warme_overdracht")
+_TRUE = {"true", "1", "ja", "yes", "t", "waar"}
+_FALSE = {"false", "0", "nee", "no", "f", "onwaar", ""}
+
+
+class TrainingDataError(VroegsignaalError):
+    code = "ONGELDIGE_TRAININGSDATA"
+    title = "De trainingsdata volgen het trainingsformaat niet"
+
+
+@dataclass(frozen=True)
+class LabelledCases:
+    """Signals of n cases plus what is known per case (labels, fairness group, truth)."""
+
+    signals: SignalArrays
+    zaak: np.ndarray  # the case ids as given
+    uitkomst: np.ndarray | None  # 0/1 per case; None when unlabelled
+    leeftijdsband: np.ndarray | None  # str per case; fairness measurement only
+    p_waar: np.ndarray | None  # true probability per case (synthetic data only)
+    fingerprint: str  # sha256 of the canonical content
+
+    @property
+    def n_cases(self) -> int:
+        return self.signals.n_cases
+
+
+def read_training_frame(path: str | Path) -> pd.DataFrame:
+    """Read a CSV (optionally .gz) in the training format; only `COLUMNS` are kept."""
+    head = pd.read_csv(path, nrows=0)
+    usecols = [c for c in head.columns if c in COLUMNS]
+    return pd.read_csv(
+        path,
+        usecols=usecols,
+        dtype={"zaak": str, "signaalpartner": str, "schuldeiser": str, "leeftijdsband": str},
+        keep_default_na=False,
+        na_values={"bedrag": [""], "p_waar": [""], LABEL: [""]},
+    )
+
+
+def write_training_frame(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write the format's columns as CSV (gzip when the name ends in .gz)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = [c for c in COLUMNS if c in frame.columns]
+    frame.to_csv(path, columns=columns, index=False, date_format="%Y-%m-%d")
+    return path
+
+
+def _bool(col: pd.Series, name: str) -> np.ndarray:
+    if col.dtype == bool:
+        return col.to_numpy()
+    text = col.astype(str).str.strip().str.lower()
+    bad = ~text.isin(_TRUE | _FALSE)
+    if bad.any():
+        raise TrainingDataError(f"kolom {name}: geen ja/nee-waarde in {int(bad.sum())} rijen")
+    return text.isin(_TRUE).to_numpy()
+
+
+def _dates(col: pd.Series, name: str) -> np.ndarray:
+    parsed = pd.to_datetime(col, errors="coerce", format="ISO8601")
+    if parsed.isna().any():
+        raise TrainingDataError(f"kolom {name}: {int(parsed.isna().sum())} ongeldige datums")
+    return days(parsed.to_numpy())
+
+
+def _case_constant(col: pd.Series, codes: np.ndarray, n: int, name: str) -> np.ndarray:
+    """The value of a case-level column per case; refused when it differs within a case."""
+    values = col.to_numpy()
+    first = np.empty(n, dtype=values.dtype)
+    first[codes[::-1]] = values[::-1]  # the first row of each case wins
+    differs = first[codes] != values
+    if values.dtype.kind == "f":
+        differs &= ~(np.isnan(first[codes]) & np.isnan(values))
+    if differs.any():
+        raise TrainingDataError(f"kolom {name} verschilt binnen {int(differs.sum())} rijen")
+    return first
+
+
+def labelled_cases(frame: pd.DataFrame, *, require_label: bool = True) -> LabelledCases:
+    """Check a frame in the training format and turn it into arrays per case."""
+    missing = [c for c in SIGNAL_COLUMNS if c not in frame.columns]
+    if require_label and LABEL not in frame.columns:
+        missing.append(LABEL)
+    if missing:
+        raise TrainingDataError(f"ontbrekende kolommen: {', '.join(missing)}")
+    if frame.empty:
+        raise TrainingDataError("geen rijen")
+    codes, zaak = pd.factorize(frame["zaak"].astype(str), sort=False)
+    n = zaak.size
+    partner = frame["signaalpartner"].astype(str).map(PARTNER_CODE)
+    if partner.isna().any():
+        unknown = sorted(set(frame["signaalpartner"][partner.isna()].astype(str)))[:5]
+        raise TrainingDataError(f"onbekende signaalpartner: {', '.join(unknown)}")
+    bedrag = pd.to_numeric(frame["bedrag"], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(bedrag).any() or (bedrag < 0).any():
+        raise TrainingDataError("kolom bedrag: leeg, geen getal of negatief")
+    historie = _bool(frame["historie"], "historie")
+    if not np.bincount(codes[~historie], minlength=n).all():
+        raise TrainingDataError("een zaak zonder eigen signaal (alleen historie)")
+    signaaldatum = _dates(frame["signaaldatum"], "signaaldatum")
+    if "peildatum" in frame.columns:
+        peil = _case_constant(
+            pd.Series(_dates(frame["peildatum"], "peildatum")), codes, n, "peildatum"
+        )
+    else:
+        peil = np.full(n, np.iinfo(np.int64).min)
+        np.maximum.at(peil, codes[~historie], signaaldatum[~historie])
+    schuldeiser, _ = pd.factorize(frame["schuldeiser"].astype(str))
+    signals = SignalArrays(
+        zaak=codes.astype(np.int64),
+        historie=historie,
+        groep=partner.to_numpy(dtype=np.int8),
+        schuldeiser=schuldeiser.astype(np.int64),
+        bedrag=bedrag,
+        ontstaansdatum=_dates(frame["ontstaansdatum"], "ontstaansdatum"),
+        signaaldatum=signaaldatum,
+        crisissignaal=_bool(frame["crisissignaal"], "crisissignaal"),
+        warme_overdracht=_bool(frame["warme_overdracht"], "warme_overdracht"),
+        peildatum=peil.astype(np.int64),
+    )
+    uitkomst = None
+    if LABEL in frame.columns:
+        y = pd.to_numeric(frame[LABEL], errors="coerce").to_numpy(dtype=float)
+        if np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
+            raise TrainingDataError("kolom uitkomst: alleen 0 of 1")
+        uitkomst = _case_constant(pd.Series(y), codes, n, LABEL).astype(np.int8)
+    band = None
+    if "leeftijdsband" in frame.columns:
+        band = _case_constant(frame["leeftijdsband"].astype(str), codes, n, "leeftijdsband")
+    p_waar = None
+    if "p_waar" in frame.columns:
+        p = pd.to_numeric(frame["p_waar"], errors="coerce")
+        if not p.isna().all():
+            p_waar = _case_constant(p.astype(float), codes, n, "p_waar")
+    return LabelledCases(
+        signals=signals,
+        zaak=np.asarray(zaak, dtype=object),
+        uitkomst=uitkomst,
+        leeftijdsband=band,
+        p_waar=p_waar,
+        fingerprint=fingerprint(frame),
+    )
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """sha256 over the format's columns in a canonical order: the same data, the same hash."""
+    columns = [c for c in COLUMNS if c in frame.columns]
+    canonical = frame[columns].astype(str)
+    row_hashes = pd.util.hash_pandas_object(canonical, index=False).to_numpy()
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    digest.update(",".join(columns).encode())
+    digest.update(np.sort(row_hashes).tobytes())
+    return digest.hexdigest()
+
+
+def cases_to_arrays(cases: Sequence[CaseFeatures]) -> SignalArrays:
+    """The scorer's input as arrays: the pipeline's cases, in order, with their history."""
+    zaak: list[int] = []
+    hist: list[bool] = []
+    rows = []
+    for i, c in enumerate(cases):
+        own, earlier = c.signalen, c.historie
+        zaak.extend([i] * (len(own) + len(earlier)))
+        hist.extend([False] * len(own))
+        hist.extend([True] * len(earlier))
+        rows.extend(own)
+        rows.extend(earlier)
+    if not rows:
+        raise ValueError("no signals to score")
+    overige = PARTNER_CODE["Overige"]  # the contract admits no other; never crash scoring
+    codes, _ = pd.factorize(np.asarray([s.schuldeiser for s in rows], dtype=object))
+    return SignalArrays(
+        zaak=np.asarray(zaak, dtype=np.int64),
+        historie=np.asarray(hist, dtype=bool),
+        groep=np.asarray([PARTNER_CODE.get(s.signaalpartner, overige) for s in rows], np.int8),
+        schuldeiser=codes.astype(np.int64),
+        bedrag=np.asarray([s.bedrag for s in rows], dtype=float),
+        ontstaansdatum=days([s.ontstaansdatum for s in rows]),
+        signaaldatum=days([s.signaaldatum for s in rows]),
+        crisissignaal=np.asarray([s.crisissignaal for s in rows], dtype=bool),
+        warme_overdracht=np.asarray([s.warme_overdracht for s in rows], dtype=bool),
+        peildatum=days([c.peildatum for c in cases]),
+    )

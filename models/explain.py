@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Exact per-feature contributions of the calibrated model, and reason codes in Dutch.
+
+The model is a logistic regression on additive transforms, followed by Platt scaling
+(affine in the log-odds). So the calibrated log-odds of a case is exactly
+
+    logit = offset + sum over raw features f of contribution_f(case)
+
+where contribution_f is the part of the log-odds that feature f adds compared with the
+average training case. The reasons a worker sees are the largest positive contributions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+
+from models.features import MAANDLAST, RAW_FEATURES
+from models.pipeline import raw_feature_of
+
+GEEN_REDEN = "Geen factoren die het risico verhogen ten opzichte van een gemiddelde melding"
+MAX_REDENEN = 3
+MIN_BIJDRAGE = 0.05  # log-odds; smaller contributions are not worth a worker's attention
+
+
+@dataclass(frozen=True)
+class LinearForm:
+    """The fitted model as offset + sum of per-column terms (on the calibrated log-odds)."""
+
+    kenmerken: ColumnTransformer
+    beta: np.ndarray  # per transformed column
+    reference: np.ndarray  # per transformed column: the training mean
+    offset: float  # calibrated log-odds of the reference case
+    column_feature: np.ndarray  # raw-feature index of each transformed column
+    column_names: tuple[str, ...]
+
+    def logits_and_contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated log-odds (n,) and contributions per raw feature (n, len(RAW_FEATURES))."""
+        T = np.asarray(self.kenmerken.transform(X), dtype=float)
+        terms = (T - self.reference) * self.beta
+        contributions = np.zeros((T.shape[0], len(RAW_FEATURES)))
+        for j in range(len(RAW_FEATURES)):
+            cols = self.column_feature == j
+            if cols.any():
+                contributions[:, j] = terms[:, cols].sum(axis=1)
+        return self.offset + contributions.sum(axis=1), contributions
+
+
+def linear_form(model: CalibratedClassifierCV) -> LinearForm:
+    """Read the logistic regression and the Platt scaling out of the fitted estimator.
+
+    Relies on `calibrated_classifiers_` (documented) and the sigmoid calibrator's `a_` and
+    `b_`; tests/models/test_explain.py checks the result against `predict_proba`, so a
+    change in scikit-learn fails a test instead of producing wrong reasons.
+    """
+    if len(model.calibrated_classifiers_) != 1 or model.method != "sigmoid":
+        raise ValueError("expects CalibratedClassifierCV(method='sigmoid', ensemble=False)")
+    pair = model.calibrated_classifiers_[0]
+    pipeline = pair.estimator
+    calibrator = pair.calibrators[0]
+    a, b = float(calibrator.a_), float(calibrator.b_)
+    kenmerken = pipeline.named_steps["kenmerken"]
+    scaler = pipeline.named_steps["schaal"]
+    lr = pipeline.named_steps["lr"]
+    w = lr.coef_.ravel() / scaler.scale_
+    intercept = float(lr.intercept_[0])
+    # p = 1 / (1 + exp(a * d + b)) with d = w . (t - mean) + intercept
+    names = tuple(str(n) for n in kenmerken.get_feature_names_out())
+    index = {f: i for i, f in enumerate(RAW_FEATURES)}
+    return LinearForm(
+        kenmerken=kenmerken,
+        beta=-a * w,
+        reference=scaler.mean_.copy(),
+        offset=-(a * intercept + b),
+        column_feature=np.array([index[raw_feature_of(n)] for n in names]),
+        column_names=names,
+    )
+
+
+def _euro(amount: float) -> str:
+    return f"€ {round(amount):,}".replace(",", ".")
+
+
+def _times(amount: float, groep: str) -> str:
+    ratio = amount / MAANDLAST[groep]
+    return f"{ratio:.1f}".replace(".", ",")
+
+
+def _months(days: float) -> str:
+    n = max(1, round(days / 30.44))
+    return "1 maand" if n == 1 else f"{n} maanden"
+
+
+_TEKST: Mapping[str, Callable[[float], str]] = MappingProxyType(
+    {
+        "bedrag_huur": lambda v: (
+            f"Huurachterstand van {_euro(v)} (ongeveer {_times(v, 'huur')} keer een"
+            " gemiddelde maandhuur)"
+        ),
+        "bedrag_hypotheek": lambda v: f"Achterstand hypotheek van {_euro(v)}",
+        "bedrag_energie": lambda v: f"Achterstand energie van {_euro(v)}",
+        "bedrag_water": lambda v: f"Achterstand drinkwater van {_euro(v)}",
+        "bedrag_zorg": lambda v: f"Achterstand zorgverzekering van {_euro(v)}",
+        "bedrag_cak": lambda v: f"Achterstand bij het CAK van {_euro(v)}",
+        "bedrag_overheid": lambda v: (
+            f"Schuld bij DUO, Belastingdienst of Toeslagen van {_euro(v)}"
+        ),
+        "bedrag_overige": lambda v: f"Overige achterstand van {_euro(v)}",
+        "dagen_achterstand": lambda v: f"Achterstand loopt al {round(v)} dagen",
+        "aantal_schuldeisers": lambda v: f"{round(v)} schuldeisers met een openstaande achterstand",
+        "schuldeisers_6m": lambda v: (
+            f"{round(v)} verschillende schuldeisers in het afgelopen halfjaar"
+        ),
+        "herhalingen_6m": lambda v: (
+            "Ook een signaal in een eerdere maand van het afgelopen halfjaar"
+            if round(v) == 1
+            else f"Signalen in {round(v)} eerdere maanden van het afgelopen halfjaar"
+        ),
+        "groei": lambda v: (
+            f"Achterstand met {round(100 * (np.exp(v) - 1))}% gegroeid sinds een eerder signaal"
+        ),
+        "dagen_sinds_eerste": lambda v: f"Eerste signaal {_months(v)} geleden",
+        "crisis_woon": lambda v: "Crisissignaal: dreigende huisuitzetting",
+        "crisis_overig": lambda v: "Crisissignaal: dreigende afsluiting of beëindiging",
+        "crisis_eerder": lambda v: "Eerder crisissignaal in het afgelopen halfjaar",
+        "warme_overdracht": lambda v: "Schuldeiser heeft al contact met de inwoner",
+    }
+)
+if set(_TEKST) != set(RAW_FEATURES):  # pragma: no cover - a developer error at import
+    raise RuntimeError("every feature needs a reason text")
+
+
+@lru_cache(maxsize=65536)
+def reden(feature: str, value: float) -> str:
+    """The Dutch reason text for one feature at one value."""
+    return _TEKST[feature](value)
+
+
+def reasons(
+    X: pd.DataFrame,
+    contributions: np.ndarray,
+    *,
+    max_redenen: int = MAX_REDENEN,
+    min_bijdrage: float = MIN_BIJDRAGE,
+) -> list[tuple[str, ...]]:
+    """Per case, the texts of its largest positive contributions (present features only)."""
+    values = X[list(RAW_FEATURES)].to_numpy(dtype=float)
+    eligible = (contributions >= min_bijdrage) & (values > 0)
+    ranked = np.where(eligible, contributions, -np.inf)
+    k = min(max_redenen, ranked.shape[1])
+    top = np.argsort(-ranked, axis=1, kind="stable")[:, :k]
+    top_ok = np.take_along_axis(eligible, top, axis=1)
+    top_values = np.take_along_axis(values, top, axis=1)
+    names = RAW_FEATURES
+    out: list[tuple[str, ...]] = []
+    for idx, ok, vals in zip(top.tolist(), top_ok.tolist(), top_values.tolist(), strict=True):
+        texts = tuple(
+            reden(names[j], _rounded(names[j], v)) for j, good, v in zip(idx, ok, vals, strict=True) if good
+        )
+        out.append(texts or (GEEN_REDEN,))
+    return out
+
+
+def _rounded(feature: str, value: float) -> float:
+    # Fewer distinct values: better use of the text cache, same text.
+    if feature == "groei":
+        return round(value, 2)
+    return float(round(value))

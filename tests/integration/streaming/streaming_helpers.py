@@ -1,0 +1,360 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Helpers for the streaming integration tests: topics, producing, consumer processes,
+group offsets and the database invariants that "nothing lost, nothing twice" means."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
+
+from streaming.settings import StreamingSettings
+from streaming.topics import ensure_topics
+from vroegsignaal.streaming.keys import gemeente_key
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CLI = [sys.executable, "-c", "from vroegsignaal.cli import main; main()"]
+Message = tuple[bytes | None, bytes | None]  # (key, value)
+
+
+def new_settings(bootstrap: str, *, partitions: int = 12, **overrides: Any) -> StreamingSettings:
+    """Fresh topics and group for one test, created the way the consumer creates them."""
+    tag = uuid.uuid4().hex[:10]
+    settings = StreamingSettings(
+        bootstrap_servers=bootstrap,
+        intake_topic=f"vs-test-{tag}.signalen",
+        feedback_topic=f"vs-test-{tag}.terugkoppeling",
+        dead_letter_topic=f"vs-test-{tag}.dlq",
+        group_id=f"vs-test-{tag}",
+        partitions=partitions,
+        feedback_partitions=4,
+        **overrides,
+    )
+    ensure_topics(settings)
+    return settings
+
+
+def keyed(messages: Iterable[dict[str, Any]]) -> list[Message]:
+    """Messages as the send command keys them: by municipality."""
+    return [(gemeente_key(m).encode(), orjson.dumps(m)) for m in messages]
+
+
+def produce(
+    settings: StreamingSettings, messages: Iterable[Message], topic: str | None = None
+) -> int:
+    producer = KafkaProducer(
+        **{**settings.producer_config(), "linger_ms": 20, "batch_size": 512 * 1024},
+        client_id="vs-test-producer",
+    )
+    n = 0
+    try:
+        for key, value in messages:
+            producer.send(topic or settings.intake_topic, key=key, value=value)
+            n += 1
+        producer.flush(timeout=120)
+    finally:
+        producer.close(timeout=30)
+    return n
+
+
+class Progress:
+    """Watches a run cheaply (one admin client, one database engine) without slowing it."""
+
+    def __init__(self, settings: StreamingSettings, database_url: str | None = None) -> None:
+        self.settings = settings
+        self.admin = KafkaAdminClient(**settings.client_config(), client_id="vs-test-admin")
+        self.engine = sa.create_engine(database_url) if database_url else None
+
+    def committed(self) -> int:
+        """Sum of the group's committed offsets on the intake topic (topics start at 0)."""
+        group = self.settings.group_id
+        offsets = self.admin.list_group_offsets({group: None})
+        return sum(
+            meta.offset
+            for tp, meta in offsets.get(group, {}).items()
+            if tp.topic == self.settings.intake_topic and meta.offset > 0
+        )
+
+    def batches(self) -> int:
+        """intake_batch rows written by the Kafka door: one per database commit."""
+        assert self.engine is not None
+        with self.engine.connect() as c:
+            return int(c.execute(
+                sa.text("SELECT count(*) FROM intake_batch WHERE bron = 'kafka'")).scalar_one())
+
+    def close(self) -> None:
+        self.admin.close()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def committed_total(settings: StreamingSettings) -> int:
+    with Progress(settings) as p:
+        return p.committed()
+
+
+def read_all(settings: StreamingSettings, topic: str, timeout_s: float = 60) -> list[Any]:
+    """Every record of a topic, from a group-less consumer."""
+    consumer = KafkaConsumer(**settings.client_config(), client_id="vs-test-reader")
+    try:
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        records: list[Any] = []
+        deadline = time.monotonic() + timeout_s
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not read {topic} to its end")
+            for recs in consumer.poll(timeout_ms=500).values():
+                records.extend(recs)
+        return records
+    finally:
+        consumer.close()
+
+
+def wait_until(predicate: Callable[[], Any], *, timeout: float, interval: float = 0.2,
+               what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Samples of a consumer's /metrics endpoint: (name, sorted labels) -> value."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+        text = resp.read().decode()
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+def metric(samples: dict[Any, float], name: str, **labels: str) -> float:
+    """Sum of the samples of `name` whose labels include `labels`."""
+    return sum(
+        v for (n, lab), v in samples.items()
+        if n == name and all(dict(lab).get(k) == val for k, val in labels.items())
+    )
+
+
+@dataclass
+class ConsumerProcess:
+    """`vroegsignaal consume` as a separate process group (so SIGKILL takes the workers too)."""
+
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    @classmethod
+    def start(cls, settings: StreamingSettings, database_url: str, log_path: Path,
+              *args: str, env: dict[str, str] | None = None) -> ConsumerProcess:
+        environment = {
+            **os.environ,
+            "VROEGSIGNAAL_DATABASE_URL": database_url,
+            "VROEGSIGNAAL_LOG_LEVEL": "INFO",
+            "VROEGSIGNAAL_KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+            "VROEGSIGNAAL_KAFKA_INTAKE_TOPIC": settings.intake_topic,
+            "VROEGSIGNAAL_KAFKA_FEEDBACK_TOPIC": settings.feedback_topic,
+            "VROEGSIGNAAL_KAFKA_DEAD_LETTER_TOPIC": settings.dead_letter_topic,
+            "VROEGSIGNAAL_KAFKA_GROUP_ID": settings.group_id,
+            "VROEGSIGNAAL_KAFKA_PARTITIONS": str(settings.partitions),
+            "VROEGSIGNAAL_KAFKA_FEEDBACK_PARTITIONS": str(settings.feedback_partitions),
+            **(env or {}),
+        }
+        log = log_path.open("ab")
+        proc = subprocess.Popen(
+            [*CLI, "consume", *args], cwd=REPO_ROOT, env=environment,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        return cls(proc, log_path)
+
+    def signal(self, sig: signal.Signals) -> None:
+        os.killpg(self.proc.pid, sig)
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: parent and workers die at once."""
+        self.signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 60) -> int:
+        """SIGTERM and wait; the exit code."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=timeout)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def ensure_gone(self) -> None:
+        if self.alive():
+            with contextlib.suppress(ProcessLookupError):
+                self.signal(signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+
+# -- database ------------------------------------------------------------------------
+
+
+def _engine(url: str) -> sa.Engine:
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+
+def db_state(url: str) -> dict[str, Any]:
+    """Counts and invariants after a stream; equal states mean equal results."""
+    engine = _engine(url)
+    q = sa.text
+    with engine.connect() as c:
+        signals = c.execute(q("SELECT schuldeiser, signaal_id, reden FROM signaal")).all()
+        refusals = [
+            (r[0], r[1], r[2], orjson.dumps(r[3]).decode())
+            for r in c.execute(
+                q("SELECT schuldeiser, signaal_id, reden, details FROM intake_weigering")
+            )
+        ]
+        cases = c.execute(q(
+            "SELECT s.schuldeiser, s.signaal_id, z.zaaktype, z.matchingsperiode, z.aantal_signalen "
+            "FROM signaal s JOIN zaak z ON z.id = s.zaak_id"
+        )).all()
+        state = {
+            "signals": len(signals),
+            "signal_keys": len({(r[0], r[1]) for r in signals}),
+            "signal_rows": frozenset(signals),
+            "per_reden": dict(Counter(r[2] for r in signals)),
+            "refusal_rows": len(refusals),
+            # A replayed refusal writes its row again (refusals are not signals and have no
+            # key); as a set, replays collapse.
+            "refusals": frozenset(refusals),
+            "bezwaar_keys": frozenset((r[0], r[1]) for r in refusals if r[2] == "BEZWAAR"),
+            "case_membership": frozenset(cases),
+            "cases": c.execute(q("SELECT count(*) FROM zaak")).scalar_one(),
+            "per_zaaktype": dict(c.execute(
+                q("SELECT zaaktype, count(*) FROM zaak GROUP BY zaaktype")).all()),
+            "queue_items": c.execute(q("SELECT count(*) FROM werkvoorraad_item")).scalar_one(),
+            "queue_cases": c.execute(
+                q("SELECT count(DISTINCT zaak_id) FROM werkvoorraad_item")).scalar_one(),
+            "cases_without_item": c.execute(q(
+                "SELECT count(*) FROM zaak z WHERE NOT EXISTS "
+                "(SELECT 1 FROM werkvoorraad_item w WHERE w.zaak_id = z.id)")).scalar_one(),
+            "cases_miscounted": c.execute(q(
+                "SELECT count(*) FROM zaak z WHERE z.aantal_signalen <> "
+                "(SELECT count(*) FROM signaal s WHERE s.zaak_id = z.id)")).scalar_one(),
+            "picked_up_without_case": c.execute(q(
+                "SELECT count(*) FROM signaal WHERE reden = 'OPGEPAKT' AND zaak_id IS NULL"
+            )).scalar_one(),
+        }
+        processed: Counter[str] = Counter()
+        for (aantallen,) in c.execute(q("SELECT aantallen FROM intake_batch WHERE bron = 'kafka'")):
+            processed.update(aantallen)
+        state["processed"] = sum(processed.values())
+        state["replayed"] = processed.get("DUPLICAAT", 0)
+    engine.dispose()
+    return state
+
+
+def assert_consistent(state: dict[str, Any]) -> None:
+    """Nothing stored twice, nothing half-done."""
+    assert state["signals"] == state["signal_keys"], "a signal was stored twice"
+    assert state["queue_items"] == state["queue_cases"] == state["cases"], state
+    assert state["cases_without_item"] == 0
+    assert state["cases_miscounted"] == 0, "a case counts a signal twice or misses one"
+    assert state["picked_up_without_case"] == 0
+
+
+def dead_letter_sources(settings: StreamingSettings) -> set[tuple[int, int]]:
+    """Distinct (partition, offset) of the originals in the dead-letter topic."""
+    out = set()
+    for rec in read_all(settings, settings.dead_letter_topic):
+        h = {k: v.decode() for k, v in rec.headers}
+        out.add((int(h["bron-partitie"]), int(h["bron-offset"])))
+    return out
+
+
+def taken_in(state: dict[str, Any], dead_letters: set[tuple[int, int]]) -> int:
+    """Messages with a lasting result: stored signals, objections (refused, keyed) and
+    dead letters (refused as invalid, counted by their source offset)."""
+    return state["signals"] + len(state["bezwaar_keys"]) + len(dead_letters)
+
+
+COMPARED = ("signals", "signal_rows", "per_reden", "refusals", "case_membership", "cases",
+            "per_zaaktype", "queue_items")
+
+
+def same_result(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The keys on which two states differ (sets shown by size)."""
+    diff = {}
+    for k in COMPARED:
+        if a[k] != b[k]:
+            va, vb = a[k], b[k]
+            if isinstance(va, frozenset):
+                va, vb = f"{len(va)} rows, {len(va - vb)} only here", f"{len(vb)} rows"
+            diff[k] = (va, vb)
+    return diff
+
+
+class ConsumerThread:
+    """An `IntakeConsumer` on a thread of the test process, for tests that look inside."""
+
+    def __init__(self, settings: StreamingSettings, database_url: str) -> None:
+        import threading
+
+        from streaming.consumer import IntakeConsumer
+
+        self.stop = threading.Event()
+        self.consumer = IntakeConsumer(settings, database_url=database_url, stop=self.stop)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="vs-test-consumer", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.consumer.run()
+        except BaseException as exc:  # surfaced by __exit__
+            self.error = exc
+
+    def __enter__(self) -> ConsumerThread:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive(), "the consumer did not stop within 60 s"
+        if self.error is not None:
+            raise self.error

@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Poison messages go to the dead-letter topic with their reason and sealed payload, do not
+block their partition, and creditors hear back only the coarse status of their signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import signaal
+from tests.integration.streaming.streaming_helpers import (
+    ConsumerThread,
+    Progress,
+    new_settings,
+    produce,
+    read_all,
+    wait_until,
+)
+from vroegsignaal.config import get_settings
+from vroegsignaal.streaming.dead_letter import DeadLetterSeal, header_dict
+
+pytestmark = pytest.mark.integration
+
+DAY = dt.date(2026, 3, 10)
+SECRET_NAME = "Geheimhuizen"  # a resident's surname that must never appear in clear
+
+
+def _msg(**kw: object) -> bytes:
+    return orjson.dumps(signaal(signaaldatum=DAY, **kw))
+
+
+def test_poison_messages_are_dead_lettered_and_do_not_block(
+    kafka_bootstrap: str, pg_url: str
+) -> None:
+    settings = new_settings(kafka_bootstrap, partitions=1)
+    invalid = signaal(signaaldatum=DAY, client__achternaam=SECRET_NAME, signaalId="S-BAD")
+    del invalid["bedrag"]
+    first = signaal(signaaldatum=DAY, signaalId="S-1", schuldeiser="WBV-EEN")
+    messages: list[tuple[bytes | None, bytes | None]] = [
+        (b"GM0344", orjson.dumps(first)),
+        (b"GM0344", b"\xff{not json " + SECRET_NAME.encode()),  # 1: unreadable
+        (b"GM0344", b'["a", "list"]'),  # 2: not an object
+        (b"GM0344", orjson.dumps(invalid)),  # 3: contract: bedrag missing
+        (SECRET_NAME.encode(), None),  # 4: a tombstone whose key is personal data
+        (b"GM0344", _msg(signaalId="S-2", schuldeiser="WATER-TEST", signaalpartner="Water",
+                         bedrag=10, client__huisnummer="30")),  # below minimum
+        (b"GM0344", _msg(signaalId="S-3", schuldeiser="ENECO-TEST", signaalpartner="Energie",
+                         client__huisnummer="99")),
+        (b"GM0344", orjson.dumps(first)),  # 7: replay of S-1
+        (b"GM0344", _msg(signaalId="S-4", schuldeiser="WBV-EEN", bezwaar=True)),
+    ]
+    assert produce(settings, messages) == len(messages)
+
+    with ConsumerThread(settings, pg_url), Progress(settings) as progress:
+        wait_until(lambda: progress.committed() >= len(messages), timeout=60,
+                   what="all offsets committed")
+
+    # The partition was not blocked: every valid message after the poison is stored.
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as c:
+        stored = dict(c.execute(sa.text("SELECT signaal_id, reden FROM signaal")).all())
+        refused = c.execute(sa.text("SELECT signaal_id, reden FROM intake_weigering")).all()
+    engine.dispose()
+    assert stored == {"S-1": "OPGEPAKT", "S-2": "ONDER_MINIMUMBEDRAG", "S-3": "OPGEPAKT"}
+    assert sorted(refused, key=str) == sorted(
+        [(None, "ONGELDIG_BERICHT")] * 3 + [("S-BAD", "ONGELDIG_BERICHT"), ("S-4", "BEZWAAR")],
+        key=str,
+    )
+
+    dead = read_all(settings, settings.dead_letter_topic)
+    by_offset = {int(header_dict(r.headers)["bron-offset"]): r for r in dead}
+    assert sorted(by_offset) == [1, 2, 3, 4]
+    codes = {o: header_dict(r.headers)["fout"] for o, r in by_offset.items()}
+    assert codes == {1: "ONGELDIGE_JSON", 2: "GEEN_OBJECT", 3: "bedrag:missing", 4: "LEEG_BERICHT"}
+    seal = DeadLetterSeal.from_settings(get_settings())
+    for offset, rec in by_offset.items():
+        h = header_dict(rec.headers)
+        assert h["reden"] == "ONGELDIG_BERICHT"
+        assert h["bron-topic"] == settings.intake_topic and h["bron-partitie"] == "0"
+        assert h["sleutel-id"] == seal.key_id
+        assert rec.key is None
+        # Nothing personal in clear: not in the headers, not in the (sealed) value.
+        assert SECRET_NAME not in repr(rec.headers)
+        assert SECRET_NAME.encode() not in (rec.value or b"")
+        original = seal.open(rec.value, rec.headers)
+        assert original.value == messages[offset][1]
+        assert original.key == messages[offset][0]
+    assert header_dict(by_offset[3].headers)["signaal-id"] == "S-BAD"
+
+    # A sealed dead letter is bound to its source offset: moved, it does not open.
+    from vroegsignaal.errors import DecryptionError
+
+    moved = [(k, b"2" if k == "bron-offset" else v) for k, v in by_offset[1].headers]
+    with pytest.raises(DecryptionError):
+        seal.open(by_offset[1].value, moved)
+
+    feedback = read_all(settings, settings.feedback_topic)
+    told = [(r.key.decode(), orjson.loads(r.value)) for r in feedback]
+    for key, value in told:
+        assert key == value["schuldeiser"]
+        assert set(value) == {"berichtversie", "schuldeiser", "signaalId", "status", "verwerktOp"}
+    statuses = sorted((v["signaalId"], v["status"]) for _, v in told)
+    assert statuses == [
+        ("S-1", "Opgepakt"),
+        ("S-1", "Opgepakt"),  # the replay repeats the stored status
+        ("S-2", "Niet opgepakt: andere reden"),  # never "below the minimum"
+        ("S-3", "Opgepakt"),
+        ("S-4", "Niet opgepakt: onterecht signaal"),
+        ("S-BAD", "Niet opgepakt: onterecht signaal"),
+    ]
+    # Each creditor's feedback sits in one partition, under its own key.
+    partitions: dict[str, set[int]] = {}
+    for r in feedback:
+        partitions.setdefault(r.key.decode(), set()).add(r.partition)
+    assert all(len(p) == 1 for p in partitions.values())
+    assert b"MINIMUM" not in b"".join(r.value for r in feedback).upper()
+
+
+def test_a_message_the_pipeline_cannot_store_is_dead_lettered_alone(
+    kafka_bootstrap: str, pg_url: str
+) -> None:
+    """A message that passes the contract but fails in the database (here: a trigger that
+    refuses one signal id, as a stand-in for any data the pipeline chokes on) becomes a
+    VERWERKINGSFOUT dead letter; the rest of its batch is stored."""
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as c:
+        c.execute(sa.text(
+            "CREATE FUNCTION weiger_gif() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.signaal_id = 'S-GIF' THEN "
+            "RAISE EXCEPTION 'test poison' USING ERRCODE = '22023'; END IF; "
+            "RETURN NEW; END $$"
+        ))
+        c.execute(sa.text(
+            "CREATE TRIGGER weiger_gif BEFORE INSERT ON signaal "
+            "FOR EACH ROW EXECUTE FUNCTION weiger_gif()"
+        ))
+    settings = new_settings(kafka_bootstrap, partitions=1)
+    ids = ["S-A", "S-GIF", "S-B"]
+    produce(settings, [
+        (b"GM0344", _msg(signaalId=i, client__huisnummer=str(n))) for n, i in enumerate(ids, 1)
+    ])
+    with ConsumerThread(settings, pg_url), Progress(settings) as progress:
+        wait_until(lambda: progress.committed() >= 3, timeout=60, what="offsets committed")
+    with engine.connect() as c:
+        stored = sorted(c.execute(sa.text("SELECT signaal_id FROM signaal")).scalars())
+    engine.dispose()
+    assert stored == ["S-A", "S-B"]
+    dead = read_all(settings, settings.dead_letter_topic)
+    assert len(dead) == 1
+    h = header_dict(dead[0].headers)
+    assert (h["reden"], h["bron-offset"]) == ("VERWERKINGSFOUT", "1")
+    assert h["fout"] == "InvalidParameterValue"

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Creditor feedback (DOMAIN.md step 8): only the coarse DDAS status, never the reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+import pytest
+
+from vroegsignaal.intake.reasons import ReasonCode as R
+from vroegsignaal.intake.result import SignalOutcome
+from vroegsignaal.streaming.feedback import Terugkoppeling, feedback_for, replay_keys
+
+ANDERE = "Niet opgepakt: andere reden"
+
+
+@pytest.mark.parametrize(
+    "reden, status",
+    [
+        (R.OPGEPAKT, "Opgepakt"),
+        (R.HERHAALDE_MELDING, "Niet opgepakt: herhaalde melding"),
+        (R.BUITEN_TERMIJN, "Niet opgepakt: onterecht signaal"),
+        (R.RECHTSPERSOON, "Niet opgepakt: onterecht signaal"),
+        (R.ONGELDIG_BERICHT, "Niet opgepakt: onterecht signaal"),
+        (R.BEZWAAR, "Niet opgepakt: onterecht signaal"),
+        # What would reveal the resident's situation or the municipality's policy:
+        (R.ONDER_MINIMUMBEDRAG, ANDERE),
+        (R.OVERLEDEN, ANDERE),
+        (R.BUITEN_GEMEENTE, ANDERE),
+        (R.ONBEKENDE_POSTCODE, ANDERE),
+        (R.NIET_INGESCHREVEN, ANDERE),
+    ],
+)
+def test_status_per_reason(reden: R, status: str) -> None:
+    fb = feedback_for(SignalOutcome(0, reden, schuldeiser="WBV", signaal_id="S-1"), {})
+    assert fb is not None and fb.status.value == status
+
+
+def test_a_replay_repeats_the_stored_status() -> None:
+    o = SignalOutcome(0, R.DUPLICAAT, schuldeiser="WBV", signaal_id="S-1")
+    assert feedback_for(o, {}) is None  # not found: nothing to tell
+    fb = feedback_for(o, {("WBV", "S-1"): R.ONDER_MINIMUMBEDRAG})
+    assert fb is not None and fb.status.value == ANDERE
+    assert replay_keys([o, SignalOutcome(1, R.OPGEPAKT, schuldeiser="WBV", signaal_id="S-2")]) == [
+        ("WBV", "S-1")]
+
+
+@pytest.mark.parametrize("schuldeiser, signaal_id", [(None, "S-1"), ("WBV", None), (None, None)])
+def test_no_feedback_without_an_addressee(schuldeiser: str | None, signaal_id: str | None) -> None:
+    o = SignalOutcome(0, R.ONGELDIG_BERICHT, schuldeiser=schuldeiser, signaal_id=signaal_id)
+    assert feedback_for(o, {}) is None
+
+
+def test_message_is_keyed_by_creditor_and_holds_status_only() -> None:
+    fb = feedback_for(
+        SignalOutcome(0, R.ONDER_MINIMUMBEDRAG, schuldeiser="WBV", signaal_id="S-1",
+                      gemeentecode="GM0344", zaak_id=9, details=[{"x": 1}]), {})
+    assert isinstance(fb, Terugkoppeling)
+    assert fb.key() == b"WBV"
+    value = orjson.loads(fb.value(dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)))
+    assert value == {"berichtversie": "1.0", "schuldeiser": "WBV", "signaalId": "S-1",
+                     "status": ANDERE, "verwerktOp": "2026-03-10T12:00:00+00:00"}

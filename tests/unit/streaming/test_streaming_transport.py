@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The door's pure parts: partition keys, record parsing, offsets, backoff, settings."""
+
+from __future__ import annotations
+
+import random
+from collections import namedtuple
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from kafka import TopicPartition
+
+from streaming.backoff import Backoff
+from streaming.database import consumer_url, is_unavailable
+from streaming.records import LEEG_BERICHT, Batch, parse_value
+from streaming.settings import DAY_MS, StreamingSettings
+from streaming.topics import topic_specs
+from vroegsignaal.streaming.keys import ONBEKEND, gemeente_key
+
+Rec = namedtuple("Rec", "topic partition leader_epoch offset timestamp key value headers")
+
+
+@pytest.mark.parametrize(
+    "postcode, key",
+    [("3511 AB", "GM0344"), (" 3511ab", "GM0344"), ("8011 AA", "GM0193"), ("0000 XX", ONBEKEND),
+     ("35", ONBEKEND), ("ABCD 12", ONBEKEND), (None, ONBEKEND), (3511, ONBEKEND)],
+)
+def test_partition_key_is_the_municipality(postcode: object, key: str) -> None:
+    assert gemeente_key({"client": {"postcode": postcode}}) == key
+
+
+def test_partition_key_without_client() -> None:
+    assert gemeente_key(None) == gemeente_key({}) == gemeente_key({"client": "x"}) == ONBEKEND
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(b'{"a": 1}', ({"a": 1}, None)), (b"[1]", (None, "GEEN_OBJECT")),
+     (b"\xff\xfe", (None, "ONGELDIGE_JSON")), (b"{kapot", (None, "ONGELDIGE_JSON")),
+     (None, (None, LEEG_BERICHT)), (b"", (None, "ONGELDIGE_JSON"))],
+)
+def test_parse_value(value: bytes | None, expected: tuple[object, object]) -> None:
+    assert parse_value(value) == expected
+
+
+def test_batch_positions_offsets_and_description() -> None:
+    t = "signalen"
+    polled = {
+        TopicPartition(t, 3): [Rec(t, 3, 5, 20, 1, None, b"{}", []),
+                               Rec(t, 3, 5, 21, 1, None, b"[]", [])],
+        TopicPartition(t, 0): [Rec(t, 0, None, 7, 1, None, None, [])],
+    }
+    batch = Batch.from_poll(polled)
+    assert len(batch) == 3
+    assert [(i.positie, i.fout) for i in batch.inputs()] == [
+        (0, None), (1, "GEEN_OBJECT"), (2, LEEG_BERICHT)]
+    offsets = batch.commit_offsets()
+    assert offsets[TopicPartition(t, 3)].offset == 22
+    assert offsets[TopicPartition(t, 3)].leader_epoch == 5
+    assert offsets[TopicPartition(t, 0)] == (8, "", -1)
+    assert batch.describe() == "p0:7-7,p3:20-21"
+    assert batch.source(1).offset == 21 and batch.source(2).partition == 0
+
+
+def test_backoff_grows_is_capped_and_jittered() -> None:
+    b = Backoff(0.5, 15.0, rng=random.Random(1))
+    delays = [b.delay(i) for i in range(12)]
+    assert all(0.25 <= d <= 15.0 for d in delays)
+    assert delays[0] <= 0.5 and delays[-1] >= 7.5
+
+
+def test_database_errors_that_mean_wait_and_retry() -> None:
+    op = sa.exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("down"))
+    assert is_unavailable(op)
+    assert is_unavailable(psycopg.OperationalError("copy failed"))
+    missing = sa.exc.ProgrammingError("x", {}, psycopg.errors.UndefinedTable("no table"))
+    assert is_unavailable(missing)  # a missing migration: wait, never dead-letter everything
+    data = sa.exc.DataError("x", {}, psycopg.errors.NumericValueOutOfRange("too big"))
+    assert not is_unavailable(data)
+    assert not is_unavailable(ValueError("bad data"))
+
+
+def test_consumer_url_adds_timeouts_for_postgresql_only() -> None:
+    url = consumer_url("postgresql+psycopg://u:p@h:5432/db")
+    assert "connect_timeout=5" in url and "keepalives_idle=30" in url and "u:p@" in url
+    assert "connect_timeout=2" in consumer_url("postgresql+psycopg://h/db?connect_timeout=2")
+    assert consumer_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VROEGSIGNAAL_KAFKA_BOOTSTRAP_SERVERS", "a:1, b:2")
+    monkeypatch.setenv("VROEGSIGNAAL_KAFKA_WORKERS", "3")
+    s = StreamingSettings()
+    assert s.client_config()["bootstrap_servers"] == ["a:1", "b:2"]
+    assert s.workers == 3
+    assert s.intake_topic == "vroegsignalering.signalen.v1"
+    producer = s.producer_config()
+    assert producer["acks"] == "all" and producer["enable_idempotence"] is True
+
+
+def test_topic_specs_for_a_production_cluster() -> None:
+    s = StreamingSettings(replication_factor=3, min_insync_replicas=2, partitions=24)
+    specs = {t.name: t for t in topic_specs(s)}
+    intake = specs[s.intake_topic]
+    assert (intake.partitions, intake.replication_factor) == (24, 3)
+    for spec in specs.values():
+        assert spec.configs["min.insync.replicas"] == "2"
+        assert spec.configs["cleanup.policy"] == "delete"
+        assert spec.configs["unclean.leader.election.enable"] == "false"
+    assert specs[s.dead_letter_topic].configs["retention.ms"] == str(14 * DAY_MS)
+    assert specs[s.feedback_topic].configs["retention.ms"] == str(30 * DAY_MS)

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Signal files as pandas frames in the flat contract layout, for the file validation.
+
+Every record becomes one row: the CSV columns of the contract (JSONL `client` fields
+flattened unprefixed, as in CSV), every other key as a column of its own, plus
+`leesfout` (the code when the line could not be read). The index, named `regel`, is
+the physical line, which the report names (a named index also lets GX list failing
+rows without touching their values). Values are kept as text exactly as delivered, so
+the suite judges what the schuldeiser sent; nothing here looks at a value except to
+type it.
+
+Reading goes through `vroegsignaal.contract.io.read_records`, the same reader the
+intake uses, so line numbers in the report are the lines the intake refuses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from vroegsignaal.contract.io import CSV_COLUMNS, RawRecord, read_records
+from vroegsignaal.contract.signaal import CLIENT_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ROW_COLUMN = "regel"
+ERROR_COLUMN = "leesfout"
+FRAME_COLUMNS: tuple[str, ...] = (ERROR_COLUMN, *CSV_COLUMNS)
+DEFAULT_CHUNK_ROWS = 25_000  # about 300 MB per validating process, GX included
+
+
+def _text(value: Any) -> str | None:
+    """The delivered value as text: booleans as true/false, whole floats without '.0'."""
+    if value is None or isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if math.isfinite(value) and value.is_integer() else repr(value)
+    return orjson.dumps(value).decode()  # nested objects and lists: judged as text
+
+
+def flatten(record: RawRecord) -> dict[str, Any]:
+    """One record as a flat row; unknown client keys keep their `client.` prefix."""
+    row: dict[str, Any] = {ROW_COLUMN: record.line, ERROR_COLUMN: record.error}
+    data = record.data
+    if data is None:
+        return row
+    for key, value in data.items():
+        if key == "client" and isinstance(value, dict):
+            for ckey, cvalue in value.items():
+                row[ckey if ckey in CLIENT_FIELDS else f"client.{ckey}"] = cvalue
+        else:
+            row[key] = value
+    return row
+
+
+def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as a frame with every contract column present (absent fields are empty)."""
+    import pandas as pd
+
+    extra = list(dict.fromkeys(k for row in rows for k in row if k not in _KNOWN))
+    frame = pd.DataFrame.from_records(rows, columns=[ROW_COLUMN, *FRAME_COLUMNS, *extra])
+    frame = frame.set_index(frame[ROW_COLUMN].astype("int64")).drop(columns=ROW_COLUMN)
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+            frame[name] = column.map(_text, na_action="ignore").astype(object)
+    return frame
+
+
+_KNOWN = frozenset((ROW_COLUMN, *FRAME_COLUMNS))
+
+
+def iter_frames(
+    records: Iterable[RawRecord],
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    part: tuple[int, int] = (0, 1),
+) -> Iterator[pd.DataFrame]:
+    """Frames of at most `chunk_rows` rows; an empty input gives one empty frame.
+
+    With `part=(k, n)` only every n-th chunk from the k-th on is built, so n processes
+    can share a file without sending rows to each other.
+    """
+    k, n = part
+    it = iter(records)
+    index = 0
+    while True:
+        if index % n == k:
+            rows = [flatten(r) for r in islice(it, chunk_rows)]
+            if not rows:
+                break
+            yield to_frame(rows)
+        elif next(islice(it, chunk_rows - 1, None), None) is None:
+            break  # skipped another process's chunk, and it was the last one
+        index += 1
+    if index == 0 and k == 0:
+        yield to_frame([])
+
+
+def iter_file_frames(
+    path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS, part: tuple[int, int] = (0, 1)
+) -> Iterator[pd.DataFrame]:
+    return iter_frames(read_records(path), chunk_rows, part)

@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""One suite over a whole signal file, chunk by chunk, as findings without values.
+
+Memory stays flat: a chunk is validated and dropped; only counts, the failing line
+numbers of row checks and (for table checks) column names are kept. A table check
+that fails in any chunk fails for the file; a row check with `mostly` is judged on
+the file's totals, not per chunk.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vroegsignaal.batch.frame import DEFAULT_CHUNK_ROWS, ROW_COLUMN, iter_file_frames
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from vroegsignaal.batch.suites import SuiteRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Finding:
+    """What one expectation found in the whole file."""
+
+    code: str
+    expectation: str
+    severity: str
+    why: str
+    columns: tuple[str, ...]
+    identificerend: bool
+    row_level: bool = False
+    success: bool = True
+    checked: int = 0  # rows the check looked at (non-empty values)
+    failed: int = 0  # rows that failed it
+    lines: list[int] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    mostly: float | None = None
+    crashed: bool = False  # GX raised: the file could not be checked
+
+    def judge(self) -> None:
+        if self.crashed:
+            self.success = False
+        elif self.row_level:
+            if self.mostly is None:
+                self.success = self.failed == 0
+            else:
+                self.success = self.checked == 0 or (
+                    (self.checked - self.failed) / self.checked >= self.mostly
+                )
+
+
+@dataclass
+class FileValidation:
+    """Everything the file rule and the report need; no values from the file."""
+
+    suite: str
+    rows: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Finding]:
+        return [f for f in self.findings if not f.success]
+
+    def invalid_lines(self) -> dict[int, list[str]]:
+        """Lines that fail an error or fatal row check, with the codes they fail."""
+        out: dict[int, list[str]] = {}
+        for f in self.failed:
+            if f.row_level and f.severity != "warning":
+                for line in f.lines:
+                    out.setdefault(line, []).append(f.code)
+        return out
+
+
+def _columns(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    return tuple(kwargs.get("column_list", ()))
+
+
+def _new_findings(expectations: list[dict[str, Any]]) -> dict[str, Finding]:
+    out = {}
+    for exp in expectations:
+        meta, kwargs = exp["meta"], exp.get("kwargs", {})
+        out[meta["code"]] = Finding(
+            code=meta["code"],
+            expectation=exp["type"],
+            severity=meta["severity"],
+            why=meta["why"],
+            columns=_columns(kwargs),
+            identificerend=bool(meta.get("identificerend", False)),
+            mostly=kwargs.get("mostly"),
+        )
+    return out
+
+
+def _absorb(finding: Finding, result: dict[str, Any]) -> None:
+    """Fold one chunk's result for this expectation into the file's finding."""
+    if result.get("exception_info", {}).get("raised_exception"):
+        finding.crashed = True
+        finding.details["fout"] = "De controle kon niet worden uitgevoerd."
+        return
+    res = result.get("result") or {}
+    if "unexpected_index_list" in res or "unexpected_count" in res:
+        finding.row_level = True
+        missing = int(res.get("missing_count") or 0)
+        finding.checked += int(res.get("element_count") or 0) - missing
+        finding.failed += int(res.get("unexpected_count") or 0)
+        for entry in res.get("unexpected_index_list") or []:
+            value = entry.get(ROW_COLUMN) if isinstance(entry, dict) else entry
+            finding.lines.extend(value if isinstance(value, list) else [value])
+        return
+    if not result.get("success", True):
+        finding.success = False
+        mismatched = (res.get("details") or {}).get("mismatched") or {}
+        if mismatched.get("unexpected"):
+            # Column names, never values: the schuldeiser's own header.
+            names = set(finding.details.get("onverwachte_kolommen", []))
+            names.update(str(c) for c in mismatched["unexpected"])
+            finding.details["onverwachte_kolommen"] = sorted(names)
+        if "observed_value" in res and finding.expectation.startswith("expect_table_row_count"):
+            finding.details["aantal_regels"] = res["observed_value"]
+
+
+def validate_frames(
+    frames: Iterable[pd.DataFrame],
+    runner: SuiteRunner,
+    parameters: dict[str, Any] | None = None,
+) -> FileValidation:
+    findings = _new_findings(runner.expectations)
+    outcome = FileValidation(suite=runner.name, findings=list(findings.values()))
+    for frame in frames:
+        outcome.rows += len(frame)
+        result = runner.validate(frame, parameters)
+        for r in result.results:
+            d = r.to_json_dict()
+            code = (d["expectation_config"].get("meta") or {}).get("code")
+            if code in findings:
+                _absorb(findings[code], d)
+        log.debug("validated chunk rows=%d total=%d", len(frame), outcome.rows)
+    for f in outcome.findings:
+        f.lines.sort()
+        f.judge()
+    return outcome
+
+
+def merge(parts: list[FileValidation]) -> FileValidation:
+    """One file's validation from the validations of its parts (chunks)."""
+    merged = FileValidation(suite=parts[0].suite, findings=[])
+    by_code: dict[str, Finding] = {}
+    for part in parts:
+        merged.rows += part.rows
+        for f in part.findings:
+            into = by_code.get(f.code)
+            if into is None:
+                by_code[f.code] = into = replace(
+                    f, lines=[], details={}, checked=0, failed=0, success=True, crashed=False
+                )
+                merged.findings.append(into)
+            into.row_level = into.row_level or f.row_level
+            into.crashed = into.crashed or f.crashed
+            into.checked += f.checked
+            into.failed += f.failed
+            into.lines.extend(f.lines)
+            if not f.row_level and not f.success:
+                into.success = False
+            for key, value in f.details.items():
+                if isinstance(value, list):
+                    into.details[key] = sorted(set(into.details.get(key, [])) | set(value))
+                else:
+                    into.details.setdefault(key, value)
+    for f in merged.findings:
+        f.lines.sort()
+        if f.row_level or f.crashed:
+            f.judge()
+    return merged
+
+
+def _validate_part(
+    path: Path,
+    suite: str,
+    directory: Path | None,
+    parameters: dict[str, Any] | None,
+    chunk_rows: int,
+    part: tuple[int, int],
+) -> FileValidation:
+    from vroegsignaal.batch.suites import SuiteRunner
+
+    runner = SuiteRunner.load(suite, directory)
+    return validate_frames(iter_file_frames(path, chunk_rows, part), runner, parameters)
+
+
+def validate_file(
+    path: Path,
+    *,
+    suite: str,
+    parameters: dict[str, Any] | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    workers: int = 1,
+    directory: Path | None = None,
+) -> FileValidation:
+    """Validate every record of a JSONL or CSV signal file against the suite.
+
+    With `workers > 1` that many processes each read the file and validate every
+    `workers`-th chunk; their findings are merged. Memory per process stays at about
+    one chunk, however long the file.
+    """
+    if workers <= 1:
+        return _validate_part(path, suite, directory, parameters, chunk_rows, (0, 1))
+    ctx = mp.get_context("spawn")  # no inherited connections, locks or GX state
+    args = [(path, suite, directory, parameters, chunk_rows, (k, workers)) for k in range(workers)]
+    pool = ctx.Pool(workers)
+    try:
+        parts = pool.starmap(_validate_part, args)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return merge(parts)

@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Nightly rescoring: open queue items whose score inputs changed get a fresh score.
+
+Inputs change outside intake: a late signal reclassifies a later case (ADR 0003) without
+touching its queue item, the retention purge removes a household's earlier signals, a
+new model is promoted. Each queue item keeps a fingerprint of what its score was
+computed from (`score_invoer`: the scorer's identity, the case type, its own signals and
+the household's earlier signals, as `CaseFeatures` holds them). An item whose current
+fingerprint differs is rescored; the rest is left alone, so a quiet night costs reads only.
+
+The score only orders the queue (DOMAIN.md, "Risk scoring is sensitive"): rescoring
+never opens, closes or drops a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from vroegsignaal.dates import add_months
+from vroegsignaal.scoring import HISTORIE_MAANDEN, CaseFeatures, CaseSignal, Scorer
+from vroegsignaal.storage import intake_repository as repo
+from vroegsignaal.storage.models import WerkvoorraadItem, Zaak
+
+log = logging.getLogger(__name__)
+
+PAGE = 2000
+werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
+zaak: Table = Zaak.__table__  # type: ignore[assignment]
+
+
+def scorer_identity(scorer: Scorer) -> str:
+    """What names the model in the fingerprint: its version when it has one."""
+    for attr in ("version", "versie", "name"):
+        value = getattr(scorer, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return type(scorer).__qualname__
+
+
+def _signal_key(s: CaseSignal) -> list[Any]:
+    return [
+        s.signaalpartner,
+        s.schuldeiser,
+        s.bedrag,
+        s.ontstaansdatum.isoformat(),
+        s.signaaldatum.isoformat(),
+        s.crisissignaal,
+        s.warme_overdracht,
+    ]
+
+
+def fingerprint(features: CaseFeatures, scorer_id: str) -> str:
+    payload = [
+        scorer_id,
+        features.zaaktype,
+        sorted(_signal_key(s) for s in features.signalen),
+        sorted(_signal_key(s) for s in features.historie),
+    ]
+    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass
+class RescoreResult:
+    peildatum: dt.date
+    scorer: str
+    open_items: int = 0
+    herberekend: int = 0  # inputs changed: scored again
+    prioriteit_gewijzigd: int = 0  # ... and the priority moved
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "peildatum": self.peildatum.isoformat(),
+            "scorer": self.scorer,
+            "open_items": self.open_items,
+            "herberekend": self.herberekend,
+            "prioriteit_gewijzigd": self.prioriteit_gewijzigd,
+        }
+
+
+def case_features(session: Session, cases: Sequence[Any]) -> list[CaseFeatures]:
+    """CaseFeatures from the database for rows with id, zaaktype, household key and period."""
+    own = repo.case_signals(session, [c.id for c in cases])
+    since = add_months(min(c.matchingsperiode for c in cases), -HISTORIE_MAANDEN)
+    households = repo.household_cases(session, list({c.huishouden_sleutel for c in cases}), since)
+    earlier_ids = [h.id for hs in households.values() for h in hs if h.id is not None]
+    earlier_signals = repo.case_signals(session, earlier_ids)
+    out = []
+    for c in cases:
+        signalen = tuple(own.get(c.id, []))
+        start = add_months(c.matchingsperiode, -HISTORIE_MAANDEN)
+        historie = tuple(
+            s
+            for h in households.get(c.huishouden_sleutel, [])
+            if h.id != c.id and start <= h.matchingsperiode < c.matchingsperiode
+            for s in earlier_signals.get(h.id, [])  # type: ignore[arg-type]
+        )
+        peil = max((s.signaaldatum for s in signalen), default=c.matchingsperiode)
+        out.append(CaseFeatures(signalen, c.zaaktype, peil, historie))
+    return out
+
+
+def rescore_open_items(
+    session: Session, *, scorer: Scorer, peildatum: dt.date, page: int = PAGE
+) -> RescoreResult:
+    """Rescore every open queue item whose fingerprint changed; commits per page."""
+    scorer_id = scorer_identity(scorer)
+    result = RescoreResult(peildatum, scorer_id)
+    w, z = werkvoorraad.c, zaak.c
+    last = 0
+    stmt = (
+        update(werkvoorraad)
+        .where(w.id == bindparam("b_id"))
+        .values(
+            prioriteit=bindparam("b_prioriteit"),
+            prioriteit_redenen=bindparam("b_redenen"),
+            scoremodel=bindparam("b_model"),
+            score_invoer=bindparam("b_invoer"),
+            bijgewerkt_op=bindparam("b_nu"),
+        )
+    )
+    while True:
+        rows = session.execute(
+            select(
+                w.id.label("item_id"),
+                w.prioriteit,
+                w.score_invoer,
+                z.id,
+                z.zaaktype,
+                z.huishouden_sleutel,
+                z.matchingsperiode,
+            )
+            .join(zaak, z.id == w.zaak_id)
+            .where(w.status == "open", w.id > last)
+            .order_by(w.id)
+            .limit(page)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1].item_id
+        result.open_items += len(rows)
+        features = case_features(session, rows)
+        prints = [fingerprint(f, scorer_id) for f in features]
+        changed = [
+            i for i, (r, fp) in enumerate(zip(rows, prints, strict=True)) if r.score_invoer != fp
+        ]
+        if not changed:
+            continue
+        scores = scorer.score([features[i] for i in changed])
+        now = dt.datetime.now(dt.UTC)
+        updates = []
+        for i, score in zip(changed, scores, strict=True):
+            row = rows[i]
+            updates.append(
+                {
+                    "b_id": row.item_id,
+                    "b_prioriteit": score.prioriteit,
+                    "b_redenen": list(score.redenen),
+                    "b_model": score.model,
+                    "b_invoer": prints[i],
+                    "b_nu": now,
+                }
+            )
+            result.herberekend += 1
+            if abs(score.prioriteit - row.prioriteit) > 1e-9:
+                result.prioriteit_gewijzigd += 1
+        session.connection().execute(stmt, updates)
+        session.commit()
+    log.info(
+        "rescoring peildatum=%s scorer=%s open_items=%d rescored=%d priority_changed=%d",
+        peildatum,
+        scorer_id,
+        result.open_items,
+        result.herberekend,
+        result.prioriteit_gewijzigd,
+    )
+    return result

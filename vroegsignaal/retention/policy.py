@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The retention policy: which records the purge may delete, and when.
+
+Loaded from vroegsignaal/retention/bewaartermijnen.yaml (or the file named by
+VROEGSIGNAAL_RETENTION_POLICY_FILE) and checked against the DDAS vocabularies, so a
+misspelt status cannot silently keep (or delete) data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vroegsignaal.config import Settings, get_settings
+from vroegsignaal.contract.enums import Eindresultaat, Signaalstatus
+from vroegsignaal.errors import VroegsignaalError
+
+STAGES = ("processed", "quarantine")
+
+
+class RetentionPolicyError(VroegsignaalError):
+    code = "ONGELDIG_BEWAARBELEID"
+    title = "Het bewaarbeleid is ongeldig"
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    # months after receipt, per DDAS signal status, for signals without a case
+    signaal_zonder_zaak_maanden: dict[str, int] = field(default_factory=dict)
+    # cases with one of these results follow the debt-help file and are never purged here
+    zaak_behouden_bij_eindresultaat: frozenset[str] = frozenset()
+    # days after a delivered file was finished, per stage
+    batchbestand_dagen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RetentionPolicy:
+        known = {
+            "signaal_zonder_zaak_maanden",
+            "zaak_behouden_bij_eindresultaat",
+            "batchbestand_dagen",
+        }
+        if unknown := set(data) - known:
+            raise RetentionPolicyError(f"unknown keys: {sorted(unknown)}")
+        statuses = {s.value for s in Signaalstatus}
+        months = dict(data.get("signaal_zonder_zaak_maanden") or {})
+        for status, term in months.items():
+            if status not in statuses or status == Signaalstatus.OPGEPAKT:
+                raise RetentionPolicyError(f"{status!r} is not a status of a signal without case")
+            if not isinstance(term, int) or term < 1:
+                raise RetentionPolicyError(f"{status!r}: the term is a whole number of months >= 1")
+        results = {r.value for r in Eindresultaat}
+        keep = frozenset(data.get("zaak_behouden_bij_eindresultaat") or ())
+        if bad := keep - results:
+            raise RetentionPolicyError(f"not DDAS eindresultaten: {sorted(bad)}")
+        days = dict(data.get("batchbestand_dagen") or {})
+        for stage, term in days.items():
+            if stage not in STAGES or not isinstance(term, int) or term < 0:
+                raise RetentionPolicyError(f"batchbestand_dagen.{stage}: days >= 0 per stage")
+        return cls(months, keep, days)
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> RetentionPolicy:
+        settings = settings or get_settings()
+        if settings.retention_policy_file:
+            text = Path(settings.retention_policy_file).read_text(encoding="utf-8")
+        else:
+            text = (
+                resources.files(__package__)
+                .joinpath("bewaartermijnen.yaml")
+                .read_text(encoding="utf-8")
+            )
+        return cls.from_dict(yaml.safe_load(text) or {})
