@@ -141,6 +141,15 @@ def raw_consumption(settings: Any, n: int) -> dict[str, Any]:
 # -- consumer workers (b, c) ---------------------------------------------------------
 
 
+def _peak_rss_mb() -> float:
+    """This process's own peak resident set (VmHWM). Not ru_maxrss: that survives execve,
+    so a spawned worker would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def _worker(settings_data: dict[str, Any], url: str, stop: Any, out: Any, index: int) -> None:
     import logging
 
@@ -160,7 +169,7 @@ def _worker(settings_data: dict[str, Any], url: str, stop: Any, out: Any, index:
 
     settings = StreamingSettings(**settings_data)
     IntakeConsumer(settings, database_url=url, stop=stop, on_batch=on_batch).run()
-    span["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    span["peak_rss_mb"] = _peak_rss_mb()
     span["index"] = index
     out.put(span)
 
@@ -248,38 +257,40 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
     observing = threading.Event()
 
     def observe() -> None:
-        last = 0
-        query = text("SELECT w.id, s.signaal_id FROM werkvoorraad_item w "
-                     "JOIN signaal s ON s.zaak_id = w.zaak_id WHERE w.id > :last")
+        # Ask for the signals still in flight (not "ids above a watermark": two workers
+        # commit out of id order, so a watermark skips rows).
+        query = text("SELECT s.signaal_id FROM signaal s "
+                     "JOIN werkvoorraad_item w ON w.zaak_id = s.zaak_id "
+                     "WHERE s.schuldeiser = 'BENCH-WBV' AND s.signaal_id = ANY(:ids)")
         with engine.connect() as conn:
             while observing.is_set():
-                rows = conn.execute(query, {"last": last}).all()
+                pending = [s for s in list(sent) if s not in seen] + [warm["signaalId"]]
+                rows = conn.execute(query, {"ids": pending}).scalars().all()
                 conn.commit()
                 now = time.time()
-                for wid, sid in rows:
+                for sid in rows:
                     seen.setdefault(sid, now)
-                    last = max(last, wid)
                 time.sleep(0.005)
 
+    sent: dict[str, float] = {}
+    warm = messages.pop()
     stop, out, procs = _start_workers(settings, url, workers)
     observing.set()
     watcher = threading.Thread(target=observe, daemon=True)
     watcher.start()
     # Warm-up: the first signal waits for the group to form; it is not measured.
-    warm = messages.pop()
     producer.send(settings.intake_topic, key=gemeente_key(warm).encode(), value=orjson.dumps(warm))
     producer.flush()
     deadline = time.monotonic() + 120
     while warm["signaalId"] not in seen and time.monotonic() < deadline:
         time.sleep(0.05)
-    sent: dict[str, float] = {}
     interval = 1.0 / rate
     t_next = time.perf_counter()
     for msg in messages:
         delay = t_next - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        sent[msg["signaalId"]] = time.time()
+        sent[msg["signaalId"]] = time.time()  # before send: includes the client's own time
         producer.send(settings.intake_topic, key=gemeente_key(msg).encode(),
                       value=orjson.dumps(msg))
         t_next += interval

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import brier_score_loss, roc_auc_score
@@ -28,7 +29,7 @@ class EvaluationSettings:
     ece_bins: int = ECE_BINS
     # A group's true-positive rate is judged only with this many positives: below it, the
     # rate's sampling error alone (about 0.035 at 150) could exceed the 0.05 gap limit.
-    min_positieven: int = 150
+    min_positieven: int = 400
     # A group's calibration is judged only with this many cases.
     min_zaken: int = 1000
     seed: int = 0  # tie-breaking order among equal scores
@@ -43,7 +44,7 @@ def expected_ideal_auc(p: np.ndarray) -> float:
     p = np.sort(np.asarray(p, dtype=float))
     q = 1.0 - p
     # For each distinct value: negatives-mass strictly below, and mass at the same value.
-    values, start, counts = np.unique(p, return_index=True, return_counts=True)
+    _, start, counts = np.unique(p, return_index=True, return_counts=True)
     q_cum = np.concatenate(([0.0], np.cumsum(q)))
     below = q_cum[start]
     same = q_cum[start + counts] - below
@@ -66,9 +67,7 @@ def calibration_table(
             continue
         mean_p, observed = float(p[part].mean()), float(y[part].mean())
         ece += part.size / p.size * abs(mean_p - observed)
-        rows.append(
-            {"zaken": int(part.size), "gemiddelde_kans": mean_p, "waargenomen": observed}
-        )
+        rows.append({"zaken": int(part.size), "gemiddelde_kans": mean_p, "waargenomen": observed})
     return float(ece), rows
 
 
@@ -116,39 +115,47 @@ def fairness(
     groups: Mapping[str, np.ndarray],
     selected: Mapping[str, np.ndarray],
     settings: EvaluationSettings,
-) -> dict[str, object]:
-    """TPR at each capacity and calibration per group; gaps over the groups large enough."""
-    per_group: dict[str, dict[str, object]] = {}
+) -> dict[str, Any]:
+    """TPR at each capacity and calibration per group; gaps over the groups large enough.
+
+    A gap is None when fewer than two groups are large enough to judge: then fairness is
+    not measured, and the gate refuses.
+    """
+    per_group: dict[str, dict[str, Any]] = {}
     for name, mask in groups.items():
         n, positives = int(mask.sum()), int(y[mask].sum())
         if n == 0:
             continue
         mean_p, observed = float(p[mask].mean()), float(y[mask].mean())
+        tpr = {
+            k: float(y[mask & sel].sum() / positives) if positives else math.nan
+            for k, sel in selected.items()
+        }
         per_group[name] = {
             "zaken": n,
             "positieven": positives,
             "gemiddelde_kans": mean_p,
             "waargenomen": observed,
             "kalibratieverschil": abs(mean_p - observed),
-            "tpr": {
-                k: float(y[mask & sel].sum() / positives) if positives else math.nan
-                for k, sel in selected.items()
+            "tpr": tpr,
+            # binomial standard error: how much of a gap sampling alone can explain
+            "tpr_se": {
+                k: math.sqrt(t * (1 - t) / positives) if positives else math.nan
+                for k, t in tpr.items()
             },
             "tpr_beoordeeld": positives >= settings.min_positieven,
             "kalibratie_beoordeeld": n >= settings.min_zaken,
         }
-    judged = [g for g in per_group.values() if g["tpr_beoordeeld"]]
+    judged = [g["tpr"] for g in per_group.values() if g["tpr_beoordeeld"]]
     tpr_gap = {
-        k: (max(g["tpr"][k] for g in judged) - min(g["tpr"][k] for g in judged))  # type: ignore[index]
-        if len(judged) >= 2
-        else 0.0
+        k: max(t[k] for t in judged) - min(t[k] for t in judged) if len(judged) >= 2 else None
         for k in selected
     }
     calibrated = [g["kalibratieverschil"] for g in per_group.values() if g["kalibratie_beoordeeld"]]
     return {
         "groepen": per_group,
         "tpr_verschil": tpr_gap,
-        "kalibratieverschil": max(calibrated, default=0.0),  # type: ignore[type-var]
+        "kalibratieverschil": max(calibrated) if calibrated else None,
     }
 
 
@@ -251,6 +258,7 @@ def summary(report: Mapping[str, object], capaciteiten: Sequence[float] = CAPACI
     fair = report["eerlijkheid"]  # type: ignore[assignment]
     for attr, block in fair.items():  # type: ignore[union-attr]
         for k, gap in block["tpr_verschil"].items():
-            out[f"tpr_verschil_{attr}_{k}"] = gap
-        out[f"kalibratieverschil_{attr}"] = block["kalibratieverschil"]
+            out[f"tpr_verschil_{attr}_{k}"] = math.nan if gap is None else gap
+        gap = block["kalibratieverschil"]
+        out[f"kalibratieverschil_{attr}"] = math.nan if gap is None else gap
     return out

@@ -109,9 +109,7 @@ _TEKST: Mapping[str, Callable[[float], str]] = MappingProxyType(
         "bedrag_water": lambda v: f"Achterstand drinkwater van {_euro(v)}",
         "bedrag_zorg": lambda v: f"Achterstand zorgverzekering van {_euro(v)}",
         "bedrag_cak": lambda v: f"Achterstand bij het CAK van {_euro(v)}",
-        "bedrag_overheid": lambda v: (
-            f"Schuld bij DUO, Belastingdienst of Toeslagen van {_euro(v)}"
-        ),
+        "bedrag_overheid": lambda v: f"Schuld bij DUO, Belastingdienst of Toeslagen van {_euro(v)}",
         "bedrag_overige": lambda v: f"Overige achterstand van {_euro(v)}",
         "dagen_achterstand": lambda v: f"Achterstand loopt al {round(v)} dagen",
         "aantal_schuldeisers": lambda v: f"{round(v)} schuldeisers met een openstaande achterstand",
@@ -162,7 +160,9 @@ def reasons(
     out: list[tuple[str, ...]] = []
     for idx, ok, vals in zip(top.tolist(), top_ok.tolist(), top_values.tolist(), strict=True):
         texts = tuple(
-            reden(names[j], _rounded(names[j], v)) for j, good, v in zip(idx, ok, vals, strict=True) if good
+            reden(names[j], _rounded(names[j], v))
+            for j, good, v in zip(idx, ok, vals, strict=True)
+            if good
         )
         out.append(texts or (GEEN_REDEN,))
     return out

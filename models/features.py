@@ -27,7 +27,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from vroegsignaal.scoring import HISTORIE_MAANDEN
 
-
 # Creditor-type groups: each DDAS signaalpartner belongs to exactly one.
 GROEPEN: tuple[str, ...] = (
     "huur",
@@ -93,6 +92,61 @@ VLAG_FEATURES: tuple[str, ...] = (
     "warme_overdracht",
 )
 RAW_FEATURES: tuple[str, ...] = BEDRAG_FEATURES + TELLING_FEATURES + VLAG_FEATURES
+
+# What each feature means: (English, for the model card; Dutch, for the Algoritmeregister).
+FEATURE_DOCS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        **{
+            f"bedrag_{g}": (
+                f"open arrears of creditor type '{g}' (EUR; the model uses months of a typical"
+                f" bill of EUR {MAANDLAST[g]:.0f})",
+                f"openstaande achterstand bij schuldeisers van het type '{g}', uitgedrukt in"
+                f" maanden van een gemiddelde maandlast (€ {MAANDLAST[g]:.0f})",
+            )
+            for g in GROEPEN
+        },
+        "dagen_achterstand": (
+            "age of the oldest open arrears at the case's latest signal (days)",
+            "hoe lang de oudste openstaande achterstand al loopt (dagen)",
+        ),
+        "aantal_schuldeisers": (
+            "creditors with open arrears (case and last 120 days)",
+            "aantal schuldeisers met een openstaande achterstand",
+        ),
+        "schuldeisers_6m": (
+            "distinct creditors that signalled in the case and the 6 months before",
+            "aantal verschillende schuldeisers met een signaal in het afgelopen halfjaar",
+        ),
+        "herhalingen_6m": (
+            "earlier calendar months with an accepted signal, in the 6 months before",
+            "aantal eerdere maanden met een signaal in het afgelopen halfjaar",
+        ),
+        "groei": (
+            "largest growth of a creditor's amount since its earliest signal (log ratio)",
+            "grootste groei van een achterstand sinds het eerste signaal van die schuldeiser",
+        ),
+        "dagen_sinds_eerste": (
+            "days since the household's first signal in the 6-month history",
+            "dagen sinds het eerste signaal van het huishouden (binnen het afgelopen halfjaar)",
+        ),
+        "crisis_woon": (
+            "crisis signal from a landlord or lender (threatening eviction)",
+            "crisissignaal van verhuurder of hypotheekverstrekker (dreigende huisuitzetting)",
+        ),
+        "crisis_overig": (
+            "crisis signal from another creditor (end of supply, disconnection, termination)",
+            "crisissignaal van een andere schuldeiser (afsluiting, einde levering, beëindiging)",
+        ),
+        "crisis_eerder": (
+            "a crisis signal in the 6-month history",
+            "eerder crisissignaal in het afgelopen halfjaar",
+        ),
+        "warme_overdracht": (
+            "the creditor already has contact with the resident (warm handover)",
+            "de schuldeiser heeft al contact met de inwoner (warme overdracht)",
+        ),
+    }
+)
 
 # Protected and proxy attributes: never a feature, never an input of the model. Matched
 # as substrings of every raw and transformed feature name.

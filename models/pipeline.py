@@ -97,7 +97,10 @@ def build_pipeline(cfg: ModelConfig | None = None) -> CalibratedClassifierCV:
                 "telling",
                 Pipeline(
                     [
-                        ("log", FunctionTransformer(positive_log1p, feature_names_out="one-to-one")),
+                        (
+                            "log",
+                            FunctionTransformer(positive_log1p, feature_names_out="one-to-one"),
+                        ),
                         ("vorm", _splines(cfg)),
                     ]
                 ),
@@ -111,7 +114,10 @@ def build_pipeline(cfg: ModelConfig | None = None) -> CalibratedClassifierCV:
         [
             ("kenmerken", kenmerken),
             ("schaal", StandardScaler()),
-            ("lr", LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.random_state)),
+            (
+                "lr",
+                LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, random_state=cfg.random_state),
+            ),
         ]
     )
     folds = StratifiedKFold(cfg.calibration_folds, shuffle=True, random_state=cfg.random_state)

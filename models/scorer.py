@@ -33,9 +33,13 @@ class ModelScorer:
         self._form: LinearForm = linear_form(estimator)
 
     def probabilities(self, cases: Sequence[CaseFeatures]) -> np.ndarray:
-        return np.concatenate(
-            [self._score_chunk(cases[i : i + CHUNK])[0] for i in range(0, len(cases), CHUNK)]
-        ) if cases else np.empty(0)
+        return (
+            np.concatenate(
+                [self._score_chunk(cases[i : i + CHUNK])[0] for i in range(0, len(cases), CHUNK)]
+            )
+            if cases
+            else np.empty(0)
+        )
 
     def _score_chunk(
         self, cases: Sequence[CaseFeatures]

@@ -62,9 +62,11 @@ def _month(d: dt.date) -> int:
 def _accepted(h: HouseholdTruth, rules: dict) -> list[tuple]:
     """The household's signals the pipeline would pick up, in date order."""
     minimum = rules["minimumbedragen"]
-    lo, hi, periode = rules["termijn_min_dagen"], rules["termijn_max_dagen"], rules[
-        "herhaal_periode_dagen"
-    ]
+    lo, hi, periode = (
+        rules["termijn_min_dagen"],
+        rules["termijn_max_dagen"],
+        rules["herhaal_periode_dagen"],
+    )
     out = []
     for a in h.accounts:
         partner = a.signaalpartner.value
@@ -146,9 +148,7 @@ def training_set(
         case_month = _month(accepted[-1][0])
         if case_month < start_month:
             continue
-        rows = [
-            s for s in accepted if case_month - HISTORIE_TERUG_MAANDEN <= _month(s[0])
-        ]
+        rows = [s for s in accepted if case_month - HISTORIE_TERUG_MAANDEN <= _month(s[0])]
         peil = accepted[-1][0]
         outcome = by_id[h.household_id]
         band = leeftijdsband(h.geboortedatum, peil)

@@ -134,8 +134,8 @@ class IntakeConsumer:
             max_poll_interval_ms=s.max_poll_interval_ms,
             session_timeout_ms=s.session_timeout_ms,
             heartbeat_interval_ms=max(1000, s.session_timeout_ms // 4),
-            max_partition_fetch_bytes=8 * 1024 * 1024,
-            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=s.max_partition_fetch_bytes,
+            fetch_max_bytes=s.fetch_max_bytes,
             isolation_level="read_committed",  # transactional producers: committed data only
         )
         consumer.subscribe([s.intake_topic], listener=_Listener(self))

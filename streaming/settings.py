@@ -36,6 +36,9 @@ class StreamingSettings(BaseSettings):
     # Consumer
     batch_size: int = Field(5000, ge=1, description="Records per poll = per pipeline transaction")
     poll_timeout_ms: int = Field(500, ge=0)
+    # Prefetched data waits in memory while a batch is processed: keep it near one batch.
+    fetch_max_bytes: int = Field(16 * 1024 * 1024, ge=1024 * 1024)
+    max_partition_fetch_bytes: int = Field(2 * 1024 * 1024, ge=1024 * 1024)
     session_timeout_ms: int = Field(10_000, ge=6_000)
     max_poll_interval_ms: int = Field(300_000, ge=10_000)
     workers: int = Field(1, ge=1, description="Consumer processes on this host")

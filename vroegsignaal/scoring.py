@@ -2,15 +2,25 @@
 """The one scoring interface: a priority in [0, 1] plus its reasons, in Dutch.
 
 The score only orders the outreach queue; every eligible signal gets an offer whatever
-its score. Until a trained model is promoted, `RuleScorer` is a transparent points rule.
+its score. `default_scorer` uses the model promoted in the registry at
+`VROEGSIGNAAL_MODEL_DIR` (models/, ADR 0008); until one is promoted, or when it cannot be
+loaded, `RuleScorer` is a transparent points rule. This module is the only place where
+vroegsignaal reaches into models/, and it does so lazily.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from vroegsignaal.config import Settings
+
+log = logging.getLogger(__name__)
 
 # Calendar months of a household's earlier signals that scoring sees: the opeenvolgend
 # period (ADR 0003), and the retention of signals that lead nowhere (6 months).
@@ -95,5 +105,24 @@ class RuleScorer:
         return Score(prioriteit=total / 100, redenen=reasons, model=self.name)
 
 
-def default_scorer() -> Scorer:
-    return RuleScorer()
+@lru_cache(maxsize=8)
+def _warn_once(message: str) -> None:
+    log.warning(message)
+
+
+def default_scorer(settings: Settings | None = None) -> Scorer:
+    """The promoted model of the registry, or the rule when none is (usable) there.
+
+    Cheap enough to call per batch: the registry caches the loaded model and only checks
+    whether the promotion changed (one stat of its pointer file).
+    """
+    from vroegsignaal.config import get_settings
+
+    model_dir = (settings or get_settings()).model_dir
+    try:
+        from models.registry import promoted_scorer
+    except ImportError:  # a deployment without models/ (or without scikit-learn)
+        _warn_once("models package not available; scoring with the rule")
+        return RuleScorer()
+    scorer = promoted_scorer(model_dir)
+    return scorer if scorer is not None else RuleScorer()

@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from vroegsignaal.cli import contract, data, database, keys, streaming
+from vroegsignaal.cli import contract, data, database, keys, model, streaming
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -21,6 +21,8 @@ app.add_typer(contract.app, name="contract")
 app.command("generate")(data.generate)
 app.command("ingest")(data.ingest)
 app.command("demo")(data.demo)
+app.command("train")(model.train)
+app.command("evaluate")(model.evaluate)
 app.command("consume")(streaming.consume)
 app.command("send")(streaming.send)
 app.command("topics")(streaming.topics)

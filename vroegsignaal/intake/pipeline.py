@@ -33,7 +33,13 @@ from vroegsignaal.privacy.crypto import IdentifierCipher, Pseudonymiser
 from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, count_unknown_fields
 from vroegsignaal.queue.deadlines import uiterste_datum
 from vroegsignaal.reference import load_reference
-from vroegsignaal.scoring import CaseFeatures, CaseSignal, Scorer, default_scorer
+from vroegsignaal.scoring import (
+    HISTORIE_MAANDEN,
+    CaseFeatures,
+    CaseSignal,
+    Scorer,
+    default_scorer,
+)
 from vroegsignaal.storage import intake_repository as repo
 
 log = logging.getLogger(__name__)
@@ -105,7 +111,7 @@ def run_intake(
     """
     settings = settings or get_settings()
     brp = brp or GeenBrpKoppeling()
-    scorer = scorer or default_scorer()
+    scorer = scorer or default_scorer(settings)
     privacy = _privacy_filter(settings.encryption_key, settings.hmac_key)
     reference = load_reference()
     rules = RuleSet.load(session)
@@ -362,8 +368,10 @@ def _enqueue(
         return
     scores = scorer.score(
         [
-            CaseFeatures(tuple(c.signalen), c.zaaktype, max(s.signaaldatum for s in c.signalen))
-            for c in cases
+            CaseFeatures(
+                tuple(c.signalen), c.zaaktype, max(s.signaaldatum for s in c.signalen), historie
+            )
+            for c, historie in zip(cases, _histories(session, cases), strict=True)
         ]
     )
     existing = repo.queue_items(session, [c.id for c in cases if c.id is not None])
@@ -412,6 +420,37 @@ def _enqueue(
             )
     repo.insert_queue_items(session, inserts)
     repo.update_queue_items(session, updates)
+
+
+def _histories(session: Session, cases: list[CaseState]) -> list[tuple[CaseSignal, ...]]:
+    """Per case, the household's accepted signals of the `HISTORIE_MAANDEN` calendar months
+    before its own month: one query for the whole batch, no query per case.
+
+    Cases this batch touched carry all their signals in memory (stored and new, the new
+    ones not yet written), so they are taken from there instead of the database.
+    """
+    since = add_months(min(c.matchingsperiode for c in cases), -HISTORIE_MAANDEN)
+    stored = repo.household_history(session, list({c.huishouden_sleutel for c in cases}), since)
+    touched_ids = {c.id for c in cases}
+    by_household: dict[str, list[CaseState]] = {}
+    for c in cases:
+        by_household.setdefault(c.huishouden_sleutel, []).append(c)
+    out = []
+    for c in cases:
+        start = add_months(c.matchingsperiode, -HISTORIE_MAANDEN)
+        earlier = [
+            s
+            for zaak_id, periode, s in stored.get(c.huishouden_sleutel, ())
+            if zaak_id not in touched_ids and start <= periode < c.matchingsperiode
+        ]
+        earlier += [
+            s
+            for other in by_household[c.huishouden_sleutel]
+            if start <= other.matchingsperiode < c.matchingsperiode
+            for s in other.signalen
+        ]
+        out.append(tuple(earlier))
+    return out
 
 
 def _signal_row(c: _Candidate, batch_id: str, source: str) -> dict[str, Any]:

@@ -174,6 +174,42 @@ def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Ca
     return out
 
 
+def household_history(
+    session: Session, household_keys: Sequence[str], since: dt.date
+) -> dict[str, list[tuple[int, dt.date, CaseSignal]]]:
+    """Accepted signals of the households' cases from `since` (a matching period) on.
+
+    One statement for the whole batch (on PostgreSQL one array parameter; SQLite in chunks
+    of IN lists), through the zaak index: (household, case id, matching period, signal).
+    """
+    out: dict[str, list[tuple[int, dt.date, CaseSignal]]] = {}
+    chunks = [household_keys] if _is_pg(session) else list(_chunks(household_keys))
+    for chunk in chunks:
+        if not chunk:
+            continue
+        rows = session.execute(
+            select(
+                zaak.c.huishouden_sleutel,
+                zaak.c.id,
+                zaak.c.matchingsperiode,
+                signaal.c.signaalpartner,
+                signaal.c.schuldeiser,
+                signaal.c.bedrag,
+                signaal.c.ontstaansdatum,
+                signaal.c.signaaldatum,
+                signaal.c.crisissignaal,
+                signaal.c.warme_overdracht,
+            )
+            .join(signaal, signaal.c.zaak_id == zaak.c.id)
+            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(zaak.c.matchingsperiode >= since)
+            .where(signaal.c.reden == "OPGEPAKT")
+        )
+        for r in rows:
+            out.setdefault(r[0], []).append((r[1], r[2], CaseSignal(*r[3:])))
+    return out
+
+
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(case_ids):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -47,6 +47,16 @@ def fake_bsn(x: int) -> str:
     if total % 11 == 0:
         digits[8] = (digits[8] + 1) % 10  # shifts the sum by one: no longer divisible
     return "".join(map(str, digits))
+
+
+class _Draws(NamedTuple):
+    order: np.ndarray
+    warm: np.ndarray
+    invalid: np.ndarray
+    bezwaar: np.ndarray
+    unknown: np.ndarray
+    defect: np.ndarray
+    pick: np.ndarray
 
 
 class MessageBuilder:
@@ -126,16 +136,20 @@ class MessageBuilder:
             out.append(c)
         return out
 
-    def emit(self, batch: MonthBatch) -> Iterator[dict[str, Any]]:
+    def draw(self, batch: MonthBatch) -> _Draws | None:
+        """The random choices of one month's messages, counted in `stats`.
+
+        Separate from building the dicts so `SyntheticRun.simulate` can stay on the same
+        random stream (and so the same households) without building any message.
+        """
         sim, cfg, rng = self.sim, self.sim.config, self.sim.rng
         assert rng is not None
         n = batch.hh.size
         if not n:
-            return
+            return None
         order = np.lexsort((rng.random(n), batch.day))
         hh, acct, day = batch.hh[order], batch.acct[order], batch.day[order]
-        a = sim.accounts
-        partner = a["partner"][acct]
+        partner = sim.accounts["partner"][acct]
         ontstaan = batch.ontstaan[order]
         warm = rng.random(n) < cfg.kans_warme_overdracht
         u = rng.random(n)
@@ -145,6 +159,18 @@ class MessageBuilder:
         defect = rng.integers(0, len(DEFECTS), size=n)
         pick = rng.integers(0, 1_000_000_000, size=n)
         self._count(batch, hh, partner, day, ontstaan, warm, invalid, bezwaar, unknown, defect)
+        return _Draws(order, warm, invalid, bezwaar, unknown, defect, pick)
+
+    def emit(self, batch: MonthBatch) -> Iterator[dict[str, Any]]:
+        draws = self.draw(batch)
+        if draws is None:
+            return
+        order, warm, invalid, bezwaar, unknown, defect, pick = draws
+        n = order.size
+        hh, acct, day = batch.hh[order], batch.acct[order], batch.day[order]
+        a = self.sim.accounts
+        partner = a["partner"][acct]
+        ontstaan = batch.ontstaan[order]
 
         sids = [f"{self._tag}-{i:08d}" for i in range(self._seq, self._seq + n)]
         self._seq += n

@@ -111,9 +111,7 @@ class OutcomeConfig:
     hulp_crisis: float = _p(0.5, "aanname: a crisis makes help more welcome")
     hulp_stress: float = _p(0.8, "aanname: latent stress")
     zelf_basis: float = _p(1.2, "aanname: most arrears in a vroegsignaal are settled")
-    zelf_per_maand: float = _p(
-        -0.5, "aanname: per unit of log(1 + months of all open arrears)"
-    )
+    zelf_per_maand: float = _p(-0.5, "aanname: per unit of log(1 + months of all open arrears)")
     zelf_per_schuldeiser: float = _p(-0.35, "aanname: per extra open creditor (at most 3)")
     zelf_stress: float = _p(-2.0, "aanname: latent stress")
 

@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""signal_batch_inbox and signal_batch_intake end to end with dag.test() and PostgreSQL.
+
+The batch-file rule (docs/batch-intake.md): a file is ingested whole (its valid rows) or
+quarantined whole; more than 1% invalid rows, or a fatal check, quarantines it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from tests.dags.conftest import run_dag
+from tests.factories import signaal
+from vroegsignaal.contract.io import write_csv, write_jsonl
+from vroegsignaal.storage.models import IntakeWeigering, Signaal, WerkvoorraadItem, Zaak
+
+pytestmark = pytest.mark.integration
+CREDITOR = "WBV-TEST"
+RECEIVED = "2026-03-12"
+
+
+def _signals(n: int, prefix: str) -> list[dict[str, Any]]:
+    return [
+        signaal(
+            signaalId=f"{prefix}-{i}",
+            klantreferentie=f"K-{prefix}-{i}",
+            client__huisnummer=str(i + 1),
+            client__achternaam=f"Testpersoon{prefix}{i}",
+        )
+        for i in range(n)
+    ]
+
+
+def _deliver(inbox: Path, name: str, records: list[dict[str, Any]]) -> str:
+    folder = inbox / CREDITOR
+    folder.mkdir(exist_ok=True)
+    writer = write_jsonl if name.endswith(".jsonl") else write_csv
+    writer(folder / name, records)
+    return f"{CREDITOR}/{name}"
+
+
+def _count(url: str, model: type, *where: Any) -> int:
+    engine = create_engine(url)
+    with Session(engine) as s:
+        n = s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    engine.dispose()
+    return n
+
+
+def _run_folder(work: Path, stage: str) -> Path:
+    (run,) = list((work / stage / CREDITOR).iterdir())
+    return run
+
+
+def test_a_good_file_lands_fully(dagbag: Any, vroegsignaal_env: dict[str, Any]) -> None:
+    env = vroegsignaal_env
+    bestand = _deliver(env["inbox"], "goed.csv", _signals(30, "G"))
+
+    result = run_dag(
+        dagbag, "signal_batch_intake", conf={"bestand": bestand, "ontvangen_op": RECEIVED}
+    )
+
+    assert result.state == "success", result.tasks
+    assert result.tasks["quarantine_file"] == "skipped"
+    assert result.tasks["archive_file"] == "success"
+    assert result.xcom["validate_file"]["besluit"] == "innemen"
+    assert result.xcom["ingest_valid_rows"]["per_reden"] == {"OPGEPAKT": 30}
+    url = env["database_url"]
+    assert _count(url, Signaal) == 30
+    assert _count(url, Zaak) == _count(url, WerkvoorraadItem) == 30
+    assert _count(url, IntakeWeigering) == 0
+    run = _run_folder(env["work"], "processed")
+    assert (run / "goed.csv").is_file() and not list((env["inbox"] / CREDITOR).iterdir())
+    report = json.loads((run / "rapport.json").read_text())
+    assert report["grond"] == "ALLES_GELDIG" and report["bevindingen"] == []
+
+
+def _bad_row_file(n: int) -> tuple[list[dict[str, Any]], int, str]:
+    """n signals, the 8th with an impossible postcode; (records, its line, its surname)."""
+    records = _signals(n, f"B{n}")
+    records[7]["client"]["postcode"] = "0999 XQ"
+    return records, 7 + 2, records[7]["client"]["achternaam"]  # line 1 is the header
+
+
+def test_one_bad_row_within_the_threshold_is_refused_and_the_rest_lands(
+    dagbag: Any, vroegsignaal_env: dict[str, Any]
+) -> None:
+    env = vroegsignaal_env
+    records, bad_line, surname = _bad_row_file(150)  # 1 of 150 = 0.67% <= 1%
+    bestand = _deliver(env["inbox"], "een-fout.csv", records)
+
+    result = run_dag(
+        dagbag, "signal_batch_intake", conf={"bestand": bestand, "ontvangen_op": RECEIVED}
+    )
+
+    assert result.state == "success", result.tasks
+    assert result.tasks["quarantine_file"] == "skipped"
+    assert result.xcom["ingest_valid_rows"]["per_reden"] == {"OPGEPAKT": 149, "ONGELDIG_BERICHT": 1}
+    url = env["database_url"]
+    assert _count(url, Signaal) == 149
+    refusal = _refusals(url)
+    assert [(r.positie, r.reden) for r in refusal] == [(bad_line, "ONGELDIG_BERICHT")]
+    assert refusal[0].details == [{"fout": "BATCHVALIDATIE:POSTCODE_FORMAAT"}]
+    run = _run_folder(env["work"], "processed")
+    _assert_report_names(run, bad_line, "POSTCODE_FORMAAT", secrets=("0999 XQ", surname))
+
+
+def test_one_bad_row_above_the_threshold_quarantines_the_whole_file(
+    dagbag: Any, vroegsignaal_env: dict[str, Any]
+) -> None:
+    env = vroegsignaal_env
+    records, bad_line, surname = _bad_row_file(20)  # 1 of 20 = 5% > 1%
+    bestand = _deliver(env["inbox"], "te-veel.jsonl", records)
+
+    result = run_dag(
+        dagbag, "signal_batch_intake", conf={"bestand": bestand, "ontvangen_op": RECEIVED}
+    )
+
+    assert result.state == "success", result.tasks
+    assert result.tasks["ingest_valid_rows"] == "skipped"
+    assert result.tasks["archive_file"] == "skipped"
+    assert result.tasks["quarantine_file"] == "success"
+    assert result.xcom["validate_file"]["grond"] == "TE_VEEL_ONGELDIGE_REGELS"
+    url = env["database_url"]
+    assert _count(url, Signaal) == _count(url, IntakeWeigering) == _count(url, Zaak) == 0
+    run = _run_folder(env["work"], "quarantine")
+    assert (run / "te-veel.jsonl").is_file()
+    _assert_report_names(run, bad_line - 1, "POSTCODE_FORMAAT", secrets=("0999 XQ", surname))
+
+
+def _refusals(url: str) -> list[IntakeWeigering]:
+    engine = create_engine(url)
+    with Session(engine) as s:
+        rows = list(s.scalars(select(IntakeWeigering)))
+    engine.dispose()
+    return rows
+
+
+def _assert_report_names(run: Path, line: int, code: str, *, secrets: tuple[str, ...]) -> None:
+    report = json.loads((run / "rapport.json").read_text())
+    (finding,) = [b for b in report["bevindingen"] if b["ernst"] != "warning"]
+    assert (finding["code"], finding["regels"], finding["aantal_regels"]) == (code, [line], 1)
+    assert finding["controle"] == "expect_column_values_to_match_regex"
+    text = (run / "rapport.md").read_text()
+    assert f"## {code}" in text and f"Regels (1): {line}" in text
+    for secret in secrets:  # no value from the file, identifying or not
+        assert secret not in text and secret not in json.dumps(report)
+
+
+def test_the_inbox_starts_one_intake_run_per_file_once(
+    dagbag: Any, vroegsignaal_env: dict[str, Any]
+) -> None:
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    env = vroegsignaal_env
+    _deliver(env["inbox"], "a.csv", _signals(2, "A"))
+    _deliver(env["inbox"], "b.jsonl", _signals(2, "B"))
+    (env["inbox"] / CREDITOR / "c.csv.part").write_text("being written")
+    (env["inbox"] / "los.csv").write_text("not in a schuldeiser folder")
+
+    first = run_dag(dagbag, "signal_batch_inbox")
+    again = run_dag(dagbag, "signal_batch_inbox")
+
+    assert first.state == again.state == "success"
+    found = first.xcom["find_deliveries"]
+    assert [d["conf"]["bestand"] for d in found] == [f"{CREDITOR}/a.csv", f"{CREDITOR}/b.jsonl"]
+    with create_session() as session:
+        runs = session.scalars(
+            select(DagRun).where(DagRun.run_id.in_([d["trigger_run_id"] for d in found]))
+        ).all()
+        confs = sorted(r.conf["bestand"] for r in runs)
+        assert {r.dag_id for r in runs} == {"signal_batch_intake"}
+    assert confs == [f"{CREDITOR}/a.csv", f"{CREDITOR}/b.jsonl"], "one run per file, once"

@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The retention purge on PostgreSQL (DOMAIN.md step 9): exactly the expired records go,
+the deletion log proves it, a dry run changes nothing, a rerun deletes nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.integration.batch.scenarios import PEILDATUM, build_retention_scenario
+from vroegsignaal.batch.folders import BatchFolders
+from vroegsignaal.retention.files import purge_batch_files
+from vroegsignaal.retention.policy import RetentionPolicy, RetentionPolicyError
+from vroegsignaal.retention.purge import purge
+from vroegsignaal.storage.db import session_factory
+from vroegsignaal.storage.models import (
+    AuditLog,
+    IntakeWeigering,
+    Signaal,
+    VerwijderLog,
+    WerkvoorraadItem,
+    Zaak,
+)
+
+pytestmark = pytest.mark.integration
+TABLES = {
+    "signaal": Signaal,
+    "zaak": Zaak,
+    "werkvoorraad_item": WerkvoorraadItem,
+    "intake_weigering": IntakeWeigering,
+    "audit_log": AuditLog,
+}
+
+
+@pytest.fixture
+def session(pg_url: str) -> Iterator[Session]:
+    s = session_factory(pg_url)()
+    yield s
+    s.close()
+
+
+def _existing(session: Session, table: str, ids: set[int]) -> set[int]:
+    model = TABLES[table]
+    return set(session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+
+
+def _logged(session: Session, run_id: str) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for row in session.scalars(select(VerwijderLog).where(VerwijderLog.run_id == run_id)):
+        assert row.aantal == len(row.ids) and row.peildatum == PEILDATUM and row.grond
+        out.setdefault(row.tabel, set()).update(row.ids)
+    return out
+
+
+def test_purge_removes_exactly_the_expired_records_and_logs_them(session: Session) -> None:
+    sc = build_retention_scenario(session)
+    policy = RetentionPolicy.load()
+
+    dry = purge(session, peildatum=PEILDATUM, run_id="droog", policy=policy, dry_run=True)
+    assert dry["gepland"] == {t: len(ids) for t, ids in sc.delete.items()}
+    assert dry["verwijderd"] == {} and _logged(session, "droog") == {}
+    for table, ids in sc.delete.items():
+        assert _existing(session, table, ids) == ids, "a dry run deletes nothing"
+
+    done = purge(session, peildatum=PEILDATUM, run_id="echt", policy=policy)
+    assert done["verwijderd"] == {t: len(ids) for t, ids in sc.delete.items()}
+    assert done["bewaard_open_zaken_over_termijn"] == 1
+    assert done["bewaard_hulpzaken_over_termijn"] == 1
+    assert _logged(session, "echt") == sc.delete, "the log names exactly what went"
+    for table, ids in sc.delete.items():
+        assert _existing(session, table, ids) == set(), table
+    for table, ids in sc.keep.items():
+        assert _existing(session, table, ids) == ids, table
+
+    again = purge(session, peildatum=PEILDATUM, run_id="nogmaals", policy=policy)
+    assert again["verwijderd"] == {} and _logged(session, "nogmaals") == {}
+
+
+def test_log_holds_no_personal_data(session: Session) -> None:
+    build_retention_scenario(session)
+    purge(session, peildatum=PEILDATUM, run_id="echt", policy=RetentionPolicy.load())
+    columns = set(VerwijderLog.__table__.columns.keys())
+    assert columns == {
+        "id",
+        "run_id",
+        "peildatum",
+        "verwijderd_op",
+        "tabel",
+        "grond",
+        "aantal",
+        "ids",
+    }
+    for row in session.scalars(select(VerwijderLog)):
+        assert all(isinstance(i, int) for i in row.ids)
+        assert "Testhuizen" not in row.grond and "3511" not in row.grond
+
+
+def test_a_term_per_status_overrides_the_default(session: Session) -> None:
+    sc = build_retention_scenario(session)
+    policy = RetentionPolicy.from_dict(
+        {
+            "signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaalde melding": 3},
+            "zaak_behouden_bij_eindresultaat": ["Vervolghulp en/of verwijzing"],
+        }
+    )
+    purge(session, peildatum=PEILDATUM, run_id="kort", policy=policy)
+    logged = _logged(session, "kort")
+    assert sc.repeat_signal in logged["signaal"], "3 months after 15 June have passed"
+    assert _existing(session, "signaal", {sc.repeat_signal}) == set()
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(VerwijderLog)
+            .where(VerwijderLog.grond.contains("3 maanden na ontvangst"))
+        )
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"signaal_zonder_zaak_maanden": {"Opgepakt": 6}},
+        {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaald": 6}},
+        {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaalde melding": 0}},
+        {"zaak_behouden_bij_eindresultaat": ["Vervolghulp"]},
+        {"batchbestand_dagen": {"verwerkt": 7}},
+        {"bewaartermijn": 6},
+    ],
+)
+def test_a_misspelt_policy_is_refused(data: dict) -> None:
+    with pytest.raises(RetentionPolicyError):
+        RetentionPolicy.from_dict(data)
+
+
+def test_delivered_files_go_after_their_term(session: Session, tmp_path: Path) -> None:
+    folders = BatchFolders(tmp_path / "inbox", tmp_path / "work")
+    runs = {}
+    for stage, name, age_days in (
+        ("processed", "oud", 8),
+        ("processed", "vers", 6),
+        ("quarantine", "oud", 31),
+        ("quarantine", "vers", 29),
+    ):
+        run = folders.work / stage / "WBV-A" / name
+        run.mkdir(parents=True)
+        (run / "bestand.csv").write_text("persoonsgegevens")
+        stamp = time.mktime((PEILDATUM - dt.timedelta(days=age_days)).timetuple()) + 43200
+        os.utime(run, (stamp, stamp))
+        runs[(stage, name)] = run
+    policy = RetentionPolicy.load()
+    counts = purge_batch_files(
+        session,
+        folders=folders,
+        policy=policy,
+        peildatum=PEILDATUM,
+        run_id="bestanden",
+        dry_run=True,
+    )
+    assert counts == {"processed": 1, "quarantine": 1}
+    assert all(run.exists() for run in runs.values())
+    purge_batch_files(
+        session, folders=folders, policy=policy, peildatum=PEILDATUM, run_id="bestanden"
+    )
+    assert {k for k, run in runs.items() if run.exists()} == {
+        ("processed", "vers"),
+        ("quarantine", "vers"),
+    }
+    logged = {r.tabel: r.aantal for r in session.scalars(select(VerwijderLog))}
+    assert logged == {"batchbestand:processed": 1, "batchbestand:quarantine": 1}

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Custom transformers follow the scikit-learn estimator conventions (STYLE.md, section 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from models.features import ArrearsFeatures
+
+
+@parametrize_with_checks([ArrearsFeatures(), ArrearsFeatures(quantile=0.9)])
+def test_sklearn_conventions(estimator, check) -> None:  # noqa: ANN001
+    check(estimator)
+
+
+def test_init_stores_parameters_only_and_fit_learns_thresholds() -> None:
+    est = ArrearsFeatures(maandlasten=[700.0, 140.0], quantile=0.5)
+    assert est.get_params() == {"maandlasten": [700.0, 140.0], "quantile": 0.5}
+    assert not hasattr(est, "thresholds_")
+    X = np.array([[0.0, 140.0], [700.0, 280.0], [2100.0, 0.0], [1400.0, 140.0]])
+    assert est.fit(X) is est
+    # log(1 + bedrag / maandlast), clipped at the median of the non-zero values
+    expected = np.quantile(np.log1p(np.array([1.0, 3.0, 2.0])), 0.5)
+    assert est.thresholds_[0] == pytest.approx(expected)
+    out = est.transform(X)
+    assert out[0, 0] == 0.0 and out[2, 0] == pytest.approx(expected)
+    assert out[1, 1] == pytest.approx(np.log1p(2.0)) or out[1, 1] <= est.thresholds_[1]
+    assert list(est.get_feature_names_out(["bedrag_huur", "bedrag_zorg"])) == [
+        "bedrag_huur",
+        "bedrag_zorg",
+    ]
+
+
+def test_refit_starts_from_scratch_and_bad_parameters_fail_in_fit() -> None:
+    est = ArrearsFeatures()
+    est.fit(np.array([[1.0], [2.0]]))
+    est.fit(np.array([[1.0, 5.0], [2.0, 3.0]]))
+    assert est.thresholds_.shape == (2,)
+    with pytest.raises(ValueError):
+        clone(est).set_params(quantile=2.0).fit(np.ones((3, 1)))
+    with pytest.raises(ValueError):
+        ArrearsFeatures(maandlasten=[1.0, 2.0]).fit(np.ones((3, 1)))
