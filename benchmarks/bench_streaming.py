@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 CACHE = ROOT / "var" / "bench"
 SERVICES = ROOT / "scripts" / "services"
+_CREATED: dict[str, list[Any]] = {"databases": [], "topics": []}  # removed at the end
 
 
 def _service(name: str, env_var: str, print_cmd: str) -> str:
@@ -62,6 +63,7 @@ def _fresh_database(server_url: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    _CREATED["databases"].append((server_url, name))
     prepare_database(url)
     return url
 
@@ -104,7 +106,25 @@ def _settings(bootstrap: str, **overrides: Any) -> Any:
         **overrides,
     )
     ensure_topics(s)
+    _CREATED["topics"].append(s)
     return s
+
+
+def _clean_up() -> None:
+    """Drop the benchmark's databases and topics: 100,000 signals each, on shared services."""
+    from sqlalchemy import create_engine, text
+
+    from streaming.topics import admin_client
+
+    for server_url, name in _CREATED["databases"]:
+        engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+    for s in _CREATED["topics"]:
+        admin = admin_client(s)
+        admin.delete_topics([s.intake_topic, s.feedback_topic, s.dead_letter_topic])
+        admin.close()
 
 
 def _committed(admin: Any, settings: Any) -> int:
@@ -394,4 +414,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        _clean_up()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.data import labelled_cases
+from models.data import cases_to_arrays, labelled_cases
 from models.features import (
     EXCLUDED_FEATURES,
     FEATURE_DOCS,
@@ -25,7 +25,6 @@ from models.features import (
 )
 from models.pipeline import ModelConfig, build_pipeline, raw_feature_of
 from models.synthetic import SyntheticSet
-from models.data import cases_to_arrays
 from vroegsignaal.contract.enums import Signaalpartner
 from vroegsignaal.scoring import CaseFeatures, CaseSignal
 
@@ -37,8 +36,8 @@ def _excluded(name: str) -> list[str]:
 
 
 def test_no_feature_is_a_protected_or_proxy_attribute() -> None:
-    assert EXCLUDED_FEATURES >= {"postcode", "pc4", "wijk", "buurt", "gemeente", "nationaliteit"}
-    assert EXCLUDED_FEATURES >= {"naam", "leeftijd", "geboortedatum", "alleenstaand"}
+    assert {"postcode", "pc4", "wijk", "buurt", "gemeente", "nationaliteit"} <= EXCLUDED_FEATURES
+    assert {"naam", "leeftijd", "geboortedatum", "alleenstaand"} <= EXCLUDED_FEATURES
     for name in RAW_FEATURES:
         assert not _excluded(name), name
 
@@ -95,7 +94,11 @@ def _row(case: CaseFeatures) -> dict[str, float]:
 
 def test_a_single_signal() -> None:
     row = _row(
-        CaseFeatures((_s("Huur", "WBV-A", 1400, D(2026, 1, 20), D(2026, 3, 2)),), "enkelvoudig", D(2026, 3, 2))
+        CaseFeatures(
+            (_s("Huur", "WBV-A", 1400, D(2026, 1, 20), D(2026, 3, 2)),),
+            "enkelvoudig",
+            D(2026, 3, 2),
+        )
     )
     assert row["bedrag_huur"] == 1400
     assert sum(row[f"bedrag_{g}"] for g in ("zorg", "energie", "water")) == 0
@@ -146,18 +149,21 @@ def test_history_counts_within_six_calendar_months_and_open_arrears_carry_over()
 
 
 def test_scoring_and_training_paths_compute_the_same_features(small_set: SyntheticSet) -> None:
-    frame = small_set.frame.head(3000)
+    first = small_set.frame["zaak"].drop_duplicates().head(2000)
+    frame = small_set.frame[small_set.frame["zaak"].isin(first)]
     cases = labelled_cases(frame)
     by_case: dict[int, list] = {}
     for row in frame.itertuples(index=False):
         by_case.setdefault(row.zaak, []).append(row)
     features = []
     for rows in by_case.values():
-        def sig(r) -> CaseSignal:  # noqa: ANN001
+
+        def sig(r) -> CaseSignal:
             return CaseSignal(
                 r.signaalpartner, r.schuldeiser, int(r.bedrag), r.ontstaansdatum.date(),
                 r.signaaldatum.date(), bool(r.crisissignaal), bool(r.warme_overdracht),
             )  # fmt: skip
+
         features.append(
             CaseFeatures(
                 tuple(sig(r) for r in rows if not r.historie),
@@ -166,6 +172,4 @@ def test_scoring_and_training_paths_compute_the_same_features(small_set: Synthet
                 tuple(sig(r) for r in rows if r.historie),
             )
         )
-    pd.testing.assert_frame_equal(
-        case_table(cases.signals), case_table(cases_to_arrays(features))
-    )
+    pd.testing.assert_frame_equal(case_table(cases.signals), case_table(cases_to_arrays(features)))

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vroegsignaal.batch.frame import DEFAULT_CHUNK_ROWS, ROW_COLUMN, iter_file_frames
+from vroegsignaal.batch.frame import (
+    DEFAULT_CHUNK_ROWS,
+    ERROR_COLUMN,
+    ROW_COLUMN,
+    iter_file_frames,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,10 +152,26 @@ def validate_frames(
             if code in findings:
                 _absorb(findings[code], d)
         log.debug("validated chunk rows=%d total=%d", len(frame), outcome.rows)
+    _report_unreadable_once(outcome.findings)
     for f in outcome.findings:
         f.lines.sort()
         f.judge()
     return outcome
+
+
+def _report_unreadable_once(findings: list[Finding]) -> None:
+    """A line that could not be read is empty in every column; it is named once, by the
+    check on `leesfout`, not again by every required-field check."""
+    unreadable = {
+        line for f in findings if ERROR_COLUMN in f.columns and f.row_level for line in f.lines
+    }
+    if not unreadable:
+        return
+    for f in findings:
+        if f.row_level and ERROR_COLUMN not in f.columns:
+            kept = [line for line in f.lines if line not in unreadable]
+            f.failed -= len(f.lines) - len(kept)
+            f.lines = kept
 
 
 def merge(parts: list[FileValidation]) -> FileValidation:

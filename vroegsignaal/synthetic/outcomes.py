@@ -183,20 +183,30 @@ def _month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def _add_months(first_of_month: dt.date, k: int) -> dt.date:
+    year, month = divmod(_month_index(first_of_month) + k, 12)
+    return dt.date(year, month + 1, 1)
+
+
 def risk_state(h: HouseholdTruth, config: OutcomeConfig | None = None) -> RiskState:
     """The household's state at its latest signal (burn-in signals included)."""
     cfg = config or OutcomeConfig()
-    peil = max(s[0] for a in h.accounts for s in a.signalen)
+    peil = max(a.signalen[-1][0] for a in h.accounts)  # each account's signals are in order
     open_from = peil - dt.timedelta(days=cfg.open_dagen)
     crisis_from = peil - dt.timedelta(days=90)
+    month_start = peil.replace(day=1)
+    window_from = _add_months(month_start, -6)
     woon = hyp = nuts = overig = groei = 0.0
     n_open = 0
     crisis_woon = crisis_nuts = False
     months: set[int] = set()
     for a in h.accounts:
         last_day, ontstaan, bedrag, _ = a.signalen[-1]
-        months.update(_month_index(s[0]) for s in a.signalen)
         for day, _, _, crisis in a.signalen:
+            if day < window_from:
+                continue
+            if day < month_start:
+                months.add(_month_index(day))
             if crisis and day >= crisis_from:
                 crisis_woon |= a.signaalpartner in _WOON
                 crisis_nuts |= a.signaalpartner in _NUTS
@@ -214,7 +224,6 @@ def risk_state(h: HouseholdTruth, config: OutcomeConfig | None = None) -> RiskSt
             overig += bedrag / termijn
         first = next(s[2] for s in a.signalen if s[1] == ontstaan)
         groei = max(groei, math.log(bedrag / max(1, first)))
-    now = _month_index(peil)
     return RiskState(
         household_id=h.household_id,
         peildatum=peil,
@@ -223,7 +232,7 @@ def risk_state(h: HouseholdTruth, config: OutcomeConfig | None = None) -> RiskSt
         nuts_maanden=nuts,
         overige_maanden=overig,
         open_schuldeisers=n_open,
-        herhalingen=sum(1 for m in months if now - 6 <= m < now),
+        herhalingen=len(months),
         groei=groei,
         crisis_woon=crisis_woon,
         crisis_nuts=crisis_nuts,

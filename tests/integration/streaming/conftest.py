@@ -14,8 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.streaming.streaming_helpers import REPO_ROOT, Message, free_port, keyed
+from tests.integration.streaming.streaming_helpers import (
+    REPO_ROOT,
+    Message,
+    delete_created_topics,
+    free_port,
+    keyed,
+)
 from vroegsignaal.dates import add_months, month_start, today
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _delete_test_topics() -> Iterator[None]:
+    """Topics made by these tests hold up to 100,000 messages each: remove them after."""
+    yield
+    delete_created_topics()
 
 
 @pytest.fixture(scope="session")

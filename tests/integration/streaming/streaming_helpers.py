@@ -30,6 +30,27 @@ from vroegsignaal.streaming.keys import gemeente_key
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CLI = [sys.executable, "-c", "from vroegsignaal.cli import main; main()"]
 Message = tuple[bytes | None, bytes | None]  # (key, value)
+CREATED_TOPICS: dict[str, set[str]] = {}  # bootstrap -> topics, deleted after the session
+
+
+def remember_topics(settings: StreamingSettings) -> None:
+    CREATED_TOPICS.setdefault(settings.bootstrap_servers, set()).update(
+        {settings.intake_topic, settings.feedback_topic, settings.dead_letter_topic}
+    )
+
+
+def delete_created_topics() -> None:
+    for bootstrap, topics in CREATED_TOPICS.items():
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="vs-test-cleanup",
+                                     request_timeout_ms=10_000)
+            existing = set(admin.list_topics())
+            if topics & existing:
+                admin.delete_topics(sorted(topics & existing), timeout_ms=30_000)
+            admin.close()
+        except Exception as exc:  # a broker that is gone (a test's own) has nothing left
+            print(f"could not delete test topics on {bootstrap}: {type(exc).__name__}")
+    CREATED_TOPICS.clear()
 
 
 def new_settings(bootstrap: str, *, partitions: int = 12, **overrides: Any) -> StreamingSettings:
@@ -37,15 +58,16 @@ def new_settings(bootstrap: str, *, partitions: int = 12, **overrides: Any) -> S
     tag = uuid.uuid4().hex[:10]
     settings = StreamingSettings(
         bootstrap_servers=bootstrap,
-        intake_topic=f"vs-test-{tag}.signalen",
-        feedback_topic=f"vs-test-{tag}.terugkoppeling",
-        dead_letter_topic=f"vs-test-{tag}.dlq",
-        group_id=f"vs-test-{tag}",
+        intake_topic=f"vs-stream-{tag}.signalen",
+        feedback_topic=f"vs-stream-{tag}.terugkoppeling",
+        dead_letter_topic=f"vs-stream-{tag}.dlq",
+        group_id=f"vs-stream-{tag}",
         partitions=partitions,
         feedback_partitions=4,
         **overrides,
     )
     ensure_topics(settings)
+    remember_topics(settings)
     return settings
 
 

@@ -26,6 +26,7 @@ from tests.integration.streaming.streaming_helpers import (
     metric,
     new_settings,
     produce,
+    remember_topics,
     same_result,
     scrape,
     taken_in,
@@ -44,6 +45,7 @@ def _run_settings(stream: StreamingSettings, tag: str) -> StreamingSettings:
         "dead_letter_topic": f"{stream.intake_topic}.{tag}.dlq",
     })
     ensure_topics(s)
+    remember_topics(s)
     return s
 
 
@@ -129,7 +131,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     args = ("--workers", "2", "--instance-id", "kill-test")  # static members: instant rejoin
     progress = Progress(settings, url)
     try:
-        while kills < 6:
+        while kills < 5:
             before = progress.batches()
             proc = ConsumerProcess.start(settings, url, log, *args)
             try:

@@ -154,4 +154,4 @@ def test_truth_carries_the_date_of_birth_creditors_know(calibration: Generated) 
     known = [h.geboortedatum for h in calibration.households if h.geboortedatum is not None]
     assert 0.95 < len(known) / len(calibration.households) < 0.99
     ages = [(START - d).days / 365.25 for d in known]
-    assert 18 < min(ages) and 30 < float(np.median(ages)) < 50
+    assert min(ages) > 18 and 30 < float(np.median(ages)) < 50
