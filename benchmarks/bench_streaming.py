@@ -5,7 +5,9 @@ In one run:
   (a) raw kafka-python consumption of N messages from the intake topic;
   (b) the full streaming intake of the same N messages into PostgreSQL (IntakeConsumer,
       as `vroegsignaal consume --workers W` runs it), and the ratio b / a;
-  (c) the time from produce to visible queue item at a steady 200 signals per second.
+  (c) the time from produce to visible queue item at a steady 200 signals per second;
+  (d) for the door's overhead: the file intake of the same file with as many processes
+      (vroegsignaal.intake.files.ingest_file_parallel), in the same run.
 Writes benchmarks/results/streaming.json.
 Targets on a 2-core machine: >= 10,000 signals/s end to end, p99 < 1 s, < 300 MB per consumer.
 
@@ -341,6 +343,43 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
     }
 
 
+def _file_worker(index: int, workers: int, path: str, url: str, batch_size: int,
+                 barrier: Any, out: Any) -> None:
+    from vroegsignaal.intake.files import ingest_file
+    from vroegsignaal.reference import load_reference
+    from vroegsignaal.scoring import default_scorer
+    from vroegsignaal.storage.db import session_scope
+
+    load_reference()
+    default_scorer()  # the same warm-up as the consumer's
+    barrier.wait()
+    started = time.time()
+    with session_scope(url) as session:
+        totals = ingest_file(Path(path), session=session, source="benchmark",
+                             batch_size=batch_size, partition=(index, workers))
+    out.put((started, time.time(), totals.ontvangen, _peak_rss_mb()))
+
+
+def file_intake(path: Path, url: str, workers: int, batch_size: int) -> dict[str, Any]:
+    """The file door's workers (ingest_file on one address partition each), timed after the
+    same warm-up as the consumers: the pipeline without Kafka."""
+    ctx = mp.get_context("spawn")
+    barrier, out = ctx.Barrier(workers), ctx.Queue()
+    procs = [ctx.Process(target=_file_worker,
+                         args=(i, workers, str(path), url, batch_size, barrier, out))
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+    parts = [out.get(timeout=900) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    records = sum(p[2] for p in parts)
+    seconds = max(p[1] for p in parts) - min(p[0] for p in parts)
+    return {"records": records, "seconds": round(seconds, 3),
+            "records_per_second": round(records / seconds),
+            "peak_rss_mb": [p[3] for p in parts]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -372,10 +411,7 @@ def main() -> None:
     lat = latency(lat_settings, _fresh_database(server), args.rate, args.latency_seconds,
                   args.workers)
 
-    file_rate = None
-    file_result = RESULTS / "intake_postgres.json"
-    if file_result.exists():
-        file_rate = json.loads(file_result.read_text()).get("signals_per_second")
+    file_rate = file_intake(path, _fresh_database(server), args.workers, args.batch_size)
     peak = max(w["peak_rss_mb"] for w in e2e["workers"] + lat["workers"])
     result = {
         "benchmark": "streaming",
@@ -389,7 +425,9 @@ def main() -> None:
         "raw_consumption": raw,
         "streaming_intake": e2e,
         "ratio_streaming_to_raw": round(e2e["records_per_second"] / raw["records_per_second"], 4),
-        "file_intake_signals_per_second_for_comparison": file_rate,
+        "file_intake_same_run": file_rate,
+        "ratio_streaming_to_file_intake": round(
+            e2e["records_per_second"] / file_rate["records_per_second"], 3),
         "latency_produce_to_queue_item": lat,
         "peak_rss_mb_per_consumer_process": peak,
         "targets": {"signals_per_second": 10_000, "p99_seconds": 1.0,
@@ -403,8 +441,8 @@ def main() -> None:
                     "platform": platform.platform()},
         "note": "Broker, PostgreSQL (fsync off), producer and consumers share the machine. "
                 "Rates: (a) from the first record polled, (b) from the first batch's poll to "
-                "the last offset commit, N / seconds. file_intake_* is the latest "
-                "bench_intake_postgres.py result, a separate run, for the door's overhead.",
+                "the last offset commit, N / seconds; (d) the file intake of the same file, same "
+                "processes and batch size, right after (b).",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "streaming.json"

@@ -141,6 +141,22 @@ def reden(feature: str, value: float) -> str:
     return _TEKST[feature](value)
 
 
+_GROEI = RAW_FEATURES.index("groei")
+_KEY = 10**11  # feature index * _KEY + rounded value: one int64 per (feature, value)
+
+
+def _rounded_keys(features: np.ndarray, values: np.ndarray) -> np.ndarray:
+    # Growth is shown as a percentage: two decimals of its log; the rest whole numbers.
+    scaled = np.where(features == _GROEI, np.rint(values * 100), np.rint(values))
+    return features.astype(np.int64) * _KEY + scaled.astype(np.int64)
+
+
+def _text_of_key(key: int) -> str:
+    feature, scaled = divmod(key, _KEY)
+    value = scaled / 100 if feature == _GROEI else float(scaled)
+    return reden(RAW_FEATURES[feature], value)
+
+
 def reasons(
     X: pd.DataFrame,
     contributions: np.ndarray,
@@ -148,28 +164,34 @@ def reasons(
     max_redenen: int = MAX_REDENEN,
     min_bijdrage: float = MIN_BIJDRAGE,
 ) -> list[tuple[str, ...]]:
-    """Per case, the texts of its largest positive contributions (present features only)."""
+    """Per case, the texts of its largest positive contributions (present features only).
+
+    Vectorised: each distinct (feature, value) is formatted once per batch.
+    """
     values = X[list(RAW_FEATURES)].to_numpy(dtype=float)
+    n = values.shape[0]
     eligible = (contributions >= min_bijdrage) & (values > 0)
     ranked = np.where(eligible, contributions, -np.inf)
     k = min(max_redenen, ranked.shape[1])
-    top = np.argsort(-ranked, axis=1, kind="stable")[:, :k]
-    top_ok = np.take_along_axis(eligible, top, axis=1)
-    top_values = np.take_along_axis(values, top, axis=1)
-    names = RAW_FEATURES
-    out: list[tuple[str, ...]] = []
-    for idx, ok, vals in zip(top.tolist(), top_ok.tolist(), top_values.tolist(), strict=True):
-        texts = tuple(
-            reden(names[j], _rounded(names[j], v))
-            for j, good, v in zip(idx, ok, vals, strict=True)
-            if good
-        )
-        out.append(texts or (GEEN_REDEN,))
+    top = np.argsort(-ranked, axis=1, kind="stable")[:, :k]  # eligible ones come first
+    count = np.minimum(eligible.sum(axis=1), k)
+    rows = np.arange(n)
+    slots: list[np.ndarray] = []
+    for j in range(k):
+        texts = np.full(n, "", dtype=object)
+        has = count > j
+        if has.any():
+            f = top[has, j]
+            keys = _rounded_keys(f, values[rows[has], f])
+            unique, inverse = np.unique(keys, return_inverse=True)
+            formatted = np.array([_text_of_key(int(u)) for u in unique], dtype=object)
+            texts[has] = formatted[inverse]
+        slots.append(texts)
+    out: list[tuple[str, ...]] = [(GEEN_REDEN,)] * n
+    for c in range(1, k + 1):
+        idx = np.flatnonzero(count == c)
+        if idx.size:
+            chosen = zip(*(slot[idx].tolist() for slot in slots[:c]), strict=True)
+            for i, texts in zip(idx.tolist(), chosen, strict=True):
+                out[i] = texts
     return out
-
-
-def _rounded(feature: str, value: float) -> float:
-    # Fewer distinct values: better use of the text cache, same text.
-    if feature == "groei":
-        return round(value, 2)
-    return float(round(value))

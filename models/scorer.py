@@ -7,6 +7,7 @@ Vectorised over the whole batch: the pipeline calls it for every case a batch to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
@@ -50,11 +51,7 @@ class ModelScorer:
 
     def score(self, cases: Sequence[CaseFeatures]) -> list[Score]:
         out: list[Score] = []
-        version = self.version
         for i in range(0, len(cases), CHUNK):
             p, redenen = self._score_chunk(cases[i : i + CHUNK])
-            out.extend(
-                Score(prioriteit=pi, redenen=r, model=version)
-                for pi, r in zip(p.tolist(), redenen, strict=True)
-            )
+            out.extend(map(Score, p.tolist(), redenen, repeat(self.version)))
         return out

@@ -137,6 +137,7 @@ class IntakeConsumer:
             max_partition_fetch_bytes=s.max_partition_fetch_bytes,
             fetch_max_bytes=s.fetch_max_bytes,
             isolation_level="read_committed",  # transactional producers: committed data only
+            allow_auto_create_topics=False,  # a 1-partition accident, never: streaming/topics.py
         )
         consumer.subscribe([s.intake_topic], listener=_Listener(self))
         return consumer
@@ -147,8 +148,21 @@ class IntakeConsumer:
         )
 
     # -- main loop -------------------------------------------------------------------
+    def _warm_up(self) -> None:
+        """Pay the pipeline's one-off costs (the model registry and its imports, reference
+        data) before joining the group, not inside the first batch: seconds on a slow start,
+        during which that batch's partitions would wait."""
+        from vroegsignaal.reference import load_reference
+        from vroegsignaal.scoring import default_scorer
+
+        started = time.perf_counter()
+        load_reference()
+        default_scorer(self.core)
+        log.info("kafka consumer warmed up seconds=%.1f", time.perf_counter() - started)
+
     def run(self) -> ConsumerTotals:
         s = self.settings
+        self._warm_up()
         db = Database(self.database_url)
         consumer = self._consumer()
         producer = self._producer()

@@ -105,6 +105,7 @@ class StreamingSettings(BaseSettings):
             "compression_type": None if self.compression == "none" else self.compression,
             "max_request_size": 4 * 1024 * 1024,  # sealed dead letters exceed their original
             "delivery_timeout_ms": 120_000,
+            "allow_auto_create_topics": False,  # topics come from streaming/topics.py only
         }
 
 

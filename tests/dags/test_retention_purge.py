@@ -19,8 +19,8 @@ pytestmark = pytest.mark.integration
 RUN_AT = dt.datetime(2026, 10, 1, 1, 30, tzinfo=dt.UTC)  # peildatum 1 October 2026
 
 
-def _logged(session: Session, run_id: str) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = {}
+def _logged(session: Session, run_id: str) -> dict[str, set[Any]]:
+    out: dict[str, set[Any]] = {}
     for row in session.scalars(select(VerwijderLog).where(VerwijderLog.run_id == run_id)):
         out.setdefault(row.tabel, set()).update(row.ids)
     return out

@@ -108,9 +108,18 @@ def _new_findings(expectations: list[dict[str, Any]]) -> dict[str, Finding]:
     return out
 
 
+def _raised(info: Any) -> bool:
+    """GX reports an exception flat, or per metric: {metric id: {raised_exception: ...}}."""
+    if not isinstance(info, dict):
+        return False
+    if info.get("raised_exception"):
+        return True
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
 def _absorb(finding: Finding, result: dict[str, Any]) -> None:
     """Fold one chunk's result for this expectation into the file's finding."""
-    if result.get("exception_info", {}).get("raised_exception"):
+    if _raised(result.get("exception_info")):
         finding.crashed = True
         finding.details["fout"] = "De controle kon niet worden uitgevoerd."
         return
@@ -122,7 +131,7 @@ def _absorb(finding: Finding, result: dict[str, Any]) -> None:
         finding.failed += int(res.get("unexpected_count") or 0)
         for entry in res.get("unexpected_index_list") or []:
             value = entry.get(ROW_COLUMN) if isinstance(entry, dict) else entry
-            finding.lines.extend(value if isinstance(value, list) else [value])
+            finding.lines.extend(int(v) for v in (value if isinstance(value, list) else [value]))
         return
     if not result.get("success", True):
         finding.success = False
@@ -147,10 +156,13 @@ def validate_frames(
         outcome.rows += len(frame)
         result = runner.validate(frame, parameters)
         for r in result.results:
-            d = r.to_json_dict()
-            code = (d["expectation_config"].get("meta") or {}).get("code")
+            code = (r.expectation_config.meta or {}).get("code")
             if code in findings:
-                _absorb(findings[code], d)
+                info = r.exception_info or {}
+                _absorb(
+                    findings[code],
+                    {"success": r.success, "result": r.result, "exception_info": info},
+                )
         log.debug("validated chunk rows=%d total=%d", len(frame), outcome.rows)
     _report_unreadable_once(outcome.findings)
     for f in outcome.findings:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from tests.factories import signaal
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.storage.models import AuditLog, IntakeWeigering, Signaal, Zaak
+from vroegsignaal.storage.models import AuditLog, IntakeBatch, IntakeWeigering, Signaal, Zaak
 
 MAART = dt.date(2026, 3, 10)
 PEILDATUM = dt.date(2026, 10, 1)  # six months after March have passed, after May not yet
@@ -21,11 +22,11 @@ PEILDATUM = dt.date(2026, 10, 1)  # six months after March have passed, after Ma
 class RetentionScenario:
     """Ids of what must go and what must stay on PEILDATUM (default policy)."""
 
-    delete: dict[str, set[int]] = field(default_factory=dict)
-    keep: dict[str, set[int]] = field(default_factory=dict)
+    delete: dict[str, set[Any]] = field(default_factory=dict)
+    keep: dict[str, set[Any]] = field(default_factory=dict)
     repeat_signal: int = 0  # a repeat received in June: only goes with a 3-month term
 
-    def add(self, which: str, table: str, ids: set[int]) -> None:
+    def add(self, which: str, table: str, ids: set[Any]) -> None:
         getattr(self, which).setdefault(table, set()).update(ids)
 
 
@@ -149,6 +150,41 @@ def build_retention_scenario(session: Session) -> RetentionScenario:
     )
     refusal = session.scalar(select(IntakeWeigering.id).where(IntakeWeigering.signaal_id == "BZ-1"))
     sc.add("delete", "intake_weigering", {refusal})  # type: ignore[arg-type]
+
+    # Intake batch rows hold counts only (24 months): one past its date goes, one past its
+    # date that a live refusal row still points at stays.
+    session.execute(
+        insert(IntakeBatch),
+        [
+            {
+                "batch_id": bid,
+                "bron": "test",
+                "ontvangen_op": dt.datetime(2024, 9, 1, tzinfo=dt.UTC),
+                "aantallen": {"OPGEPAKT": 1},
+                "verwijderde_velden": {},
+                "bewaren_tot": dt.date(2026, 9, 1),
+            }
+            for bid in ("oude-batch", "batch-met-weigering")
+        ],
+    )
+    session.execute(
+        insert(IntakeWeigering),
+        [
+            {
+                "batch_id": "batch-met-weigering",
+                "bron": "test",
+                "positie": 1,
+                "schuldeiser": None,
+                "signaal_id": None,
+                "reden": "ONGELDIG_BERICHT",
+                "details": [],
+                "bewaren_tot": dt.date(2027, 1, 1),
+            }
+        ],
+    )
+    session.commit()
+    sc.add("delete", "intake_batch", {"oude-batch"})
+    sc.add("keep", "intake_batch", {"batch-met-weigering"})
 
     audit_rows = (
         session.execute(

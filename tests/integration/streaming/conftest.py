@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.streaming.streaming_helpers import (
+    CREATED_TOPICS,
     REPO_ROOT,
     Message,
     delete_created_topics,
@@ -90,6 +91,7 @@ def own_kafka() -> Iterator[OwnService]:
     finally:
         service.stop()
         shutil.rmtree(state, ignore_errors=True)
+        CREATED_TOPICS.pop(service.address, None)  # gone with the broker
 
 
 @pytest.fixture(scope="module")

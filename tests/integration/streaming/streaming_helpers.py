@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -250,6 +251,26 @@ class ConsumerProcess:
             with contextlib.suppress(ProcessLookupError):
                 self.signal(signal.SIGKILL)
             self.proc.wait(timeout=30)
+
+
+_OUR_ERROR = re.compile(r" (ERROR|CRITICAL) (worker=\d+ )?(streaming|vroegsignaal)[.\w]* ")
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def our_failures(log: str) -> list[str]:
+    """Errors logged by our code, and tracebacks through it. kafka-python logs its own
+    reconnects with tracebacks at WARNING; those are the library's business."""
+    found = [line for line in log.splitlines() if _OUR_ERROR.search(line)]
+    for block in log.split("Traceback (most recent call last):")[1:]:
+        lines = []
+        for line in block.splitlines()[1:]:
+            if _LOG_LINE.match(line):
+                break
+            lines.append(line)
+        text = "\n".join(lines)
+        if "/streaming/" in text or "/vroegsignaal/" in text:
+            found.append("Traceback:\n" + text[-2000:])
+    return found
 
 
 # -- database ------------------------------------------------------------------------

@@ -194,3 +194,16 @@ def test_training_suite_passes_good_and_fails_bad_training_data() -> None:
 def test_suite_files_are_plain_json() -> None:
     for path in EXPECTATIONS.rglob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_check_that_cannot_run_counts_as_failed_and_fatal() -> None:
+    import pandas as pd
+
+    from vroegsignaal.batch.rule import Besluit, decide
+
+    frame = pd.DataFrame({"zaak": ["Z1"], "uitkomst": [1]})  # no bedrag column at all
+    frame.index.name = "regel"
+    result = validate_frames([frame], SuiteRunner.load("training_data"), {"min_regels": 1})
+    crashed = {f.code for f in result.findings if f.crashed}
+    assert {"VERPLICHT_BEDRAG", "BEDRAG_NIET_NEGATIEF"} <= crashed
+    assert decide(result, max_invalid_fraction=0.01).besluit is Besluit.QUARANTAINE
