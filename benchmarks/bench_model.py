@@ -99,7 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3, help="scoring runs; the best counts")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()
 
     from models.data import labelled_cases
     from models.features import case_table
@@ -129,14 +131,18 @@ def main() -> None:
     del frame, X
     gc.collect()
     n = len(features)
+    runs = []
     with PeakMemory() as score_memory:
-        t0 = time.perf_counter()
-        scores = scorer.score(features)
-        score_seconds = time.perf_counter() - t0
-    assert len(scores) == n
-    t0 = time.perf_counter()
+        for _ in range(args.repeat):
+            s0 = time.perf_counter()
+            scores = scorer.score(features)
+            runs.append(time.perf_counter() - s0)
+            assert len(scores) == n
+            del scores
+    score_seconds = min(runs)
+    s0 = time.perf_counter()
     scorer.probabilities(features)
-    probabilities_seconds = time.perf_counter() - t0
+    probabilities_seconds = time.perf_counter() - s0
 
     result = {
         "benchmark": "model",
@@ -154,6 +160,7 @@ def main() -> None:
         "scoring": {
             "cases": n,
             "seconds_score_with_reasons": round(score_seconds, 2),
+            "seconds_each_run": [round(r, 2) for r in runs],
             "cases_per_second": round(n / score_seconds),
             "seconds_probabilities_only": round(probabilities_seconds, 2),
             "peak_rss_mb": score_memory.peak_total_mb,
@@ -165,9 +172,11 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in load_at_start],
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
-        "note": "Shared 2-core machine; other jobs may run at the same time (see load).",
+        "note": "Shared 2-core machine; other jobs may run at the same time (see load). "
+        "Scoring: the best of the runs; training: one run.",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "model.json"

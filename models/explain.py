@@ -44,12 +44,10 @@ class LinearForm:
     def logits_and_contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated log-odds (n,) and contributions per raw feature (n, len(RAW_FEATURES))."""
         T = np.asarray(self.kenmerken.transform(X), dtype=float)
-        terms = (T - self.reference) * self.beta
-        contributions = np.zeros((T.shape[0], len(RAW_FEATURES)))
-        for j in range(len(RAW_FEATURES)):
-            cols = self.column_feature == j
-            if cols.any():
-                contributions[:, j] = terms[:, cols].sum(axis=1)
+        # Sum the terms of each raw feature's columns: one matrix product.
+        grouping = np.zeros((self.beta.size, len(RAW_FEATURES)))
+        grouping[np.arange(self.beta.size), self.column_feature] = self.beta
+        contributions = (T - self.reference) @ grouping
         return self.offset + contributions.sum(axis=1), contributions
 
 

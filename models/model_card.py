@@ -121,8 +121,9 @@ def markdown(card: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         "",
         "## Model",
         "",
-        "Logistic regression (L2) on per-feature transforms (arrears in months of a typical "
-        "bill, log counts, quadratic splines), i.e. a generalised additive model: each "
+        "Logistic regression (L2) on per-feature transforms (arrears as log months of a "
+        "typical bill, quadratic splines on log counts and durations, flags), i.e. a "
+        "generalised additive model: each "
         "feature's contribution to the log-odds is exact. Probabilities are calibrated with "
         "Platt scaling fitted out-of-fold, which keeps contributions additive.",
         "",

@@ -71,8 +71,10 @@ def test_a_threatened_eviction_shows_both_reasons(scorer: ModelScorer) -> None:
     assert plain.redenen[0] == (
         "Huurachterstand van € 2.600 (ongeveer 3,7 keer een gemiddelde maandhuur)"
     )
-    assert crisis.prioriteit > 2 * plain.prioriteit > 0.05
-    assert score.model == scorer.version
+    # About 4 months of rent in arrears: twice the average risk; a crisis signal on top
+    # multiplies the odds (the generator's process: about 6 times).
+    assert crisis.prioriteit > 3 * plain.prioriteit > 0.03
+    assert crisis.model == plain.model == scorer.version
 
 
 def test_reasons_are_plain_dutch_and_at_most_three(scorer: ModelScorer) -> None:
