@@ -33,7 +33,7 @@ $(UV):
 	$(VPY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): requirements.lock pyproject.toml | $(UV)
-	$(UV) pip install --python $(VPY) -r requirements.lock
+	$(UV) pip install --python $(VPY) --compile-bytecode -r requirements.lock
 	$(UV) pip install --python $(VPY) --no-deps -e .
 	@touch $@
 

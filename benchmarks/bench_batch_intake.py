@@ -188,6 +188,9 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
             else {}
         )
         ingested = time.perf_counter()
+    from vroegsignaal.queue.rescoring import scorer_identity
+    from vroegsignaal.scoring import default_scorer
+
     rows = validation["regels"]
     total_s = ingested - start
     return {
@@ -210,6 +213,7 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
         "peak_rss_mb_largest_process": memory.peak_process_mb,
         "outcomes": totals.get("per_reden", {}),
         "new_cases": totals.get("nieuwe_zaken"),
+        "scorer": scorer_identity(default_scorer()),
         "targets": {"seconds_total": 180, "peak_rss_mb_client_total": 1024},
         "machine": {
             "cpus": os.cpu_count(),

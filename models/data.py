@@ -126,12 +126,15 @@ def labelled_cases(frame: pd.DataFrame, *, require_label: bool = True) -> Labell
         raise TrainingDataError(f"ontbrekende kolommen: {', '.join(missing)}")
     if frame.empty:
         raise TrainingDataError("geen rijen")
-    codes, zaak = pd.factorize(frame["zaak"].astype(str), sort=False)
+    codes, zaak_values = pd.factorize(frame["zaak"].to_numpy(), sort=False)
+    zaak = np.array([str(z) for z in zaak_values], dtype=object)
     n = zaak.size
-    partner = frame["signaalpartner"].astype(str).map(PARTNER_CODE)
-    if partner.isna().any():
-        unknown = sorted(set(frame["signaalpartner"][partner.isna()].astype(str)))[:5]
-        raise TrainingDataError(f"onbekende signaalpartner: {', '.join(unknown)}")
+    partner_codes, partners = pd.factorize(frame["signaalpartner"].to_numpy(), sort=False)
+    partners = np.array([str(p) for p in partners], dtype=object)
+    unknown = sorted(p for p in partners if p not in PARTNER_CODE)
+    if unknown:
+        raise TrainingDataError(f"onbekende signaalpartner: {', '.join(unknown[:5])}")
+    groep = np.array([PARTNER_CODE[p] for p in partners], dtype=np.int8)[partner_codes]
     bedrag = pd.to_numeric(frame["bedrag"], errors="coerce").to_numpy(dtype=float)
     if np.isnan(bedrag).any() or (bedrag < 0).any():
         raise TrainingDataError("kolom bedrag: leeg, geen getal of negatief")
@@ -146,11 +149,12 @@ def labelled_cases(frame: pd.DataFrame, *, require_label: bool = True) -> Labell
     else:
         peil = np.full(n, np.iinfo(np.int64).min)
         np.maximum.at(peil, codes[~historie], signaaldatum[~historie])
-    schuldeiser, _ = pd.factorize(frame["schuldeiser"].astype(str))
+    schuldeiser, creditor_values = pd.factorize(frame["schuldeiser"].to_numpy())
+    creditors = np.array([str(c) for c in creditor_values], dtype=object)
     signals = SignalArrays(
         zaak=codes.astype(np.int64),
         historie=historie,
-        groep=partner.to_numpy(dtype=np.int8),
+        groep=groep,
         schuldeiser=schuldeiser.astype(np.int64),
         bedrag=bedrag,
         ontstaansdatum=_dates(frame["ontstaansdatum"], "ontstaansdatum"),
@@ -175,23 +179,68 @@ def labelled_cases(frame: pd.DataFrame, *, require_label: bool = True) -> Labell
             p_waar = _case_constant(p.astype(float), codes, n, "p_waar")
     return LabelledCases(
         signals=signals,
-        zaak=np.asarray(zaak, dtype=object),
+        zaak=zaak,
         uitkomst=uitkomst,
         leeftijdsband=band,
         p_waar=p_waar,
-        fingerprint=fingerprint(frame),
+        fingerprint=_fingerprint(
+            signals,
+            _text_hash(zaak),
+            _text_hash(partners)[partner_codes],
+            _text_hash(creditors),
+            uitkomst,
+            band,
+            p_waar,
+        ),
     )
 
 
-def fingerprint(frame: pd.DataFrame) -> str:
-    """sha256 over the format's columns in a canonical order: the same data, the same hash."""
-    columns = [c for c in COLUMNS if c in frame.columns]
-    canonical = frame[columns].astype(str)
-    row_hashes = pd.util.hash_pandas_object(canonical, index=False).to_numpy()
+def _text_hash(values: np.ndarray) -> np.ndarray:
+    """A stable 64-bit hash of each text (pandas' hash_array: the same on every run)."""
+    return pd.util.hash_array(np.asarray(values, dtype=object))
+
+
+def _fingerprint(
+    s: SignalArrays,
+    zaak: np.ndarray,
+    partner: np.ndarray,
+    creditors: np.ndarray,
+    uitkomst: np.ndarray | None,
+    band: np.ndarray | None,
+    p_waar: np.ndarray | None,
+) -> str:
+    """sha256 of the parsed content, independent of row order and of how the values were
+    written (dates as text or datetime, flags as true/1/ja): the same data, the same hash.
+
+    `zaak` and `creditors` are text hashes per distinct value, `partner` per row."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
+    columns: dict[str, np.ndarray] = {
+        "zaak": zaak[s.zaak],
+        "historie": s.historie,
+        "signaalpartner": partner,
+        "schuldeiser": creditors[s.schuldeiser],
+        "bedrag": s.bedrag,
+        "ontstaansdatum": s.ontstaansdatum,
+        "signaaldatum": s.signaaldatum,
+        "crisissignaal": s.crisissignaal,
+        "warme_overdracht": s.warme_overdracht,
+        "peildatum": s.peildatum[s.zaak],
+    }
+    if uitkomst is not None:
+        columns[LABEL] = uitkomst[s.zaak]
+    if band is not None:
+        columns["leeftijdsband"] = _text_hash(band)[s.zaak]
+    if p_waar is not None:
+        columns["p_waar"] = p_waar[s.zaak]
     digest.update(",".join(columns).encode())
+    row_hashes = pd.util.hash_pandas_object(pd.DataFrame(columns), index=False).to_numpy()
     digest.update(np.sort(row_hashes).tobytes())
     return digest.hexdigest()
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """The fingerprint of a frame in the training format (see `LabelledCases.fingerprint`)."""
+    return labelled_cases(frame, require_label=False).fingerprint
 
 
 def _ordinal_days(dates: Iterable[dt.date], n: int) -> np.ndarray:

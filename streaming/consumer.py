@@ -155,9 +155,12 @@ class IntakeConsumer:
         from vroegsignaal.reference import load_reference
         from vroegsignaal.scoring import default_scorer
 
+        from vroegsignaal.runtime import tune_gc_for_batches
+
         started = time.perf_counter()
         load_reference()
         default_scorer(self.core)
+        tune_gc_for_batches()
         log.info("kafka consumer warmed up seconds=%.1f", time.perf_counter() - started)
 
     def run(self) -> ConsumerTotals:

@@ -101,6 +101,8 @@ def vroegsignaal_env(pg_url: str, tmp_path: Path) -> Iterator[dict[str, Path | s
         "VROEGSIGNAAL_BATCH_WORK_DIR": str(work),
         "VROEGSIGNAAL_BATCH_WORKERS": "1",
         "VROEGSIGNAAL_BATCH_MIN_FILE_AGE_SECONDS": "0",
+        # An empty model registry: the transparent rule scores, whatever var/models holds.
+        "VROEGSIGNAAL_MODEL_DIR": str(tmp_path / "models"),
     }
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)

@@ -160,6 +160,8 @@ def test_the_inbox_starts_one_intake_run_per_file_once(
     from airflow.utils.session import create_session
 
     env = vroegsignaal_env
+    empty = run_dag(dagbag, "signal_batch_inbox")
+    assert empty.state == "success" and empty.xcom["find_deliveries"] == []
     _deliver(env["inbox"], "a.csv", _signals(2, "A"))
     _deliver(env["inbox"], "b.jsonl", _signals(2, "B"))
     (env["inbox"] / CREDITOR / "c.csv.part").write_text("being written")

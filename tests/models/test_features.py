@@ -173,3 +173,21 @@ def test_scoring_and_training_paths_compute_the_same_features(small_set: Synthet
             )
         )
     pd.testing.assert_frame_equal(case_table(cases.signals), case_table(cases_to_arrays(features)))
+
+
+def test_the_data_fingerprint_is_about_content_not_representation(
+    small_set: SyntheticSet, tmp_path
+) -> None:
+    from models.data import fingerprint, read_training_frame, write_training_frame
+
+    frame = small_set.frame
+    path = write_training_frame(frame, tmp_path / "data.csv.gz")
+    reread = read_training_frame(path)
+    assert not pd.api.types.is_datetime64_any_dtype(reread["signaaldatum"])  # text now
+    assert fingerprint(reread) == fingerprint(frame) == fingerprint(frame[::-1])
+    changed = frame.copy()
+    changed.loc[changed.index[5], "bedrag"] += 1
+    assert fingerprint(changed) != fingerprint(frame)
+    relabelled = frame.copy()
+    relabelled["uitkomst"] = 1 - relabelled["uitkomst"]
+    assert fingerprint(relabelled) != fingerprint(frame)

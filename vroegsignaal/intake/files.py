@@ -22,6 +22,7 @@ from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.partition import address_partition
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
 from vroegsignaal.intake.result import IntakeResult, IntakeTotals
+from vroegsignaal.runtime import tune_gc_for_batches
 
 SUFFIXES = (".jsonl", ".csv")
 
@@ -64,6 +65,7 @@ def ingest_file(
     so a rerun after a crash is a replay. `refuse` maps line numbers to an error code: those
     lines are refused without being read (the batch door's file validation, dags/)."""
     _check_suffix(path)
+    tune_gc_for_batches()
     index, count = partition
     records: Iterable[RawRecord] = read_records(path)
     if refuse:

@@ -87,21 +87,19 @@ class RescoreResult:
 
 
 def case_features(session: Session, cases: Sequence[Any]) -> list[CaseFeatures]:
-    """CaseFeatures from the database for rows with id, zaaktype, household key and period."""
+    """CaseFeatures from the database for rows with id, zaaktype, household key and period:
+    the same history the intake pipeline loads (`household_history`, HISTORIE_MAANDEN)."""
     own = repo.case_signals(session, [c.id for c in cases])
     since = add_months(min(c.matchingsperiode for c in cases), -HISTORIE_MAANDEN)
-    households = repo.household_cases(session, list({c.huishouden_sleutel for c in cases}), since)
-    earlier_ids = [h.id for hs in households.values() for h in hs if h.id is not None]
-    earlier_signals = repo.case_signals(session, earlier_ids)
+    stored = repo.household_history(session, list({c.huishouden_sleutel for c in cases}), since)
     out = []
     for c in cases:
         signalen = tuple(own.get(c.id, []))
         start = add_months(c.matchingsperiode, -HISTORIE_MAANDEN)
         historie = tuple(
             s
-            for h in households.get(c.huishouden_sleutel, [])
-            if h.id != c.id and start <= h.matchingsperiode < c.matchingsperiode
-            for s in earlier_signals.get(h.id, [])  # type: ignore[arg-type]
+            for zaak_id, periode, s in stored.get(c.huishouden_sleutel, ())
+            if zaak_id != c.id and start <= periode < c.matchingsperiode
         )
         peil = max((s.signaaldatum for s in signalen), default=c.matchingsperiode)
         out.append(CaseFeatures(signalen, c.zaaktype, peil, historie))

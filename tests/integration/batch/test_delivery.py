@@ -36,6 +36,7 @@ def settings(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORK_DIR", str(tmp_path / "work"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORKERS", "1")
+    monkeypatch.setenv("VROEGSIGNAAL_MODEL_DIR", str(tmp_path / "models"))
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
