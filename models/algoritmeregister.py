@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from models.features import FEATURE_DOCS, RAW_FEATURES
+from models.features import BEDRAG_FEATURES, FEATURE_DOCS, GROEPEN, RAW_FEATURES
 
 IN_TE_VULLEN = "in te vullen door de gemeente"
 DPIA_STATUSSEN = ("niet gestart", "in uitvoering", "afgerond", IN_TE_VULLEN)
@@ -78,7 +78,11 @@ def entry(
         " keer bij sorteren op het hoogste bedrag. Verschil in terecht herkende huishoudens"
         f" tussen leeftijdsgroepen: {gap_text or 'niet gemeten'}."
     )
-    gegevens = [f"{FEATURE_DOCS[f][1]}" for f in RAW_FEATURES]
+    gegevens = [
+        "openstaande achterstand per soort schuldeiser ("
+        + ", ".join(GROEPEN)
+        + "), uitgedrukt in maanden van een gemiddelde maandlast van die soort"
+    ] + [FEATURE_DOCS[f][1] for f in RAW_FEATURES if f not in BEDRAG_FEATURES]
     return {
         "standaard": "Algoritmeregister publicatiestandaard",
         "gegenereerd_op": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -128,8 +132,8 @@ def entry(
             "Risico: ongelijke behandeling van groepen. Maatregelen: geen beschermde of"
             " afgeleide kenmerken als invoer (door een test bewaakt); eerlijkheid wordt bij"
             " elke nieuwe versie gemeten per leeftijdsgroep en per soort schuldeiser en een"
-            " verschil boven 0,05 houdt promotie tegen. Risico: het model went aan zijn eigen"
-            " effect (wie eerder geholpen wordt, wordt minder vaak uitgezet); maatregel:"
+            " verschil boven 0,05 houdt promotie tegen. Risico: het model beïnvloedt zijn eigen"
+            " uitkomsten (wie eerder geholpen wordt, wordt minder vaak uitgezet); maatregel:"
             " periodiek opnieuw trainen en toetsen op actuele uitkomsten. Risico: fouten in"
             " het model; maatregel: elke werkvoorraadregel vermeldt de modelversie en de"
             " redenen, en het modelbestand wordt met een hash gecontroleerd."

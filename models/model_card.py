@@ -189,7 +189,8 @@ def markdown(card: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         lines += [
             "## Feature effects",
             "",
-            "Contribution to the log-odds against the average training case, at 0 and at "
+            "Contribution to the log-odds against the average training case, at 0 (where it "
+            "occurs) and at "
             "the 50th, 90th and 99th percentile of the non-zero training values.",
             "",
         ]

@@ -43,13 +43,15 @@ from models.evaluate import EvaluationSettings, evaluation_report, summary
 from models.explain import linear_form
 from models.features import EXCLUDED_FEATURES, RAW_FEATURES, case_table
 from models.pipeline import ModelConfig
+from models.progress import Progress, aantal, silent
 from models.scorer import ModelScorer
-from models.train import Progress, TrainedModel, TrainingData, as_cases, train
+from models.train import TrainedModel, TrainingData, as_cases, train
 from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.scoring import PROMOTED_POINTER
 
 log = logging.getLogger(__name__)
 
-PROMOTED = "gepromoveerd.json"
+PROMOTED = PROMOTED_POINTER
 HISTORY = "promoties.jsonl"
 ARTEFACT = "model.joblib"
 CARD_JSON = "model_card.json"
@@ -256,13 +258,15 @@ def _effects(trained: TrainedModel, X_quantiles: pd.DataFrame) -> dict[str, list
 
 
 def _quantile_grid(X: pd.DataFrame) -> pd.DataFrame:
-    """Rows where each feature runs through 0 and its 50th, 90th, 99th percentile of the
-    non-zero values; additive contributions make the other columns irrelevant."""
+    """Rows where each feature runs through 0 (when it occurs) and the 50th, 90th and 99th
+    percentile of its non-zero values; additive contributions make the other columns
+    irrelevant."""
     rows = []
     for name in RAW_FEATURES:
         col = X[name].to_numpy()
         nonzero = col[col > 0]
-        values = [0.0] + (np.quantile(nonzero, [0.5, 0.9, 0.99]).tolist() if nonzero.size else [])
+        values = [0.0] if nonzero.size < col.size else []
+        values += np.quantile(nonzero, [0.5, 0.9, 0.99]).tolist() if nonzero.size else []
         for v in values:
             row = dict.fromkeys(RAW_FEATURES, 0.0)
             row[name] = v
@@ -404,10 +408,10 @@ class ModelRegistry:
         progress: Progress | None = None,
     ) -> dict[str, Any]:
         """Score held-out labelled data, store the report with the version, return it."""
-        say = progress or (lambda _msg: None)
+        say = progress or silent
         v = self.version(versie)
         cases = as_cases(holdout)
-        say(f"{v.versie} evalueren op {cases.n_cases:,} zaken".replace(",", "."))
+        say(f"{v.versie} evalueren op {aantal(cases.n_cases)} zaken")
         estimator = self.load(v)
         p = estimator.predict_proba(case_table(cases.signals))[:, 1]
         report = evaluation_report(cases, p, settings=settings)

@@ -12,12 +12,13 @@ creditors know it, for fairness measurement only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from models.progress import Progress, aantal, silent
 from vroegsignaal.eligibility.rules import default_settings
 from vroegsignaal.matching.cases import PickedUp, is_repeat
 from vroegsignaal.synthetic import GeneratorConfig, HouseholdTruth, SyntheticRun
@@ -32,7 +33,6 @@ LEEFTIJDSBANDEN: tuple[tuple[str, int, int], ...] = (
 )
 ONBEKEND = "onbekend"
 HISTORIE_TERUG_MAANDEN = 12  # more than the features use: the transformer applies its window
-Progress = Callable[[str], None]
 
 
 def leeftijdsband(geboortedatum: dt.date | None, peildatum: dt.date) -> str:
@@ -107,7 +107,7 @@ def training_set(
     Defaults: all municipalities, 12 months from 2024-01-01; at `scale` 1 that is about
     450,000 households (the national signal rate). `scale` multiplies the rate.
     """
-    say = progress or (lambda _msg: None)
+    say = progress or silent
     run = SyntheticRun(
         gemeenten=list(gemeenten or all_gemeentecodes()),
         start=start,
@@ -118,7 +118,7 @@ def training_set(
     )
     say(f"signalen simuleren (seed {seed}, {months} maanden, schaal {scale:g})")
     households = list(run.simulate().households())
-    say(f"uitkomsten trekken voor {len(households):,} huishoudens".replace(",", "."))
+    say(f"uitkomsten trekken voor {aantal(len(households))} huishoudens")
     outcomes = draw_outcomes(households, seed=seed, config=outcome_config)
     by_id = {o.household_id: o for o in outcomes}
     rules = default_settings()
@@ -170,7 +170,7 @@ def training_set(
     for name in ("peildatum", "ontstaansdatum", "signaaldatum"):
         frame[name] = np.asarray(cols[name], dtype="datetime64[D]")
     frame.insert(frame.columns.get_loc("crisissignaal") + 1, "warme_overdracht", False)
-    say(f"{n_cases:,} gelabelde zaken, {len(frame):,} signaalrijen".replace(",", "."))
+    say(f"{aantal(n_cases)} gelabelde zaken, {aantal(len(frame))} signaalrijen")
     return SyntheticSet(
         frame=frame, outcomes=outcomes, households=len(households), cases=n_cases, seed=seed
     )

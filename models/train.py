@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from models.data import LabelledCases, labelled_cases, read_training_frame
 from models.features import RAW_FEATURES, case_table
 from models.pipeline import ModelConfig, build_pipeline
+from models.progress import Progress, aantal, silent
 
-Progress = Callable[[str], None]
 TrainingData = pd.DataFrame | LabelledCases | str | Path
 
 
@@ -57,7 +56,7 @@ def train(
     progress: Progress | None = None,
 ) -> TrainedModel:
     """Fit the calibrated pipeline; `config.random_state` pins every random choice."""
-    say = progress or (lambda _msg: None)
+    say = progress or silent
     cfg = config or ModelConfig()
     t0 = time.perf_counter()
     cases = as_cases(data)
@@ -66,11 +65,11 @@ def train(
     positives = int(y.sum())
     if positives < cfg.calibration_folds or positives > y.size - cfg.calibration_folds:
         raise ValueError("training needs both outcomes, at least once per calibration fold")
-    say(f"kenmerken berekenen voor {cases.n_cases:,} zaken".replace(",", "."))
+    say(f"kenmerken berekenen voor {aantal(cases.n_cases)} zaken")
     X = case_table(cases.signals)
     say(
         f"model fitten ({cfg.calibration_folds} kalibratievouwen + 1 eindfit,"
-        f" {positives:,} positieven)".replace(",", ".")
+        f" {aantal(positives)} positieven)"
     )
     estimator = build_pipeline(cfg).fit(X, y)
     seconds = time.perf_counter() - t0

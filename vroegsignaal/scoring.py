@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 # Calendar months of a household's earlier signals that scoring sees: the opeenvolgend
 # period (ADR 0003), and the retention of signals that lead nowhere (6 months).
 HISTORIE_MAANDEN = 6
+# The registry's pointer to the promoted model (models/registry.py), relative to
+# VROEGSIGNAAL_MODEL_DIR; without it the rule scores.
+PROMOTED_POINTER = "gepromoveerd.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,10 @@ def default_scorer(settings: Settings | None = None) -> Scorer:
     from vroegsignaal.config import get_settings
 
     model_dir = (settings or get_settings()).model_dir
+    if not (Path(model_dir) / PROMOTED_POINTER).is_file():
+        # Nothing promoted: the rule, without importing scikit-learn into every intake
+        # process (about 120 MB each).
+        return RuleScorer()
     try:
         from models.registry import promoted_scorer
     except ImportError:  # a deployment without models/ (or without scikit-learn)

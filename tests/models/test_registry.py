@@ -190,3 +190,21 @@ def test_a_broken_promoted_model_falls_back_to_the_rule(
     assert promoted_scorer(root) is None
     assert isinstance(default_scorer(_settings(root)), RuleScorer)
     assert "cannot be used" in caplog.text
+
+
+def test_without_a_promoted_model_the_intake_never_imports_scikit_learn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from vroegsignaal.config import Settings\n"
+        "from vroegsignaal.scoring import RuleScorer, default_scorer\n"
+        f"s = default_scorer(Settings.model_construct(model_dir={str(tmp_path)!r}))\n"
+        "assert isinstance(s, RuleScorer)\n"
+        "assert 'sklearn' not in sys.modules and 'models' not in sys.modules, 'imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ generate synthetic, labelled data with the seeded generator.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -32,10 +33,11 @@ def _model_dir(option: Path | None) -> Path:
 
 
 class _Clock:
-    """Progress lines with the elapsed time."""
+    """Progress lines with the elapsed time (the registry's own log lines are quieted)."""
 
     def __init__(self) -> None:
         self.t0 = time.perf_counter()
+        logging.getLogger("models").setLevel(logging.WARNING)
 
     def __call__(self, message: str) -> None:
         console.print(f"[dim]{time.perf_counter() - self.t0:7.1f} s[/dim]  {message}")
