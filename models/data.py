@@ -39,7 +39,6 @@ SIGNAL_COLUMNS: tuple[str, ...] = (
 LABEL = "uitkomst"
 OPTIONAL_CASE_COLUMNS: tuple[str, ...] = ("peildatum", "leeftijdsband", "p_waar")
 COLUMNS: tuple[str, ...] = (*SIGNAL_COLUMNS, LABEL, *OPTIONAL_CASE_COLUMNS)
-_BOOLS = ("historie", "crisissignaal", "warme_overdracht")
 _TRUE = {"true", "1", "ja", "yes", "t", "waar"}
 _FALSE = {"false", "0", "nee", "no", "f", "onwaar", ""}
 

@@ -362,3 +362,40 @@ class ArrearsFeatures(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, reset=False)
         logged = np.log1p(np.maximum(X, 0.0) / self._scale(X.shape[1]))
         return np.minimum(logged, self.thresholds_)
+
+
+class ClippedLog(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """log(1 + x) of counts and durations, clipped to the central range seen in training.
+
+    Negative values (data errors) count as 0. Rare values outside the learned quantile
+    range behave like the nearest common value, so the splines after this step never
+    extrapolate from a handful of cases (a zero-day-old arrears, a tenth repeat month).
+
+    Parameters
+    ----------
+    quantile_range : tuple of float
+        Lower and upper training quantile of the logged values to clip at.
+
+    Attributes
+    ----------
+    lower_, upper_ : ndarray of shape (n_features,)
+        Learned clip bounds, on the log scale.
+    """
+
+    def __init__(self, quantile_range: tuple[float, float] = (0.001, 0.999)) -> None:
+        self.quantile_range = quantile_range
+
+    def fit(self, X: object, y: object = None) -> ClippedLog:
+        X = validate_data(self, X, dtype=np.float64)
+        lo, hi = self.quantile_range
+        if not 0.0 <= lo < hi <= 1.0:
+            raise ValueError("quantile_range needs 0 <= lower < upper <= 1")
+        logged = np.log1p(np.maximum(X, 0.0))
+        self.lower_ = np.quantile(logged, lo, axis=0)
+        self.upper_ = np.quantile(logged, hi, axis=0)
+        return self
+
+    def transform(self, X: object) -> np.ndarray:
+        check_is_fitted(self, ("lower_", "upper_"))
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return np.clip(np.log1p(np.maximum(X, 0.0)), self.lower_, self.upper_)

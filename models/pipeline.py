@@ -6,7 +6,7 @@
         kenmerken  ColumnTransformer
                      bedrag  ArrearsFeatures: log(1 + months of a typical bill), clipped
                      heeft   has arrears of this creditor type (0/1)
-                     telling log(1 + count or days) -> quadratic splines
+                     telling ClippedLog: log(1 + count or days) -> quadratic splines
                      vlag    crisis and warm-handover flags (0/1)
         schaal     StandardScaler
         lr         LogisticRegression (L2)
@@ -40,6 +40,7 @@ from models.features import (
     TELLING_FEATURES,
     VLAG_FEATURES,
     ArrearsFeatures,
+    ClippedLog,
 )
 
 
@@ -56,11 +57,6 @@ class ModelConfig:
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
-
-
-def positive_log1p(X: np.ndarray) -> np.ndarray:
-    """log(1 + x) of counts and durations; negative values (data errors) count as 0."""
-    return np.log1p(np.maximum(np.asarray(X, dtype=float), 0.0))
 
 
 def is_positive(X: np.ndarray) -> np.ndarray:
@@ -91,10 +87,7 @@ def build_pipeline(cfg: ModelConfig | None = None) -> CalibratedClassifierCV:
                 "telling",
                 Pipeline(
                     [
-                        (
-                            "log",
-                            FunctionTransformer(positive_log1p, feature_names_out="one-to-one"),
-                        ),
+                        ("log", ClippedLog()),
                         ("vorm", _splines(cfg)),
                     ]
                 ),

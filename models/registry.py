@@ -303,7 +303,9 @@ class ModelRegistry:
         if not self._versions_dir.is_dir():
             return []
         out = [
-            self.version(p.name) for p in self._versions_dir.iterdir() if (p / CARD_JSON).is_file()
+            self.version(p.name)
+            for p in self._versions_dir.iterdir()
+            if not p.name.startswith(".") and (p / CARD_JSON).is_file()  # skip half-written
         ]
         return sorted(out, key=lambda v: (str(v.card.get("aangemaakt_op", "")), v.versie))
 

@@ -34,13 +34,11 @@ class ModelScorer:
         self._form: LinearForm = linear_form(estimator)
 
     def probabilities(self, cases: Sequence[CaseFeatures]) -> np.ndarray:
-        return (
-            np.concatenate(
-                [self._score_chunk(cases[i : i + CHUNK])[0] for i in range(0, len(cases), CHUNK)]
-            )
-            if cases
-            else np.empty(0)
-        )
+        """The probabilities alone (the reasons are computed too; for benchmarks and checks)."""
+        if not cases:
+            return np.empty(0)
+        chunks = range(0, len(cases), CHUNK)
+        return np.concatenate([self._score_chunk(cases[i : i + CHUNK])[0] for i in chunks])
 
     def _score_chunk(
         self, cases: Sequence[CaseFeatures]

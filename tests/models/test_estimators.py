@@ -8,10 +8,12 @@ import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from models.features import ArrearsFeatures
+from models.features import ArrearsFeatures, ClippedLog
 
 
-@parametrize_with_checks([ArrearsFeatures(), ArrearsFeatures(quantile=0.9)])
+@parametrize_with_checks(
+    [ArrearsFeatures(), ArrearsFeatures(quantile=0.9), ClippedLog(), ClippedLog((0.1, 0.9))]
+)
 def test_sklearn_conventions(estimator, check) -> None:
     check(estimator)
 
@@ -44,3 +46,12 @@ def test_refit_starts_from_scratch_and_bad_parameters_fail_in_fit() -> None:
         clone(est).set_params(quantile=2.0).fit(np.ones((3, 1)))
     with pytest.raises(ValueError):
         ArrearsFeatures(maandlasten=[1.0, 2.0]).fit(np.ones((3, 1)))
+
+
+def test_clipped_log_keeps_rare_values_inside_the_common_range() -> None:
+    days = np.concatenate([np.zeros(1), np.full(998, 45.0), np.full(1, 400.0)])[:, None]
+    est = ClippedLog((0.01, 0.99)).fit(days)
+    out = est.transform(np.array([[0.0], [45.0], [400.0], [-3.0]]))
+    assert out[:, 0] == pytest.approx([np.log1p(45.0)] * 4)
+    with pytest.raises(ValueError):
+        ClippedLog((0.9, 0.1)).fit(days)

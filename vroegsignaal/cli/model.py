@@ -110,7 +110,7 @@ def train(
         Path | None, typer.Option(help="Model registry; default $VROEGSIGNAAL_MODEL_DIR")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of generated data and of the model")] = 1,
-    schaal: Annotated[float, typer.Option(help="Generated data: rate multiplier")] = 0.4,
+    schaal: Annotated[float, typer.Option(help="Generated data: rate multiplier")] = 1.0,
     maanden: Annotated[int, typer.Option(help="Generated data: months")] = 12,
     promoveer: Annotated[
         bool, typer.Option(help="Promote when the gate passes (else only register)")

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from vroegsignaal.config import Settings, get_settings
+from vroegsignaal.contract.enums import Zaaktype
 from vroegsignaal.contract.signaal import SignaalBericht
 from vroegsignaal.dates import add_months, month_start, today
 from vroegsignaal.eligibility.brp import BrpPort, BrpStatus, GeenBrpKoppeling
@@ -116,6 +117,8 @@ def run_intake(
     reference = load_reference()
     rules = RuleSet.load(session)
     vandaag = today()
+    # Refusals of unreadable messages are dated by the batch's receipt date when it is fixed.
+    batch_dag = ontvangen_op if isinstance(ontvangen_op, dt.date) else vandaag
     batch_id = uuid.uuid4().hex
     dropped: Counter[str] = Counter()
     outcomes: list[SignalOutcome] = []
@@ -145,7 +148,7 @@ def run_intake(
                 details=[{"fout": raw.fout or "ONLEESBAAR"}],
             )
             outcomes.append(o)
-            refuse(o, vandaag)
+            refuse(o, batch_dag)
             continue
         count_unknown_fields(raw.data, dropped)
         ids = {k: raw.data.get(k) for k in ("schuldeiser", "signaalId")}
@@ -160,7 +163,7 @@ def run_intake(
                 details=_contract_errors(exc),
             )
             outcomes.append(o)
-            refuse(o, vandaag)
+            refuse(o, batch_dag)
             continue
         received = (
             bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or vandaag
@@ -246,6 +249,8 @@ def run_intake(
         if case.id is not None:
             case.signalen = signals_of.get(case.id, []) + case.signalen
     # A late signal for an earlier month can make a later, untouched case opeenvolgend.
+    # Only that: the household cases loaded here reach back from the batch's first month,
+    # not from each older case's own month, so a case must never be downgraded on them.
     reclassified = []
     for household in {c.huishouden_sleutel for c in touched.values()}:
         for case in cases_by_household[household]:
@@ -255,7 +260,7 @@ def run_intake(
                     cases_by_household[household],
                     rules.get(case.gemeentecode).opeenvolgend_maanden,
                 )  # type: ignore[union-attr]
-                if new_type != case.loaded_type:
+                if new_type != case.loaded_type and new_type == Zaaktype.OPEENVOLGEND.value:
                     case.zaaktype = new_type
                     reclassified.append(case)
 
