@@ -12,6 +12,7 @@ average training case. The reasons a worker sees are the largest positive contri
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +92,11 @@ def _times(amount: float, groep: str) -> str:
     return f"{ratio:.1f}".replace(".", ",")
 
 
+def _growth_pct(log_ratio: float) -> str:
+    # Capped so a data error (an amount a million times the earlier one) stays readable.
+    return f"{round(100 * (math.exp(min(log_ratio, 5.0)) - 1)):,}".replace(",", ".")
+
+
 def _months(days: float) -> str:
     n = max(1, round(days / 30.44))
     return "1 maand" if n == 1 else f"{n} maanden"
@@ -119,9 +125,7 @@ _TEKST: Mapping[str, Callable[[float], str]] = MappingProxyType(
             if round(v) == 1
             else f"Signalen in {round(v)} eerdere maanden van het afgelopen halfjaar"
         ),
-        "groei": lambda v: (
-            f"Achterstand met {round(100 * (np.exp(v) - 1))}% gegroeid sinds een eerder signaal"
-        ),
+        "groei": lambda v: f"Achterstand met {_growth_pct(v)}% gegroeid sinds een eerder signaal",
         "dagen_sinds_eerste": lambda v: f"Eerste signaal {_months(v)} geleden",
         "crisis_woon": lambda v: "Crisissignaal: dreigende huisuitzetting",
         "crisis_overig": lambda v: "Crisissignaal: dreigende afsluiting of beëindiging",
@@ -140,6 +144,8 @@ def reden(feature: str, value: float) -> str:
 
 
 _GROEI = RAW_FEATURES.index("groei")
+_GEEN = np.empty(1, dtype=object)
+_GEEN[0] = (GEEN_REDEN,)
 _KEY = 10**11  # feature index * _KEY + rounded value: one int64 per (feature, value)
 
 
@@ -185,11 +191,12 @@ def reasons(
             formatted = np.array([_text_of_key(int(u)) for u in unique], dtype=object)
             texts[has] = formatted[inverse]
         slots.append(texts)
-    out: list[tuple[str, ...]] = [(GEEN_REDEN,)] * n
+    out = np.empty(n, dtype=object)
+    out[count == 0] = _GEEN  # one shared tuple, set as a single object
     for c in range(1, k + 1):
         idx = np.flatnonzero(count == c)
         if idx.size:
             chosen = zip(*(slot[idx].tolist() for slot in slots[:c]), strict=True)
-            for i, texts in zip(idx.tolist(), chosen, strict=True):
-                out[i] = texts
-    return out
+            # fromiter keeps each tuple one object (a list of tuples would become 2-D)
+            out[idx] = np.fromiter(chosen, dtype=object, count=idx.size)
+    return out.tolist()

@@ -153,9 +153,8 @@ class IntakeConsumer:
         data) before joining the group, not inside the first batch: seconds on a slow start,
         during which that batch's partitions would wait."""
         from vroegsignaal.reference import load_reference
-        from vroegsignaal.scoring import default_scorer
-
         from vroegsignaal.runtime import tune_gc_for_batches
+        from vroegsignaal.scoring import default_scorer
 
         started = time.perf_counter()
         load_reference()
