@@ -36,43 +36,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.memory import PeakMemory  # noqa: E402
+from benchmarks.postgres import create_database, drop_database, server_url  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CACHE = ROOT / "var" / "bench"
 CREDITOR = "BENCH-SE"
 RECEIVED = dt.date(2026, 4, 1)  # after the last signaaldatum of the 15 months
-
-
-def _server_url() -> str:
-    url = os.environ.get("VROEGSIGNAAL_BENCH_DATABASE_URL")
-    if url:
-        return url
-    script = ROOT / "scripts" / "services" / "postgres.sh"
-    subprocess.run(["bash", str(script), "start"], check=True, capture_output=True)
-    return subprocess.run(
-        ["bash", str(script), "url"], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def _fresh_database(server_url: str) -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"bench_batch_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return name, make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(server_url: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def _file_path(rows: int, seed: int) -> Path:
@@ -131,8 +100,8 @@ def main() -> None:
     t0 = time.perf_counter()
     source = _signal_file(args.rows, args.seed)
     generate_s = time.perf_counter() - t0
-    server = _server_url()
-    name, url = _fresh_database(server)
+    server = server_url()
+    name, url = create_database(server, "bench_batch")
     work = CACHE / f"batch-run-{uuid.uuid4().hex[:8]}"
     os.environ.update(
         {
@@ -150,7 +119,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if not args.keep_database:
-            _drop_database(server, name)
+            drop_database(server, name)
     result["generate_seconds_if_not_cached"] = round(generate_s, 2)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "batch_intake.json"

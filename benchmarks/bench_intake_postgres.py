@@ -20,38 +20,15 @@ import platform
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.memory import PeakMemory  # noqa: E402
+from benchmarks.postgres import create_database, server_url  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CACHE = ROOT / "var" / "bench"
-
-
-def _server_url() -> str:
-    url = os.environ.get("VROEGSIGNAAL_BENCH_DATABASE_URL")
-    if url:
-        return url
-    script = ROOT / "scripts" / "services" / "postgres.sh"
-    subprocess.run(["bash", str(script), "start"], check=True, capture_output=True)
-    return subprocess.run(
-        ["bash", str(script), "url"], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def _fresh_database(server_url: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def _signal_file(n: int, seed: int) -> Path:
@@ -109,7 +86,7 @@ def main() -> None:
     t0 = time.perf_counter()
     path = _signal_file(args.signals, args.seed)
     generate_s = time.perf_counter() - t0
-    url = _fresh_database(_server_url())
+    _, url = create_database(server_url(), "bench")
     prepare_database(url)
 
     start = time.perf_counter()

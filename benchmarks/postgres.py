@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The PostgreSQL server a benchmark runs against, and throwaway databases on it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def server_url() -> str:
+    """$VROEGSIGNAAL_BENCH_DATABASE_URL, else the throwaway cluster of scripts/services."""
+    url = os.environ.get("VROEGSIGNAAL_BENCH_DATABASE_URL")
+    if url:
+        return url
+    script = ROOT / "scripts" / "services" / "postgres.sh"
+    subprocess.run(["bash", str(script), "start"], check=True, capture_output=True)
+    return subprocess.run(
+        ["bash", str(script), "url"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def create_database(server: str, prefix: str) -> tuple[str, str]:
+    """A new, empty database; returns (name, SQLAlchemy URL)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return name, make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
