@@ -70,6 +70,10 @@ class RuleSet:
     def get(self, gemeentecode: str) -> Rules | None:
         return self._rules.get(gemeentecode)
 
+    def require(self, gemeentecode: str) -> Rules:
+        """The rules of a municipality that already passed eligibility (so it has rules)."""
+        return self._rules[gemeentecode]
+
     @property
     def max_herhaal_dagen(self) -> int:
         return max((r.herhaal_periode_dagen for r in self._rules.values()), default=90)

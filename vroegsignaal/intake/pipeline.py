@@ -244,8 +244,8 @@ def run_intake(
         case.zaaktype = classify(
             case,
             cases_by_household[case.huishouden_sleutel],
-            rules.get(case.gemeentecode).opeenvolgend_maanden,
-        )  # type: ignore[union-attr]
+            rules.require(case.gemeentecode).opeenvolgend_maanden,
+        )
         if case.id is not None:
             case.signalen = signals_of.get(case.id, []) + case.signalen
     # A late signal for an earlier month can make a later, untouched case opeenvolgend.
@@ -258,8 +258,8 @@ def run_intake(
                 new_type = classify(
                     case,
                     cases_by_household[household],
-                    rules.get(case.gemeentecode).opeenvolgend_maanden,
-                )  # type: ignore[union-attr]
+                    rules.require(case.gemeentecode).opeenvolgend_maanden,
+                )
                 if new_type != case.loaded_type and new_type == Zaaktype.OPEENVOLGEND.value:
                     case.zaaktype = new_type
                     reclassified.append(case)
@@ -383,8 +383,8 @@ def _enqueue(
     now = dt.datetime.now(dt.UTC)
     inserts, updates = [], []
     for case, score in zip(cases, scores, strict=True):
-        r = rules.get(case.gemeentecode)
-        assert r is not None and case.id is not None
+        r = rules.require(case.gemeentecode)
+        assert case.id is not None
         crisis = any(s.crisissignaal for s in case.signalen)
         received = case.datum_opgepakt or vandaag
         latest = max(s.signaaldatum for s in case.signalen)
@@ -413,14 +413,14 @@ def _enqueue(
         else:
             updates.append(
                 {
-                    "b_id": item["id"],
-                    "b_prioriteit": score.prioriteit,
-                    "b_redenen": list(score.redenen),
-                    "b_model": score.model,
-                    "b_uiterste": min(item["uiterste_datum"], due),
-                    "b_crisis": crisis,
-                    "b_bewaren": case.bewaren_tot,
-                    "b_nu": now,
+                    "id": item["id"],
+                    "prioriteit": score.prioriteit,
+                    "prioriteit_redenen": list(score.redenen),
+                    "scoremodel": score.model,
+                    "uiterste_datum": min(item["uiterste_datum"], due),
+                    "crisis": crisis,
+                    "bewaren_tot": case.bewaren_tot,
+                    "bijgewerkt_op": now,
                 }
             )
     repo.insert_queue_items(session, inserts)

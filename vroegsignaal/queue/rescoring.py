@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.dates import add_months
@@ -114,17 +114,6 @@ def rescore_open_items(
     result = RescoreResult(peildatum, scorer_id)
     w, z = werkvoorraad.c, zaak.c
     last = 0
-    stmt = (
-        update(werkvoorraad)
-        .where(w.id == bindparam("b_id"))
-        .values(
-            prioriteit=bindparam("b_prioriteit"),
-            prioriteit_redenen=bindparam("b_redenen"),
-            scoremodel=bindparam("b_model"),
-            score_invoer=bindparam("b_invoer"),
-            bijgewerkt_op=bindparam("b_nu"),
-        )
-    )
     while True:
         rows = session.execute(
             select(
@@ -159,18 +148,18 @@ def rescore_open_items(
             row = rows[i]
             updates.append(
                 {
-                    "b_id": row.item_id,
-                    "b_prioriteit": score.prioriteit,
-                    "b_redenen": list(score.redenen),
-                    "b_model": score.model,
-                    "b_invoer": prints[i],
-                    "b_nu": now,
+                    "id": row.item_id,
+                    "prioriteit": score.prioriteit,
+                    "prioriteit_redenen": list(score.redenen),
+                    "scoremodel": score.model,
+                    "score_invoer": prints[i],
+                    "bijgewerkt_op": now,
                 }
             )
             result.herberekend += 1
             if abs(score.prioriteit - row.prioriteit) > 1e-9:
                 result.prioriteit_gewijzigd += 1
-        session.connection().execute(stmt, updates)
+        repo.bulk_update(session, werkvoorraad, updates)
         session.commit()
     log.info(
         "rescoring peildatum=%s scorer=%s open_items=%d rescored=%d priority_changed=%d",

@@ -276,41 +276,55 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
         case.id = case_id
 
 
-def update_cases(session: Session, cases: list[CaseState]) -> None:
-    if not cases:
+def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Update rows by primary key `id`; every row dict names the same columns.
+
+    PostgreSQL: one `UPDATE ... FROM unnest(...)` with an array per column; SQLite: an
+    executemany of the portable UPDATE.
+    """
+    if not rows:
         return
-    if _is_pg(session):
-        session.execute(
-            text(
-                "UPDATE zaak SET zaaktype = v.t, aantal_signalen = v.n, bewaren_tot = v.b "
-                "FROM unnest(CAST(:ids AS bigint[]), CAST(:t AS text[]), CAST(:n AS int[]), "
-                "CAST(:b AS date[])) AS v(id, t, n, b) WHERE zaak.id = v.id"
-            ),
-            {
-                "ids": [c.id for c in cases],
-                "t": [c.zaaktype for c in cases],
-                "n": [c.aantal_signalen for c in cases],
-                "b": [c.bewaren_tot for c in cases],
-            },
+    columns = [c for c in rows[0] if c != "id"]
+    if not _is_pg(session):
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({c: bindparam(f"b_{c}") for c in columns})
         )
+        session.connection().execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows])
         return
-    stmt = (
-        update(zaak)
-        .where(zaak.c.id == bindparam("b_id"))
-        .values(
-            zaaktype=bindparam("b_type"),
-            aantal_signalen=bindparam("b_aantal"),
-            bewaren_tot=bindparam("b_bewaren"),
-        )
+    dialect = session.get_bind().dialect
+    names = ["id", *columns]
+    arrays = ", ".join(
+        f"CAST(:a{i} AS {table.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(names)
     )
-    session.connection().execute(
-        stmt,
+    assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+    params = {
+        f"a{i}": [
+            orjson.dumps(row[c]).decode() if isinstance(table.c[c].type, JSON) else row[c]
+            for row in rows
+        ]
+        for i, c in enumerate(names)
+    }
+    session.execute(
+        text(
+            f"UPDATE {table.name} SET {assignments} FROM unnest({arrays}) "
+            f"AS v({', '.join(names)}) WHERE {table.name}.id = v.id"
+        ),
+        params,
+    )
+
+
+def update_cases(session: Session, cases: list[CaseState]) -> None:
+    bulk_update(
+        session,
+        zaak,
         [
             {
-                "b_id": c.id,
-                "b_type": c.zaaktype,
-                "b_aantal": c.aantal_signalen,
-                "b_bewaren": c.bewaren_tot,
+                "id": c.id,
+                "zaaktype": c.zaaktype,
+                "aantal_signalen": c.aantal_signalen,
+                "bewaren_tot": c.bewaren_tot,
             }
             for c in cases
         ],
@@ -326,42 +340,4 @@ def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    if _is_pg(session):
-        session.execute(
-            text(
-                "UPDATE werkvoorraad_item SET prioriteit = v.p, prioriteit_redenen = v.r::jsonb, "
-                "scoremodel = v.m, uiterste_datum = v.u, crisis = v.c, bewaren_tot = v.b, "
-                "bijgewerkt_op = :nu "
-                "FROM unnest(CAST(:ids AS bigint[]), CAST(:p AS float8[]), CAST(:r AS text[]), "
-                "CAST(:m AS text[]), CAST(:u AS date[]), CAST(:c AS bool[]), "
-                "CAST(:b AS date[])) AS v(id, p, r, m, u, c, b) "
-                "WHERE werkvoorraad_item.id = v.id"
-            ),
-            {
-                "ids": [r["b_id"] for r in rows],
-                "p": [r["b_prioriteit"] for r in rows],
-                "r": [orjson.dumps(r["b_redenen"]).decode() for r in rows],
-                "m": [r["b_model"] for r in rows],
-                "u": [r["b_uiterste"] for r in rows],
-                "c": [r["b_crisis"] for r in rows],
-                "b": [r["b_bewaren"] for r in rows],
-                "nu": rows[0]["b_nu"],
-            },
-        )
-        return
-    stmt = (
-        update(werkvoorraad)
-        .where(werkvoorraad.c.id == bindparam("b_id"))
-        .values(
-            prioriteit=bindparam("b_prioriteit"),
-            prioriteit_redenen=bindparam("b_redenen"),
-            scoremodel=bindparam("b_model"),
-            uiterste_datum=bindparam("b_uiterste"),
-            crisis=bindparam("b_crisis"),
-            bewaren_tot=bindparam("b_bewaren"),
-            bijgewerkt_op=bindparam("b_nu"),
-        )
-    )
-    session.connection().execute(stmt, rows)
+    bulk_update(session, werkvoorraad, rows)
