@@ -130,9 +130,9 @@ def _clean_up() -> None:
 
 
 def _committed(admin: Any, settings: Any) -> int:
-    offsets = admin.list_group_offsets({settings.group_id: None}).get(settings.group_id, {})
-    return sum(m.offset for tp, m in offsets.items()
-               if tp.topic == settings.intake_topic and m.offset > 0)
+    from streaming.topics import committed_total
+
+    return committed_total(admin, settings.group_id, settings.intake_topic)
 
 
 # -- (a) raw kafka-python ------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType
+from kafka.errors import KafkaError
 
 from streaming.settings import DAY_MS, StreamingSettings
 
@@ -116,3 +117,20 @@ def ensure_topics(s: StreamingSettings, admin: KafkaAdminClient | None = None) -
     finally:
         if own:
             admin.close()
+
+
+def committed_total(admin: KafkaAdminClient, group_id: str, topic: str) -> int:
+    """Sum of a group's committed offsets on one topic (offsets start at 0).
+
+    A fresh broker creates __consumer_offsets on the first group request, and until its
+    partitions have leaders the coordinator lookup fails with a retriable error; that is
+    "nothing committed yet", not a failure.
+    """
+    try:
+        offsets = admin.list_group_offsets({group_id: None}).get(group_id, {})
+    except KafkaError as exc:
+        if getattr(exc, "retriable", False):
+            log.debug("group coordinator not ready yet: %s", type(exc).__name__)
+            return 0
+        raise
+    return sum(m.offset for tp, m in offsets.items() if tp.topic == topic and m.offset > 0)

@@ -178,6 +178,8 @@ start() {
     write_config
     format_storage
     local started=$SECONDS
+    # A pid file left by a machine that went down would read as "exited during start-up".
+    rm -f "$PID_FILE"
     # setsid: the broker outlives the calling shell and its Ctrl-C; the inner
     # shell writes its own pid and then becomes the JVM.
     # shellcheck disable=SC2046

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
+from streaming import topics as topic_admin
 from streaming.settings import StreamingSettings
 from streaming.topics import ensure_topics
 from vroegsignaal.streaming.keys import gemeente_key
@@ -105,13 +106,8 @@ class Progress:
 
     def committed(self) -> int:
         """Sum of the group's committed offsets on the intake topic (topics start at 0)."""
-        group = self.settings.group_id
-        offsets = self.admin.list_group_offsets({group: None})
-        return sum(
-            meta.offset
-            for tp, meta in offsets.get(group, {}).items()
-            if tp.topic == self.settings.intake_topic and meta.offset > 0
-        )
+        return topic_admin.committed_total(
+            self.admin, self.settings.group_id, self.settings.intake_topic)
 
     def batches(self) -> int:
         """intake_batch rows written by the Kafka door: one per database commit."""
