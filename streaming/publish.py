@@ -24,7 +24,7 @@ from vroegsignaal.streaming.dead_letter import (
     dead_letter_headers,
     error_codes,
 )
-from vroegsignaal.streaming.feedback import feedback_for
+from vroegsignaal.streaming.feedback import feedback_for, timestamp
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Publisher:
     def publish(self, batch: Batch, outcome: BatchOutcome) -> Published:
         done = Published()
         futures: list[Any] = []
-        now = dt.datetime.now(dt.UTC)
+        now = timestamp(dt.datetime.now(dt.UTC))
         batch_id = outcome.batch_ids[0] if outcome.batch_ids else ""
         try:
             for positie, code in outcome.failures.items():

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streaming.partitioner import KeyCachingPartitioner
+
 DAY_MS = 24 * 60 * 60 * 1000
 
 
@@ -106,6 +108,7 @@ class StreamingSettings(BaseSettings):
             "max_request_size": 4 * 1024 * 1024,  # sealed dead letters exceed their original
             "delivery_timeout_ms": 120_000,
             "allow_auto_create_topics": False,  # topics come from streaming/topics.py only
+            "partitioner": KeyCachingPartitioner(),
         }
 
 

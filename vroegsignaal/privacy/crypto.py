@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 from typing import Any
@@ -16,6 +15,7 @@ from vroegsignaal.config import Settings
 from vroegsignaal.errors import DecryptionError
 
 _NONCE = 12
+_NONCE_POOL = 4096  # nonces drawn per urandom call: one syscall per 4,096 seals
 
 
 def _decode_key(text: str) -> bytes:
@@ -43,14 +43,26 @@ class IdentifierCipher:
         self.key_id, first = keyring[0]
         self._encrypt = AESGCM(first).encrypt
         self._by_id = {kid: AESGCM(key) for kid, key in keyring}
+        self._pool = b""
+        self._next = 0
+        self._pid = os.getpid()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IdentifierCipher:
         return cls(parse_keyring(settings.encryption_key))
 
     def seal(self, identifiers: dict[str, Any], associated: bytes) -> bytes:
-        nonce = os.urandom(_NONCE)
+        nonce = self._nonce()
         return nonce + self._encrypt(nonce, orjson.dumps(identifiers), associated)
+
+    def _nonce(self) -> bytes:
+        """96 random bits from the OS, drawn in blocks. The pool is dropped in a forked
+        child, so two processes never take the same bytes."""
+        start = self._next
+        if start + _NONCE > len(self._pool) or self._pid != os.getpid():
+            self._pool, start, self._pid = os.urandom(_NONCE * _NONCE_POOL), 0, os.getpid()
+        self._next = start + _NONCE
+        return self._pool[start : self._next]
 
     def open(self, blob: bytes, associated: bytes, key_id: str) -> dict[str, Any]:
         aead = self._by_id.get(key_id)
@@ -73,7 +85,7 @@ class Pseudonymiser:
         return cls(_decode_key(settings.hmac_key))
 
     def _digest(self, purpose: bytes, text: str) -> str:
-        return hmac.new(self._key, purpose + text.encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self._key, purpose + text.encode(), "sha256").hex()[:32]
 
     def household(self, postcode: str, huisnummer: str, toevoeging: str) -> str:
         return self._digest(b"huishouden|", f"{postcode}|{huisnummer}|{toevoeging}")

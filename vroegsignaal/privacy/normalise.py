@@ -7,7 +7,7 @@ import re
 
 import phonenumbers
 
-_SPACES = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[\s\-]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The two spellings most creditors send for a Dutch mobile number: 06-12345678, +31612345678
 # (with optional spaces or dashes). They map to E.164 without metadata; tests check that
@@ -24,13 +24,13 @@ def toevoeging(value: str | None) -> str:
     """House-number addition, upper case without separators: ' - a ' -> 'A'."""
     if not value:
         return ""
-    return re.sub(r"[\s\-]", "", value).upper()
+    return _SEPARATORS.sub("", value).upper()
 
 
 def name(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = _SPACES.sub(" ", value).strip()
+    cleaned = " ".join(value.split())  # the same as collapsing \s+ and stripping, faster
     return cleaned or None
 
 
@@ -44,7 +44,7 @@ def phone(value: str | None) -> str | None:
         return None
     fast = _NL_MOBILE.match(value.strip())
     if fast:
-        return "+316" + re.sub(r"[\s-]", "", fast.group(1))
+        return "+316" + _SEPARATORS.sub("", fast.group(1))
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:

@@ -40,16 +40,22 @@ class Terugkoppeling:
         """Kafka key: the creditor's code, so each creditor's feedback shares a partition."""
         return self.schuldeiser.encode()
 
-    def value(self, verwerkt_op: dt.datetime) -> bytes:
+    def value(self, verwerkt_op: dt.datetime | str) -> bytes:
+        """The message; `verwerkt_op` may come preformatted (`timestamp`), once per batch."""
         return orjson.dumps(
             {
                 "berichtversie": BERICHTVERSIE,
                 "schuldeiser": self.schuldeiser,
                 "signaalId": self.signaal_id,
                 "status": self.status.value,
-                "verwerktOp": verwerkt_op.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                "verwerktOp": verwerkt_op if isinstance(verwerkt_op, str)
+                else timestamp(verwerkt_op),
             }
         )
+
+
+def timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def replay_keys(outcomes: Iterable[SignalOutcome]) -> list[SignalKey]:

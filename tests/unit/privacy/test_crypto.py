@@ -44,3 +44,36 @@ def test_household_key_is_keyed_and_stable() -> None:
     assert a.household("3511AB", "12", "A") != b.household("3511AB", "12", "A")
     assert a.household("3511AB", "12", "A") != a.household("3511AB", "12", "")
     assert len(a.household("3511AB", "12", "")) == 32
+
+
+def test_household_key_is_the_documented_hmac() -> None:
+    # Pinned: a change here would split every stored household from its new signals.
+    import hashlib
+    import hmac
+
+    key = b"a" * 32
+    expected = hmac.new(key, b"huishouden|3511AB|12|A", hashlib.sha256).hexdigest()[:32]
+    assert Pseudonymiser(key).household("3511AB", "12", "A") == expected
+
+
+def test_nonces_never_repeat_across_pool_refills_and_forks() -> None:
+    import os
+
+    cipher = IdentifierCipher(parse_keyring(K1))
+    nonces = [cipher.seal({}, b"a")[:12] for _ in range(10_000)]  # > 2 pool refills
+    children = []
+    for _ in range(2):  # a forked child inherits the pool: it must draw its own
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            os.write(write, b"".join(cipher.seal({}, b"a")[:12] for _ in range(100)))
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as f:
+            data = f.read()
+        os.waitpid(pid, 0)
+        children += [data[i : i + 12] for i in range(0, len(data), 12)]
+    assert len(children) == 200
+    everything = nonces + children + [cipher.seal({}, b"a")[:12] for _ in range(100)]
+    assert len(set(everything)) == len(everything)
