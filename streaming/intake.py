@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -42,13 +41,8 @@ class BatchOutcome:
 
 
 def _run(session: Session, inputs: Sequence[RawInput], settings: Settings) -> IntakeResult:
-    try:
-        return run_intake(inputs, session=session, source=SOURCE, settings=settings)
-    except (sa.exc.IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
-        # Another writer (the API, a file, a misrouted household) stored one of these
-        # between the pipeline's check and its insert; once more, it is a replay.
-        session.rollback()
-        return run_intake(inputs, session=session, source=SOURCE, settings=settings)
+    # A unique-key race with another writer is retried inside run_intake.
+    return run_intake(inputs, session=session, source=SOURCE, settings=settings)
 
 
 def _rollback(session: Session) -> None:

@@ -59,7 +59,9 @@ class Batch:
         out = []
         for i, rec in enumerate(self.records):
             data, error = parse_value(rec.value)
-            out.append(RawInput(i, data, error))
+            out.append(
+                RawInput(i, data, error, f"kafka:{rec.topic}:{rec.partition}:{rec.offset}")
+            )
         return out
 
     def source(self, positie: int) -> SourceRef:

@@ -74,6 +74,54 @@ def test_replaying_a_file_twice_stores_nothing_new(session: Session, tmp_path) -
     assert first.per_reden == {"OPGEPAKT": 50, "ONGELDIG_BERICHT": 1}
     assert second.per_reden == {"DUPLICAAT": 50, "ONGELDIG_BERICHT": 1}
     assert [_count(session, m) for m in (Signaal, Zaak, WerkvoorraadItem)] == counts == [50] * 3
+    assert _count(session, IntakeWeigering) == 1, "a re-delivered refused line is one refusal"
+
+
+def test_a_refused_signal_is_one_refusal_however_often_it_is_sent(session: Session) -> None:
+    objected = signaal(signaalId="BZ-7", bezwaar=True)
+    future = signaal(signaalId="TOEKOMST-1", signaaldatum=MAART + dt.timedelta(days=30))
+    for _ in range(3):
+        assert _ingest(session, objected, future) == [ReasonCode.BEZWAAR,
+                                                      ReasonCode.ONGELDIG_BERICHT]
+    rows = session.execute(select(IntakeWeigering.signaal_id, IntakeWeigering.reden)).all()
+    assert sorted(rows) == [("BZ-7", "BEZWAAR"), ("TOEKOMST-1", "ONGELDIG_BERICHT")]
+
+
+def test_unreadable_messages_are_told_apart_by_where_they_came_from(session: Session) -> None:
+    from vroegsignaal.intake.pipeline import RawInput
+
+    def at(offset: int) -> RawInput:
+        return RawInput(0, None, "ONGELDIGE_JSON", f"kafka:t:0:{offset}")
+
+    for batch in ([at(5), at(6)], [at(5)], [at(6), at(7)]):  # offsets 5 and 6 replayed
+        run_intake(batch, session=session, source="test", ontvangen_op=MAART)
+    assert _count(session, IntakeWeigering) == 3
+    # Without a known origin every delivery counts: nothing can tell two of them apart.
+    for _ in range(2):
+        run_intake([{"signaalId": "x" * 80}], session=session, source="test", ontvangen_op=MAART)
+    assert _count(session, IntakeWeigering) == 5
+
+
+def test_a_lost_unique_key_race_is_run_again_as_a_replay(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vroegsignaal.storage import intake_repository
+
+    msg = signaal(signaalId="RACE-1")
+    assert _ingest(session, msg) == [ReasonCode.OPGEPAKT]
+    # Another writer stored RACE-1 after this batch's check: the check saw nothing.
+    real = intake_repository.existing_signal_keys
+    calls: list[int] = []
+
+    def stale_then_real(*args, **kw):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return set() if len(calls) == 1 else real(*args, **kw)
+
+    monkeypatch.setattr(intake_repository, "existing_signal_keys", stale_then_real)
+    other = signaal(signaalId="RACE-2", klantreferentie="K-RACE-2", client__huisnummer="99")
+    assert _ingest(session, dict(msg), other) == [ReasonCode.DUPLICAAT, ReasonCode.OPGEPAKT]
+    assert len(calls) == 2
+    assert _count(session, Signaal) == 2 and _count(session, Zaak) == 2
 
 
 def test_duplicate_within_one_batch_is_stored_once(session: Session) -> None:

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from itertools import islice
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from vroegsignaal.contract.signaal import Client, SignaalBericht
 
 StrPath = str | PathLike[str]
+T = TypeVar("T")
 
 ONGELDIGE_JSON = "ONGELDIGE_JSON"
 GEEN_OBJECT = "GEEN_OBJECT"
@@ -161,7 +162,7 @@ def _parse_bool(cell: str) -> bool | str:
     return cell  # leave anything else for the validator to refuse
 
 
-def iter_batches(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+def iter_batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
     """Group records into lists of at most `size`, preserving order."""
     if size < 1:
         raise ValueError("batch size must be at least 1")

@@ -8,19 +8,19 @@ and no records cross process boundaries.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import queue
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vroegsignaal.contract.io import RawRecord, iter_batches, read_records
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.partition import address_partition
-from vroegsignaal.intake.pipeline import Ontvangst, run_intake
+from vroegsignaal.intake.pipeline import Ontvangst, RawInput, run_intake
 from vroegsignaal.intake.result import IntakeResult, IntakeTotals
 from vroegsignaal.runtime import tune_gc_for_batches
 
@@ -32,14 +32,10 @@ def _check_suffix(path: Path) -> None:
         raise UnknownFileFormat(f"{path.name}: use one of {', '.join(SUFFIXES)}")
 
 
-def _run_batch(session: Session, batch: list[Any], source: str, ontvangen_op: Ontvangst) -> Any:
-    try:
-        return run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
-    except IntegrityError:
-        # Another writer stored one of these signals between our check and our insert;
-        # once more, the idempotency check sees it and reports a duplicate.
-        session.rollback()
-        return run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
+def file_identity(path: Path) -> str:
+    """The file's content digest: a re-delivered identical file has the same lines."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _refused(records: Iterable[RawRecord], refuse: Mapping[int, str]) -> Iterator[RawRecord]:
@@ -60,21 +56,25 @@ def ingest_file(
     on_batch: Callable[[IntakeResult], None] | None = None,
     partition: tuple[int, int] = (0, 1),
     refuse: Mapping[int, str] | None = None,
+    identity: str | None = None,
 ) -> IntakeTotals:
     """Ingest the records of `path` (of one address partition); each batch commits on its own,
     so a rerun after a crash is a replay. `refuse` maps line numbers to an error code: those
-    lines are refused without being read (the batch door's file validation, dags/)."""
+    lines are refused without being read (the batch door's file validation, dags/).
+    `identity` is the file's digest (`file_identity`) when the caller already has it."""
     _check_suffix(path)
     tune_gc_for_batches()
     index, count = partition
+    origin = f"bestand:{identity or file_identity(path)}"
     records: Iterable[RawRecord] = read_records(path)
     if refuse:
         records = _refused(records, refuse)
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
+    inputs = (RawInput(r.line, r.data, r.error, f"{origin}:{r.line}") for r in records)
     totals = IntakeTotals()
-    for batch in iter_batches(records, batch_size):
-        result = _run_batch(session, batch, source, ontvangen_op)
+    for batch in iter_batches(inputs, batch_size):
+        result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
         totals.add(result)
         if on_batch is not None:
             on_batch(result)
@@ -90,7 +90,8 @@ def _worker(
     index: int,
     count: int,
     messages: Any,
-    refuse: Mapping[int, str] | None = None,
+    refuse: Mapping[int, str] | None,
+    identity: str,
 ) -> None:
     from vroegsignaal.storage.db import session_scope
 
@@ -105,6 +106,7 @@ def _worker(
                 partition=(index, count),
                 on_batch=lambda r: messages.put(("voortgang", len(r.outcomes))),
                 refuse=refuse,
+                identity=identity,
             )
         messages.put(("klaar", totals))
     except BaseException as exc:  # reported to the parent, which raises
@@ -125,13 +127,15 @@ def ingest_file_parallel(
 ) -> IntakeTotals:
     """Ingest with `workers` processes, one address partition each; totals are summed."""
     _check_suffix(path)
+    identity = file_identity(path)
     ctx = mp.get_context("spawn")  # no inherited engines, connections or locks
     messages = ctx.Queue()
     procs = [
         ctx.Process(
             target=_worker,
             args=(
-                path, database_url, source, batch_size, ontvangen_op, i, workers, messages, refuse
+                path, database_url, source, batch_size, ontvangen_op, i, workers, messages, refuse,
+                identity,
             ),
             name=f"intake-{i}",
         )

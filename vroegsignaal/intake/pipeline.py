@@ -9,6 +9,7 @@ gets a SignalOutcome with a ReasonCode.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections import Counter
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+import psycopg
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vroegsignaal.config import Settings, get_settings
@@ -51,11 +54,17 @@ BATCH_RETENTION_MONTHS = 24  # batch rows hold counts only
 
 @dataclass(frozen=True, slots=True)
 class RawInput:
-    """One message as a door received it: parsed data, or the reason it could not be parsed."""
+    """One message as a door received it: parsed data, or the reason it could not be parsed.
+
+    `herkomst` names where exactly it came from when the door knows it ("kafka:topic:
+    partition:offset", "bestand:<sha256>:<line>"), so that a replayed unreadable message,
+    which has no ids of its own, is refused once and not once per replay.
+    """
 
     positie: int
     data: Mapping[str, Any] | None
     fout: str | None = None
+    herkomst: str | None = None
 
 
 @lru_cache(maxsize=4)
@@ -109,7 +118,32 @@ def run_intake(
 
     `ontvangen_op` is the receipt date (default: today in the Netherlands); "signaaldatum"
     replays history as if each signal arrived the day it was sent (demo and backfills).
+
+    Every door may race another writer (two API calls, a file and the Kafka consumer, a
+    creditor sending the same signal twice at once): a unique key that was free at the
+    pipeline's check can be taken by its insert. The batch then runs once more, and the
+    check now sees those rows as replays.
     """
+    args = {"session": session, "source": source, "ontvangen_op": ontvangen_op,
+            "brp": brp, "scorer": scorer, "settings": settings}
+    try:
+        return _run_intake_once(batch, **args)
+    except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
+        session.rollback()
+        log.info("intake batch lost a unique-key race; running it once more source=%s", source)
+        return _run_intake_once(batch, **args)
+
+
+def _run_intake_once(
+    batch: Sequence[Any],
+    *,
+    session: Session,
+    source: str,
+    ontvangen_op: Ontvangst,
+    brp: BrpPort | None,
+    scorer: Scorer | None,
+    settings: Settings | None,
+) -> IntakeResult:
     settings = settings or get_settings()
     brp = brp or GeenBrpKoppeling()
     scorer = scorer or default_scorer(settings)
@@ -124,9 +158,10 @@ def run_intake(
     outcomes: list[SignalOutcome] = []
     refusals: list[dict[str, Any]] = []
 
-    def refuse(o: SignalOutcome, day: dt.date) -> None:
+    def refuse(o: SignalOutcome, day: dt.date, herkomst: str | None = None) -> None:
         refusals.append(
             {
+                "sleutel": refusal_key(o, herkomst, batch_id),
                 "batch_id": batch_id,
                 "bron": source,
                 "positie": o.positie,
@@ -148,7 +183,7 @@ def run_intake(
                 details=[{"fout": raw.fout or "ONLEESBAAR"}],
             )
             outcomes.append(o)
-            refuse(o, batch_dag)
+            refuse(o, batch_dag, raw.herkomst)
             continue
         count_unknown_fields(raw.data, dropped)
         ids = {k: raw.data.get(k) for k in ("schuldeiser", "signaalId")}
@@ -163,7 +198,7 @@ def run_intake(
                 details=_contract_errors(exc),
             )
             outcomes.append(o)
-            refuse(o, batch_dag)
+            refuse(o, batch_dag, raw.herkomst)
             continue
         received = (
             bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or vandaag
@@ -295,6 +330,23 @@ def run_intake(
         sum(dropped.values()),
     )
     return result
+
+
+def refusal_key(o: SignalOutcome, herkomst: str | None, batch_id: str) -> str:
+    """The refusal's natural key, hashed to a fixed length (ids and positions only).
+
+    A creditor's own ids name a signal at every door: the same signal refused for the same
+    reason is one refusal, however often it is sent. Without readable ids, the message's
+    place in the source (Kafka offset, file line) names it; a door that knows neither gets
+    one refusal per delivery.
+    """
+    if o.schuldeiser and o.signaal_id:
+        natural = f"id|{o.schuldeiser}|{o.signaal_id}|{o.reden.value}"
+    elif herkomst:
+        natural = f"bron|{herkomst}"
+    else:
+        natural = f"batch|{batch_id}|{o.positie}"
+    return hashlib.sha256(natural.encode()).hexdigest()
 
 
 def _safe_id(value: Any) -> str | None:

@@ -231,7 +231,9 @@ def insert_batch(session: Session, row: dict[str, Any]) -> None:
 
 
 def insert_refusals(session: Session, rows: list[dict[str, Any]]) -> None:
-    _bulk_insert(session, IntakeWeigering.__table__, rows)  # type: ignore[arg-type]
+    """Refusals are few per batch; a replayed one (same `sleutel`) is skipped, not doubled."""
+    if rows:
+        session.execute(insert_ignore(session, IntakeWeigering.__table__), rows)  # type: ignore[arg-type]
 
 
 def insert_cases(session: Session, cases: list[CaseState]) -> None:

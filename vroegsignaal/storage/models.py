@@ -90,10 +90,15 @@ class IntakeBatch(Base):
 
 
 class IntakeWeigering(Base):
-    """A message refused before storage (invalid contract or objection): ids only."""
+    """A message refused before storage (invalid contract or objection): ids only.
+
+    `sleutel` is the refusal's natural key, hashed (`intake.pipeline.refusal_key`): a replay
+    of the same refused message adds no second row.
+    """
 
     __tablename__ = "intake_weigering"
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    sleutel: Mapped[str] = mapped_column(String(64), unique=True)
     batch_id: Mapped[str] = mapped_column(ForeignKey("intake_batch.batch_id"), index=True)
     bron: Mapped[str] = mapped_column(String(20))
     positie: Mapped[int] = mapped_column(Integer)

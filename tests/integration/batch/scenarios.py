@@ -171,6 +171,7 @@ def build_retention_scenario(session: Session) -> RetentionScenario:
         insert(IntakeWeigering),
         [
             {
+                "sleutel": "scenario-weigering",
                 "batch_id": "batch-met-weigering",
                 "bron": "test",
                 "positie": 1,

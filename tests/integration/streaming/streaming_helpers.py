@@ -297,9 +297,8 @@ def db_state(url: str) -> dict[str, Any]:
             "signal_keys": len({(r[0], r[1]) for r in signals}),
             "signal_rows": frozenset(signals),
             "per_reden": dict(Counter(r[2] for r in signals)),
+            # A replayed refusal adds no row (intake_weigering.sleutel): count and set agree.
             "refusal_rows": len(refusals),
-            # A replayed refusal writes its row again (refusals are not signals and have no
-            # key); as a set, replays collapse.
             "refusals": frozenset(refusals),
             "bezwaar_keys": frozenset((r[0], r[1]) for r in refusals if r[2] == "BEZWAAR"),
             "case_membership": frozenset(cases),
@@ -352,8 +351,8 @@ def taken_in(state: dict[str, Any], dead_letters: set[tuple[int, int]]) -> int:
     return state["signals"] + len(state["bezwaar_keys"]) + len(dead_letters)
 
 
-COMPARED = ("signals", "signal_rows", "per_reden", "refusals", "case_membership", "cases",
-            "per_zaaktype", "queue_items")
+COMPARED = ("signals", "signal_rows", "per_reden", "refusal_rows", "refusals",
+            "case_membership", "cases", "per_zaaktype", "queue_items")
 
 
 def same_result(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
