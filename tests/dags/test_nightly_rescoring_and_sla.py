@@ -49,7 +49,7 @@ def test_nightly_run_rescores_and_marks_overdue_with_counts_in_the_log(
     assert result.state == "success", result.tasks
     report = result.xcom["report"]
     assert report["herscoring"]["open_items"] == 4
-    assert report["herscoring"]["herberekend"] == 4  # first night: no fingerprints yet
+    assert report["herscoring"]["herberekend"] == 0  # intake stored the fingerprints
     assert report["sla"] == {
         "peildatum": "2026-03-27",
         "te_laat_op_peildatum": 4,
@@ -57,7 +57,7 @@ def test_nightly_run_rescores_and_marks_overdue_with_counts_in_the_log(
         "totaal_te_laat_open": 4,
         "per_gemeente": {"GM0344": 4},
     }
-    assert "overdue_today=4" in caplog.text and "rescored=4" in caplog.text
+    assert "overdue_today=4" in caplog.text and "rescored=0" in caplog.text
     with Session(engine) as session:
         marks = set(session.scalars(select(WerkvoorraadItem.te_laat_sinds)))
         assert marks == {dt.date(2026, 3, 27)}

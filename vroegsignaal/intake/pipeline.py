@@ -36,6 +36,7 @@ from vroegsignaal.matching.cases import CaseState, PickedUp, classify, is_repeat
 from vroegsignaal.privacy.crypto import IdentifierCipher, Pseudonymiser
 from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, count_unknown_fields
 from vroegsignaal.queue.deadlines import uiterste_datum
+from vroegsignaal.queue.rescoring import fingerprint, scorer_identity
 from vroegsignaal.reference import load_reference
 from vroegsignaal.scoring import (
     HISTORIE_MAANDEN,
@@ -423,18 +424,20 @@ def _enqueue(
     cases = list(touched.values())
     if not cases:
         return
-    scores = scorer.score(
-        [
-            CaseFeatures(
-                tuple(c.signalen), c.zaaktype, max(s.signaaldatum for s in c.signalen), historie
-            )
-            for c, historie in zip(cases, _histories(session, cases), strict=True)
-        ]
-    )
+    features = [
+        CaseFeatures(
+            tuple(c.signalen), c.zaaktype, max(s.signaaldatum for s in c.signalen), historie
+        )
+        for c, historie in zip(cases, _histories(session, cases), strict=True)
+    ]
+    scores = scorer.score(features)
+    # Stored with the score, so the nightly rescoring skips what nothing has changed since.
+    scorer_id = scorer_identity(scorer)
+    prints = [fingerprint(f, scorer_id) for f in features]
     existing = repo.queue_items(session, [c.id for c in cases if c.id is not None])
     now = dt.datetime.now(dt.UTC)
     inserts, updates = [], []
-    for case, score in zip(cases, scores, strict=True):
+    for case, score, invoer in zip(cases, scores, prints, strict=True):
         r = rules.require(case.gemeentecode)
         assert case.id is not None
         crisis = any(s.crisissignaal for s in case.signalen)
@@ -455,6 +458,7 @@ def _enqueue(
                     "prioriteit": score.prioriteit,
                     "prioriteit_redenen": list(score.redenen),
                     "scoremodel": score.model,
+                    "score_invoer": invoer,
                     "uiterste_datum": due,
                     "crisis": crisis,
                     "status": "open",
@@ -469,6 +473,7 @@ def _enqueue(
                     "prioriteit": score.prioriteit,
                     "prioriteit_redenen": list(score.redenen),
                     "scoremodel": score.model,
+                    "score_invoer": invoer,
                     "uiterste_datum": min(item["uiterste_datum"], due),
                     "crisis": crisis,
                     "bewaren_tot": case.bewaren_tot,

@@ -5,8 +5,9 @@ Inputs change outside intake: a late signal reclassifies a later case (ADR 0003)
 touching its queue item, the retention purge removes a household's earlier signals, a
 new model is promoted. Each queue item keeps a fingerprint of what its score was
 computed from (`score_invoer`: the scorer's identity, the case type, its own signals and
-the household's earlier signals, as `CaseFeatures` holds them). An item whose current
-fingerprint differs is rescored; the rest is left alone, so a quiet night costs reads only.
+the household's earlier signals, as `CaseFeatures` holds them), written by intake with
+every score and by this job. An item whose current fingerprint differs is rescored; the
+rest is left alone, so a quiet night costs reads only.
 
 The score only orders the queue (DOMAIN.md, "Risk scoring is sensitive"): rescoring
 never opens, closes or drops a case.
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
@@ -46,26 +47,27 @@ def scorer_identity(scorer: Scorer) -> str:
     return type(scorer).__qualname__
 
 
-def _signal_key(s: CaseSignal) -> list[Any]:
-    return [
+def _signal_key(s: CaseSignal) -> tuple[Any, ...]:
+    return (
         s.signaalpartner,
         s.schuldeiser,
         s.bedrag,
-        s.ontstaansdatum.isoformat(),
-        s.signaaldatum.isoformat(),
+        s.ontstaansdatum,
+        s.signaaldatum,
         s.crisissignaal,
         s.warme_overdracht,
-    ]
+    )
 
 
 def fingerprint(features: CaseFeatures, scorer_id: str) -> str:
-    payload = [
+    """What a score was computed from, order-free; intake stores it with every score."""
+    payload = (
         scorer_id,
         features.zaaktype,
-        sorted(_signal_key(s) for s in features.signalen),
-        sorted(_signal_key(s) for s in features.historie),
-    ]
-    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+        sorted(map(_signal_key, features.signalen)),
+        sorted(map(_signal_key, features.historie)),
+    )
+    return hashlib.sha256(orjson.dumps(payload)).hexdigest()
 
 
 @dataclass
