@@ -9,7 +9,21 @@ from typing import Any
 
 import orjson
 from psycopg.types.json import Jsonb
-from sqlalchemy import ARRAY, JSON, Table, any_, bindparam, select, text, tuple_, update
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    String,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    func,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -39,10 +53,33 @@ def _is_pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+# Unit separator: in no identifier (the contract allows [\w.-/:]), key (hex) or number.
+_SEP = "\x1f"
+
+
+def _joined(values: Sequence[Any]) -> str | None:
+    """The values as one separated string for `string_to_array`, or None when one of them
+    could be misread (contains the separator, or is empty). psycopg quotes a text array
+    element by element in Python (about 1.5 µs each); one string costs next to nothing."""
+    joined = _SEP.join(map(str, values))
+    if joined.count(_SEP) != max(len(values) - 1, 0) or "" in values:
+        return None
+    return joined
+
+
+def _pg_array(values: Sequence[Any], element: Any) -> Any:
+    """A PostgreSQL array parameter of `element` type from Python values."""
+    joined = _joined(values)
+    if joined is None:
+        return bindparam(None, list(values), type_=ARRAY(element))
+    arr = func.string_to_array(bindparam(None, joined, type_=Text()), _SEP)
+    return arr if isinstance(element, String) else cast(arr, ARRAY(element))
+
+
 def _in(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
     """`column IN values`; on PostgreSQL one array parameter instead of thousands."""
     if _is_pg(session):
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        return column == any_(_pg_array(values, column.type))
     return column.in_(values)
 
 
@@ -76,13 +113,23 @@ def insert_ignore(session: Session, table: Table) -> Any:
 def existing_signal_keys(session: Session, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     if _is_pg(session) and keys:
+        k = (
+            select(
+                func.unnest(
+                    _pg_array([k[0] for k in keys], signaal.c.schuldeiser.type),
+                    _pg_array([k[1] for k in keys], signaal.c.signaal_id.type),
+                )
+                .table_valued("schuldeiser", "signaal_id")
+                .render_derived()
+            )
+            .subquery("k")
+        )
         rows = session.execute(
-            text(
-                "SELECT s.schuldeiser, s.signaal_id FROM signaal s "
-                "JOIN unnest(CAST(:a AS text[]), CAST(:b AS text[])) AS k(schuldeiser, signaal_id) "
-                "ON s.schuldeiser = k.schuldeiser AND s.signaal_id = k.signaal_id"
-            ),
-            {"a": [k[0] for k in keys], "b": [k[1] for k in keys]},
+            select(signaal.c.schuldeiser, signaal.c.signaal_id).join(
+                k,
+                (signaal.c.schuldeiser == k.c.schuldeiser)
+                & (signaal.c.signaal_id == k.c.signaal_id),
+            )
         )
         return {(r[0], r[1]) for r in rows}
     for chunk in _chunks(keys):

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Array parameters on PostgreSQL: one separated string where that is unambiguous, the
+driver's array otherwise; both must find exactly the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from vroegsignaal.storage import intake_repository as repo
+from vroegsignaal.storage.db import session_factory
+from vroegsignaal.storage.models import IntakeBatch, Signaal
+
+pytestmark = pytest.mark.integration
+ODD = ["a\x1fb", "", "c,d"]  # the separator itself, an empty string, a comma
+
+
+def test_joined_only_when_it_cannot_be_misread() -> None:
+    assert repo._joined(["ab", "cd"]) == "ab\x1fcd"
+    assert repo._joined([1, 22]) == "1\x1f22"
+    assert repo._joined([]) == ""
+    for odd in ODD[:2]:
+        assert repo._joined(["ab", odd]) is None
+    assert repo._joined(["c,d"]) == "c,d"
+
+
+def _signal(session: Session, schuldeiser: str, signaal_id: str) -> None:
+    day = dt.date(2026, 3, 2)
+    session.execute(insert(Signaal).values(
+        schuldeiser=schuldeiser, signaal_id=signaal_id, signaalpartner="Huur",
+        gemeentecode="GM0344", pc4="3511", huishouden_sleutel="h" * 32,
+        referentie_sleutel=f"r-{signaal_id}", bedrag=500, ontstaansdatum=day,
+        signaaldatum=day, ontvangen_op=day, crisissignaal=False, warme_overdracht=False,
+        status="Opgepakt", reden="OPGEPAKT", sleutel_id="k1", identificatie=b"x",
+        batch_id="b-arrays", bron="test", bewaren_tot=dt.date(2026, 9, 2)))
+
+
+@pytest.fixture
+def pg_session(pg_url: str) -> Iterator[Session]:
+    s = session_factory(pg_url)()
+    yield s
+    s.rollback()
+    s.close()
+
+
+def test_both_paths_find_the_same_rows(pg_session: Session) -> None:
+    session = pg_session
+    session.execute(insert(IntakeBatch).values(
+        batch_id="b-arrays", bron="test", ontvangen_op=dt.datetime.now(dt.UTC), aantallen={},
+        verwijderde_velden={}, bewaren_tot=dt.date(2028, 1, 1)))
+    plain = [("WBV", f"S-{i}") for i in range(5)]
+    odd = [("WBV", v) for v in ODD]
+    for k in plain + odd:
+        _signal(session, *k)
+    session.flush()
+    wanted = plain[:3] + odd + [("WBV", "missing")]
+    assert repo.existing_signal_keys(session, plain[:3]) == set(plain[:3])  # joined
+    assert repo.existing_signal_keys(session, wanted) == set(plain[:3] + odd)  # fallback
+    refs = [f"r-{v}" for _, v in plain[:2]]
+    since = dt.date(2026, 1, 1)
+    assert set(repo.last_picked_up(session, refs, since)) == set(refs)
+    assert set(repo.last_picked_up(session, [*refs, "r-a\x1fb", ""], since)) == {
+        *refs, "r-a\x1fb"}
+    ids = session.scalars(select(Signaal.id).order_by(Signaal.id)).all()
+    stmt = select(Signaal.id).where(repo._in(session, Signaal.id, ids[:4]))
+    assert sorted(session.scalars(stmt)) == ids[:4]
