@@ -73,6 +73,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rule", action="store_true",
+                        help="score with the transparent rule instead of a promoted model")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -80,6 +82,9 @@ def main() -> None:
         return
 
     os.environ.setdefault("VROEGSIGNAAL_ENV", "development")
+    from benchmarks.promoted_model import scorer_setup
+
+    scoring = scorer_setup(args.rule)
     from vroegsignaal.intake.files import ingest_file_parallel
     from vroegsignaal.storage.seed import prepare_database
 
@@ -102,6 +107,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     result = {
         "benchmark": "intake_postgres",
+        "scoring": scoring,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "signals": totals.ontvangen,
         "workers": args.workers,

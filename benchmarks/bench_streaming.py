@@ -436,9 +436,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--latency-seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rule", action="store_true",
+                        help="score with the transparent rule instead of a promoted model")
     args = parser.parse_args()
 
     os.environ.setdefault("VROEGSIGNAAL_ENV", "development")
+    from benchmarks.promoted_model import scorer_setup
+
+    scoring = scorer_setup(args.rule)
 
     bootstrap = _service("kafka", "VROEGSIGNAAL_BENCH_KAFKA_BOOTSTRAP", "bootstrap")
     server = _service("postgres", "VROEGSIGNAAL_BENCH_DATABASE_URL", "url")
@@ -458,6 +463,7 @@ def main() -> None:
     peak = max(w["peak_rss_mb"] for w in e2e["workers"] + lat["workers"])
     result = {
         "benchmark": "streaming",
+        "scoring": scoring,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "signals": args.signals,
         "partitions": args.partitions,

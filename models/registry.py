@@ -26,7 +26,6 @@ import os
 import platform
 import shutil
 import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ import pandas as pd
 import sklearn
 
 from models import model_card
+from models import portable as _portable
 from models.data import FORMAT_VERSION
 from models.evaluate import EvaluationSettings, evaluation_report, summary
 from models.explain import linear_form
@@ -224,6 +224,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _check_matrix(X_train: pd.DataFrame | None) -> np.ndarray:
+    """Cases to compare the portable form with the estimator on: training rows when given,
+    plus wide random values (zeros, extremes and everything in between) for every feature."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    random = np.where(rng.random((n, len(RAW_FEATURES))) < 0.4, 0.0,
+                      np.expm1(rng.uniform(-1, 11, (n, len(RAW_FEATURES)))))
+    random[:, -4:] = rng.random((n, 4)) < 0.2  # the flags are 0/1
+    if X_train is None:
+        return random
+    rows = X_train[list(RAW_FEATURES)].to_numpy(dtype=float)
+    return np.vstack([rows[rng.choice(len(rows), min(len(rows), 5000), replace=False)], random])
+
+
+def _write_checked_portable(form: Any, directory: Path, X_train: pd.DataFrame | None) -> str:
+    """Write the intake's NumPy form of the model, after checking it equals the estimator's
+    own log-odds and contributions; returns the file's sha256."""
+    portable = _portable.portable_form(form)
+    X = _check_matrix(X_train)
+    want_logit, want_contrib = form.logits_and_contributions(
+        pd.DataFrame(X, columns=list(RAW_FEATURES)))
+    got_logit, got_contrib = portable.logits_and_contributions(X)
+    diff = max(float(np.max(np.abs(want_logit - got_logit))),
+               float(np.max(np.abs(want_contrib - got_contrib))))
+    if not diff < 1e-9:
+        raise RegistryError(f"de NumPy-vorm van het model wijkt af van het model ({diff:.2e})")
+    return _portable.write_portable(portable, directory)
+
+
 def _write_json(path: Path, data: Any) -> None:
     """Atomic: a reader sees the old file or the new one, never half of it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -331,6 +360,7 @@ class ModelRegistry:
             sha = _sha256(staging / ARTEFACT)
             versie = f"risico-{trained.trained_at:%Y%m%d%H%M%S}-{sha[:8]}"
             form = linear_form(trained.estimator)
+            lineair_sha = _write_checked_portable(form, staging, X_train)
             card: dict[str, Any] = {
                 "versie": versie,
                 "sha256": sha,
@@ -351,6 +381,7 @@ class ModelRegistry:
                 "training_seconden": round(trained.seconds, 2),
                 "kenmerken": list(RAW_FEATURES),
                 "getransformeerde_kenmerken": list(form.column_names),
+                "lineair_sha256": lineair_sha,
                 "uitgesloten_kenmerken": sorted(EXCLUDED_FEATURES),
                 "effecten": _effects(trained, _quantile_grid(X_train))
                 if X_train is not None
@@ -494,39 +525,5 @@ class ModelRegistry:
             f.write(json.dumps(entry, ensure_ascii=False, default=_json_default) + "\n")
 
 
-# -- the intake's scorer, cached per promotion -------------------------------------------
-
-_cache_lock = threading.Lock()
-_cache: dict[str, tuple[tuple[int, int], ModelScorer | None]] = {}
-
-
-def promoted_scorer(root: str | Path) -> ModelScorer | None:
-    """The promoted model's scorer, loaded once per promotion; None when none is promoted.
-
-    Checks the pointer file's modification time on every call (one stat), so a promotion
-    or withdrawal takes effect at the next batch without a restart. A model that fails to
-    load is logged once and yields None: the caller falls back to the rule.
-    """
-    pointer = Path(root) / PROMOTED
-    try:
-        st = pointer.stat()
-    except FileNotFoundError:
-        return None
-    except OSError:
-        log.exception("model registry %s cannot be read; scoring with the rule", root)
-        return None
-    key = str(pointer.resolve())
-    stamp = (st.st_mtime_ns, st.st_size)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        try:
-            registry = ModelRegistry(root)
-            current = registry.promoted()
-            scorer = registry.scorer(current) if current is not None else None
-        except Exception:
-            log.exception("promoted model in %s cannot be used; scoring with the rule", root)
-            scorer = None
-        _cache[key] = (stamp, scorer)
-        return scorer
+# The intake's entry point lives with the NumPy scorer; kept here for callers of the registry.
+promoted_scorer = _portable.promoted_scorer

@@ -128,7 +128,7 @@ def default_scorer(settings: Settings | None = None) -> Scorer:
         # process (about 120 MB each).
         return RuleScorer()
     try:
-        from models.registry import promoted_scorer
+        from models.portable import promoted_scorer
     except ImportError:  # a deployment without models/ (or without scikit-learn)
         _warn_once("models package not available; scoring with the rule")
         return RuleScorer()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from models.pipeline import ModelConfig
+from models.portable import PortableScorer
 from models.registry import (
     GateThresholds,
     ModelRegistry,
@@ -21,7 +22,6 @@ from models.registry import (
     gate,
     promoted_scorer,
 )
-from models.scorer import ModelScorer
 from models.synthetic import SyntheticSet
 from vroegsignaal.config import Settings
 from vroegsignaal.scoring import CaseFeatures, CaseSignal, RuleScorer, default_scorer
@@ -161,7 +161,7 @@ def test_promotion_switches_the_intake_scorer_and_withdrawal_switches_back(
     assert registry.promoted().versie == versie  # type: ignore[union-attr]
 
     scorer = default_scorer(_settings(root))
-    assert isinstance(scorer, ModelScorer)
+    assert isinstance(scorer, PortableScorer)  # the NumPy form; models/portable.py
     assert scorer is default_scorer(_settings(root))  # loaded once, cached
     score = scorer.score([_case()])[0]
     assert score.model == versie and 0.0 < score.prioriteit < 1.0
@@ -183,7 +183,7 @@ def test_a_broken_promoted_model_falls_back_to_the_rule(
     shutil.copytree(registry.root, root)
     broken = ModelRegistry(root)
     broken.promote(versie, gate(_report(versie=versie), None), door="test")
-    (broken.version(versie).path / "model.joblib").write_bytes(b"geen model")
+    (broken.version(versie).path / "lineair.json").write_bytes(b"geen model")
     # A new pointer stamp, so the cache reloads.
     pointer = root / "gepromoveerd.json"
     pointer.write_text(pointer.read_text() + " ")
