@@ -21,6 +21,7 @@ from sklearn.compose import ColumnTransformer
 
 from models.features import RAW_FEATURES
 from models.pipeline import raw_feature_of
+from models.portable import additive_terms
 from models.reasons import GEEN_REDEN, MAX_REDENEN, MIN_BIJDRAGE, reasons, reden
 
 __all__ = ["GEEN_REDEN", "MAX_REDENEN", "MIN_BIJDRAGE", "LinearForm", "linear_form", "reasons",
@@ -41,11 +42,7 @@ class LinearForm:
     def logits_and_contributions(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated log-odds (n,) and contributions per raw feature (n, len(RAW_FEATURES))."""
         T = np.asarray(self.kenmerken.transform(X), dtype=float)
-        # Sum the terms of each raw feature's columns: one matrix product.
-        grouping = np.zeros((self.beta.size, len(RAW_FEATURES)))
-        grouping[np.arange(self.beta.size), self.column_feature] = self.beta
-        contributions = (T - self.reference) @ grouping
-        return self.offset + contributions.sum(axis=1), contributions
+        return additive_terms(T, self.beta, self.reference, self.offset, self.column_feature)
 
 
 def linear_form(model: CalibratedClassifierCV) -> LinearForm:

@@ -81,6 +81,18 @@ def bspline_basis(x: np.ndarray, knots: np.ndarray, degree: int) -> np.ndarray:
     return out
 
 
+def additive_terms(
+    T: np.ndarray, beta: np.ndarray, reference: np.ndarray, offset: float,
+    column_feature: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds and per-raw-feature contributions from transformed columns T: each raw
+    feature's columns summed in one matrix product."""
+    grouping = np.zeros((beta.size, len(RAW_FEATURES)))
+    grouping[np.arange(beta.size), column_feature] = beta
+    contributions = (T - reference) @ grouping
+    return offset + contributions.sum(axis=1), contributions
+
+
 @dataclass(frozen=True)
 class PortableForm:
     """offset + sum over transformed columns of beta * (column - reference), per raw feature."""
@@ -113,11 +125,8 @@ class PortableForm:
 
     def logits_and_contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated log-odds (n,) and contributions per raw feature (n, len(RAW_FEATURES))."""
-        T = self.transform(X)
-        grouping = np.zeros((self.beta.size, len(RAW_FEATURES)))
-        grouping[np.arange(self.beta.size), self.column_feature] = self.beta
-        contributions = (T - self.reference) @ grouping
-        return self.offset + contributions.sum(axis=1), contributions
+        return additive_terms(self.transform(X), self.beta, self.reference, self.offset,
+                              self.column_feature)
 
     def as_dict(self) -> dict[str, Any]:
         return {
