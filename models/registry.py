@@ -41,7 +41,7 @@ from models import portable as _portable
 from models.data import FORMAT_VERSION
 from models.evaluate import EvaluationSettings, evaluation_report, summary
 from models.explain import linear_form
-from models.features import EXCLUDED_FEATURES, RAW_FEATURES, case_table
+from models.features import EXCLUDED_FEATURES, RAW_FEATURES, VLAG_FEATURES, case_table
 from models.pipeline import ModelConfig
 from models.progress import Progress, aantal, silent
 from models.scorer import ModelScorer
@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 PROMOTED = PROMOTED_POINTER
 HISTORY = "promoties.jsonl"
 ARTEFACT = "model.joblib"
-CARD_JSON = "model_card.json"
+CARD_JSON = _portable.CARD_JSON  # the intake reads the card too (lineair_sha256)
 CARD_MD = "model-card.md"
 
 
@@ -231,7 +231,8 @@ def _check_matrix(X_train: pd.DataFrame | None) -> np.ndarray:
     n = 2000
     random = np.where(rng.random((n, len(RAW_FEATURES))) < 0.4, 0.0,
                       np.expm1(rng.uniform(-1, 11, (n, len(RAW_FEATURES)))))
-    random[:, -4:] = rng.random((n, 4)) < 0.2  # the flags are 0/1
+    flags = [RAW_FEATURES.index(f) for f in VLAG_FEATURES]
+    random[:, flags] = rng.random((n, len(flags))) < 0.2  # the flags are 0/1
     if X_train is None:
         return random
     rows = X_train[list(RAW_FEATURES)].to_numpy(dtype=float)
