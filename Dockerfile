@@ -15,7 +15,8 @@ RUN pip install --no-cache-dir uv==0.13.8
 COPY requirements.lock ./
 RUN uv pip install --system --no-cache -r requirements.lock
 
-# The project (vroegsignaal/ installed; api/, streaming/, dags/, models/ on PYTHONPATH).
+# The project (vroegsignaal/, cli/, synthetic/, batch/, streaming/, models/ installed;
+# api/ and dags/ on PYTHONPATH).
 COPY . .
 RUN uv pip install --system --no-cache --no-deps . \
     && useradd --create-home --uid 10001 vroegsignaal \

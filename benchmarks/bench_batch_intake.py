@@ -51,8 +51,8 @@ def _file_path(rows: int, seed: int) -> Path:
 def _generate(rows: int, seed: int) -> Path:
     from itertools import islice
 
+    from synthetic import UNKNOWN_FIELDS, all_gemeentecodes, generate_signals
     from vroegsignaal.contract.io import write_csv
-    from vroegsignaal.synthetic import UNKNOWN_FIELDS, all_gemeentecodes, generate_signals
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = _file_path(rows, seed)
@@ -129,7 +129,7 @@ def main() -> None:
 
 
 def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[str, Any]:
-    from vroegsignaal.batch.delivery import claim_delivery
+    from batch.delivery import claim_delivery
     from vroegsignaal.storage.seed import prepare_database
 
     prepare_database(url)

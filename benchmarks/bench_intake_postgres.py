@@ -44,8 +44,8 @@ def _signal_file(n: int, seed: int) -> Path:
 
 
 def _generate(n: int, seed: int) -> Path:
+    from synthetic import all_gemeentecodes, generate_signals
     from vroegsignaal.contract.io import write_jsonl
-    from vroegsignaal.synthetic import all_gemeentecodes, generate_signals
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"signals-{n}-seed{seed}.jsonl"
@@ -85,7 +85,7 @@ def main() -> None:
     from benchmarks.promoted_model import scorer_setup
 
     scoring = scorer_setup(args.rule)
-    from vroegsignaal.intake.files import ingest_file_parallel
+    from batch.files import ingest_file_parallel
     from vroegsignaal.storage.seed import prepare_database
 
     t0 = time.perf_counter()

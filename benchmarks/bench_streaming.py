@@ -7,7 +7,7 @@ In one run:
       as `vroegsignaal consume --workers W` runs it), and the ratio b / a;
   (c) the time from produce to visible queue item at a steady 200 signals per second;
   (d) for the door's overhead: the file intake of the same file with as many processes
-      (vroegsignaal.intake.files.ingest_file_parallel), in the same run.
+      (batch.files.ingest_file_parallel), in the same run.
 Writes benchmarks/results/streaming.json.
 Targets on a 2-core machine: >= 10,000 signals/s end to end, p99 < 1 s, < 300 MB per consumer.
 
@@ -74,9 +74,9 @@ def _signal_file(n: int, seed: int) -> Path:
     """Generate (once, cached) a file of n calibrated synthetic signals, all municipalities."""
     from itertools import islice
 
+    from synthetic import all_gemeentecodes, generate_signals
     from vroegsignaal.contract.io import write_jsonl
     from vroegsignaal.dates import add_months, month_start, today
-    from vroegsignaal.synthetic import all_gemeentecodes, generate_signals
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"streaming-signals-{n}-seed{seed}.jsonl"
@@ -314,7 +314,7 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
     from kafka import KafkaProducer
     from sqlalchemy import create_engine, text
 
-    from vroegsignaal.streaming.keys import gemeente_key
+    from streaming.keys import gemeente_key
 
     n = int(rate * seconds)
     salt = uuid.uuid4().hex[:6]
@@ -391,7 +391,7 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
 
 def _file_worker(index: int, workers: int, path: str, url: str, batch_size: int,
                  barrier: Any, out: Any) -> None:
-    from vroegsignaal.intake.files import ingest_file
+    from batch.files import ingest_file
     from vroegsignaal.reference import load_reference
     from vroegsignaal.scoring import default_scorer
     from vroegsignaal.storage.db import session_scope

@@ -30,9 +30,9 @@ def purge_database(dry_run: bool = False) -> dict[str, Any]:
 @task(execution_timeout=dt.timedelta(minutes=30))
 def purge_batch_files(dry_run: bool = False) -> dict[str, int]:
     """Delivered files (personal data in clear) in processed/ and quarantine/ past their term."""
-    from vroegsignaal.batch.folders import BatchFolders
+    from batch.folders import BatchFolders
+    from batch.retention import purge_batch_files as purge_files
     from vroegsignaal.config import get_settings
-    from vroegsignaal.retention.files import purge_batch_files as purge_files
     from vroegsignaal.retention.policy import RetentionPolicy
     from vroegsignaal.storage.db import session_scope
 

@@ -19,7 +19,7 @@ def extract_training_data(uitkomsten: str = "uitkomsten.csv") -> dict[str, Any]:
     """Closed cases past their 12-month outcome window, joined with the outcome file."""
     from pathlib import Path
 
-    from vroegsignaal.batch.training_data import extract
+    from models.training_data import extract
     from vroegsignaal.config import get_settings
     from vroegsignaal.storage.db import session_scope
 
@@ -42,7 +42,7 @@ def validate_training_data(extracted: dict[str, Any]) -> dict[str, Any]:
     """The training_data suite; a fatal or error finding fails the run at once, no retries."""
     from pathlib import Path
 
-    from vroegsignaal.batch.training_data import TrainingDataRefused, validate
+    from models.training_data import TrainingDataRefused, validate
 
     try:
         return validate([Path(extracted["training"]), Path(extracted["toets"])])
@@ -127,7 +127,7 @@ def risk_model_training(uitkomsten: str = "uitkomsten.csv") -> None:
 
     Monthly (1st, 03:00 UTC); "today" is the run's logical date.
 
-    1. **extract_training_data** (vroegsignaal/batch/training_data.py): closed cases
+    1. **extract_training_data** (models/training_data.py): closed cases
        (with an eindresultaat) whose 12-month outcome window has passed, as the scorer
        sees them (own signals plus the household's earlier signals), joined with the
        outcome registration `VROEGSIGNAAL_MODEL_DIR/uitkomsten/<uitkomsten>` (zaak,

@@ -14,7 +14,7 @@ from airflow.sdk import dag, task
 @task(execution_timeout=dt.timedelta(minutes=5))
 def find_deliveries() -> list[dict[str, Any]]:
     """Complete files in <inbox>/<schuldeiser>/, oldest first, as trigger arguments."""
-    from vroegsignaal.batch.folders import BatchFolders, find_deliveries
+    from batch.folders import BatchFolders, find_deliveries
     from vroegsignaal.config import get_settings
 
     settings = get_settings()

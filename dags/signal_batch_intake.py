@@ -13,8 +13,8 @@ from airflow.sdk import dag, get_current_context, task
 @task(execution_timeout=dt.timedelta(minutes=10))
 def claim_file(bestand: str) -> dict[str, str]:
     """Move `<schuldeiser>/<file>` from the inbox into this run's processing folder."""
-    from vroegsignaal.batch.delivery import claim_delivery
-    from vroegsignaal.batch.folders import BatchFolders, inbox_file
+    from batch.delivery import claim_delivery
+    from batch.folders import BatchFolders, inbox_file
 
     run = get_current_context()["run_id"]
     schuldeiser, _ = inbox_file(BatchFolders.from_settings(), bestand)
@@ -24,21 +24,21 @@ def claim_file(bestand: str) -> dict[str, str]:
 @task(execution_timeout=dt.timedelta(hours=2))
 def validate_file(claimed: dict[str, str]) -> dict[str, Any]:
     """Great Expectations over the whole file; the batch-file rule decides; report beside it."""
-    from vroegsignaal.batch.delivery import validate_delivery
+    from batch.delivery import validate_delivery
 
     return validate_delivery(claimed["pad"], schuldeiser=claimed["schuldeiser"], run=claimed["run"])
 
 
 @task.branch
 def route(validation: dict[str, Any]) -> str:
-    """Follow the rule's decision (vroegsignaal/batch/rule.py); decides nothing itself."""
+    """Follow the rule's decision (batch/rule.py); decides nothing itself."""
     return "ingest_valid_rows" if validation["besluit"] == "innemen" else "quarantine_file"
 
 
 @task(execution_timeout=dt.timedelta(hours=3))
 def ingest_valid_rows(claimed: dict[str, str], ontvangen_op: str = "") -> dict[str, Any]:
     """Every valid row through the intake pipeline; the invalid lines are refused."""
-    from vroegsignaal.batch.delivery import ingest_delivery, receipt_date
+    from batch.delivery import ingest_delivery, receipt_date
 
     day = receipt_date(claimed["pad"], ontvangen_op or None)
     return ingest_delivery(claimed["pad"], ontvangen_op=day)
@@ -46,7 +46,7 @@ def ingest_valid_rows(claimed: dict[str, str], ontvangen_op: str = "") -> dict[s
 
 @task(execution_timeout=dt.timedelta(minutes=10))
 def archive_file(claimed: dict[str, str]) -> str:
-    from vroegsignaal.batch.delivery import archive_delivery
+    from batch.delivery import archive_delivery
 
     return archive_delivery(claimed["pad"])
 
@@ -54,7 +54,7 @@ def archive_file(claimed: dict[str, str]) -> str:
 @task(execution_timeout=dt.timedelta(minutes=10))
 def quarantine_file(claimed: dict[str, str]) -> str:
     """The file and its validation report go to quarantine; nothing was ingested."""
-    from vroegsignaal.batch.delivery import quarantine_delivery
+    from batch.delivery import quarantine_delivery
 
     return quarantine_delivery(claimed["pad"])
 

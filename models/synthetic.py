@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from models.progress import Progress, aantal, silent
+from synthetic import GeneratorConfig, HouseholdTruth, SyntheticRun
+from synthetic.geo import all_gemeentecodes
+from synthetic.outcomes import HouseholdOutcome, OutcomeConfig, draw_outcomes
+from vroegsignaal.cases.state import PickedUp, is_repeat
 from vroegsignaal.eligibility.rules import default_settings
-from vroegsignaal.matching.cases import PickedUp, is_repeat
-from vroegsignaal.synthetic import GeneratorConfig, HouseholdTruth, SyntheticRun
-from vroegsignaal.synthetic.geo import all_gemeentecodes
-from vroegsignaal.synthetic.outcomes import HouseholdOutcome, OutcomeConfig, draw_outcomes
 
 LEEFTIJDSBANDEN: tuple[tuple[str, int, int], ...] = (
     ("18-29", 0, 30),

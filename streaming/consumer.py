@@ -24,13 +24,13 @@ from kafka.errors import CommitFailedError, KafkaError
 
 from streaming.backoff import Backoff
 from streaming.database import Database
+from streaming.dead_letter import DeadLetterSeal
 from streaming.intake import SOURCE, BatchOutcome, DatabaseUnavailable, ingest
 from streaming.metrics import ConsumerMetrics
 from streaming.publish import Published, Publisher, PublishFailed
 from streaming.records import Batch
 from streaming.settings import StreamingSettings
 from vroegsignaal.config import Settings, get_settings
-from vroegsignaal.streaming.dead_letter import DeadLetterSeal
 
 log = logging.getLogger(__name__)
 

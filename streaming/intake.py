@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from streaming.database import Database, is_unavailable
+from streaming.feedback_records import SignalKey, replay_keys, stored_reasons
 from vroegsignaal.config import Settings
 from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.intake.pipeline import RawInput, run_intake
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import IntakeResult, SignalOutcome
-from vroegsignaal.streaming.feedback import SignalKey, replay_keys, stored_reasons
 
 log = logging.getLogger(__name__)
 SOURCE = "kafka"

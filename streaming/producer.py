@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """`vroegsignaal send`: a creditor's file (JSONL or CSV) onto the intake topic.
 
-Each message is keyed by the municipality of its postcode (vroegsignaal.streaming.keys),
+Each message is keyed by the municipality of its postcode (streaming.keys),
 so one household always lands in one partition. Lines that are not a JSON object (or a
 CSV row of the right width) cannot become a message and are reported by line number;
 the contract itself is checked by the municipality, whose refusals come back as feedback.
@@ -20,9 +20,9 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 
+from streaming.keys import gemeente_key
 from streaming.settings import StreamingSettings
 from vroegsignaal.contract.io import read_records
-from vroegsignaal.streaming.keys import gemeente_key
 
 MAX_REPORTED_LINES = 20
 

@@ -14,17 +14,17 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from streaming.intake import BatchOutcome
-from streaming.records import Batch
-from vroegsignaal.intake.reasons import ReasonCode
-from vroegsignaal.streaming.dead_letter import (
+from streaming.dead_letter import (
     ONGELDIG_BERICHT,
     VERWERKINGSFOUT,
     DeadLetterSeal,
     dead_letter_headers,
     error_codes,
 )
-from vroegsignaal.streaming.feedback import feedback_for, timestamp
+from streaming.feedback_records import feedback_for, timestamp
+from streaming.intake import BatchOutcome
+from streaming.records import Batch
+from vroegsignaal.intake.reason_codes import ReasonCode
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import Any
 import orjson
 from kafka import OffsetAndMetadata, TopicPartition
 
+from streaming.dead_letter import SourceRef
 from vroegsignaal.contract.io import GEEN_OBJECT, ONGELDIGE_JSON
 from vroegsignaal.intake.pipeline import RawInput
-from vroegsignaal.streaming.dead_letter import SourceRef
 
 LEEG_BERICHT = "LEEG_BERICHT"  # a record without a value (tombstone)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from vroegsignaal.contract.enums import Signaalstatus
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 
 # DOMAIN.md step 8: only whether the signal was picked up. The statuses that would reveal
 # something about the resident (deceased, moved, already in debt help) or the municipality's

@@ -14,7 +14,7 @@ from api.errors import ApiProblem
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.feedback import creditor_status
 from vroegsignaal.intake.pipeline import RawInput, run_intake
-from vroegsignaal.storage.models import Signaal
+from vroegsignaal.storage.tables import Signaal
 
 router = APIRouter(prefix="/signalen", tags=["signalen"])
 MAX_BATCH = 10_000
@@ -106,7 +106,7 @@ def get_status(
     ).scalar_one_or_none()
     if row is None:
         raise ApiProblem(404, "NIET_GEVONDEN", "Signaal niet gevonden")
-    from vroegsignaal.intake.reasons import ReasonCode
+    from vroegsignaal.intake.reason_codes import ReasonCode
 
     coarse = creditor_status(ReasonCode(row))
     assert coarse is not None

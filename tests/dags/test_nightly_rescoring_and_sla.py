@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tests.dags.conftest import run_dag
 from tests.factories import signaal
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.storage.models import WerkvoorraadItem
+from vroegsignaal.storage.tables import WerkvoorraadItem
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.dags.conftest import run_dag
 from tests.integration.batch.scenarios import build_retention_scenario
-from vroegsignaal.storage.models import Signaal, VerwijderLog, Zaak
+from vroegsignaal.storage.tables import Signaal, VerwijderLog, Zaak
 
 pytestmark = pytest.mark.integration
 RUN_AT = dt.datetime(2026, 10, 1, 1, 30, tzinfo=dt.UTC)  # peildatum 1 October 2026

@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.orm import Session
 
+from batch.files import ingest_file
+from models.training_data import is_test_case
+from synthetic import generate_signals
 from tests.dags.conftest import run_dag
-from vroegsignaal.batch.training_data import is_test_case
 from vroegsignaal.contract.io import write_jsonl
-from vroegsignaal.intake.files import ingest_file
-from vroegsignaal.storage.models import Zaak
-from vroegsignaal.synthetic import generate_signals
+from vroegsignaal.storage.tables import Zaak
 
 pytestmark = pytest.mark.integration
 RUN_AT = dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC)  # cases of 2024: outcome window passed

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tests.dags.conftest import run_dag
 from tests.factories import signaal
 from vroegsignaal.contract.io import write_csv, write_jsonl
-from vroegsignaal.storage.models import IntakeWeigering, Signaal, WerkvoorraadItem, Zaak
+from vroegsignaal.storage.tables import IntakeWeigering, Signaal, WerkvoorraadItem, Zaak
 
 pytestmark = pytest.mark.integration
 CREDITOR = "WBV-TEST"

@@ -11,16 +11,16 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from batch.files import ingest_file
 from tests.factories import UTRECHT, signaal
 from vroegsignaal.config import get_settings
 from vroegsignaal.contract.io import write_jsonl
 from vroegsignaal.eligibility.brp import BrpStatus
-from vroegsignaal.intake.files import ingest_file
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
 from vroegsignaal.queue.deadlines import add_werkdagen
-from vroegsignaal.storage.models import (
+from vroegsignaal.storage.tables import (
     IntakeBatch,
     IntakeWeigering,
     Signaal,
@@ -377,7 +377,7 @@ def test_brp_check(session: Session, brp: BrpStatus, reason: ReasonCode) -> None
 
 
 def test_inactive_municipality_is_outside(session: Session) -> None:
-    from vroegsignaal.storage.models import GemeenteInstelling
+    from vroegsignaal.storage.tables import GemeenteInstelling
 
     session.get(GemeenteInstelling, UTRECHT).actief = False
     session.commit()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import signaal
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.storage.models import Zaak
+from vroegsignaal.storage.tables import Zaak
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.storage import intake_repository as repo
 from vroegsignaal.storage.db import session_factory
-from vroegsignaal.storage.models import IntakeBatch, Signaal
+from vroegsignaal.storage.tables import IntakeBatch, Signaal
 
 pytestmark = pytest.mark.integration
 ODD = ["a\x1fb", "", "c,d"]  # the separator itself, an empty string, a comma

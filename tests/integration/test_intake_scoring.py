@@ -18,9 +18,9 @@ from models.synthetic import training_set
 from tests.factories import signaal
 from vroegsignaal.config import get_settings
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.scoring import CaseFeatures, RuleScorer, Score
-from vroegsignaal.storage.models import WerkvoorraadItem
+from vroegsignaal.storage.tables import WerkvoorraadItem
 
 pytestmark = pytest.mark.integration
 D = dt.date

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from vroegsignaal.storage.migrate import current, downgrade, upgrade
-from vroegsignaal.storage.models import Base
+from vroegsignaal.storage.tables import Base
 
 pytestmark = pytest.mark.integration
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cli import app
 from models.registry import ModelRegistry
 from tests.models.test_other_data import _dataset
-from vroegsignaal.cli import app
 
 runner = CliRunner()
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli import app
 from models.registry import ModelRegistry
-from vroegsignaal.cli import app
 
 PARTNERS = ("Zorg", "Energie", "Water", "Huur", "DUO", "Overige")
 MONTHLY = np.array([150.0, 160.0, 30.0, 750.0, 90.0, 50.0])

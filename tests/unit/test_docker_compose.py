@@ -39,7 +39,7 @@ def _subcommands(command) -> dict | None:
 def _check_vroegsignaal(args: list[str]) -> None:
     import typer
 
-    from vroegsignaal.cli import app
+    from cli import app
 
     command = typer.main.get_command(app)
     path = ["vroegsignaal"]

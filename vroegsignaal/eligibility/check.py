@@ -10,7 +10,7 @@ import re
 
 from vroegsignaal.eligibility.brp import BrpStatus
 from vroegsignaal.eligibility.rules import Rules
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.privacy.filter import FilteredSignal
 
 # A legal entity, not a resident: the Wgs exchange covers natural persons only.

@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vroegsignaal.storage.models import GemeenteInstelling
+from vroegsignaal.storage.tables import GemeenteInstelling
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from vroegsignaal.cases.state import CaseState, PickedUp, classify, is_repeat
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.contract.enums import Zaaktype
 from vroegsignaal.contract.signaal import SignaalBericht
@@ -30,9 +31,8 @@ from vroegsignaal.dates import add_months, month_start, today
 from vroegsignaal.eligibility.brp import BrpPort, BrpStatus, GeenBrpKoppeling
 from vroegsignaal.eligibility.check import check_signal
 from vroegsignaal.eligibility.rules import Rules, RuleSet
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import IntakeResult, SignalOutcome
-from vroegsignaal.matching.cases import CaseState, PickedUp, classify, is_repeat
 from vroegsignaal.privacy.crypto import IdentifierCipher, Pseudonymiser
 from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, count_unknown_fields
 from vroegsignaal.queue.deadlines import uiterste_datum

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vroegsignaal.contract.enums import Signaalstatus
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 
 
 @dataclass(slots=True)

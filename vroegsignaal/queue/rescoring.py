@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.dates import add_months
 from vroegsignaal.scoring import HISTORIE_MAANDEN, CaseFeatures, CaseSignal, Scorer
 from vroegsignaal.storage import intake_repository as repo
-from vroegsignaal.storage.models import WerkvoorraadItem, Zaak
+from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak
 
 log = logging.getLogger(__name__)
 

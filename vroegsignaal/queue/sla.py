@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
-from vroegsignaal.storage.models import WerkvoorraadItem
+from vroegsignaal.storage.tables import WerkvoorraadItem
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.dates import add_months
 from vroegsignaal.retention.policy import RetentionPolicy
-from vroegsignaal.storage.models import (
+from vroegsignaal.storage.tables import (
     AuditLog,
     IntakeBatch,
     IntakeWeigering,

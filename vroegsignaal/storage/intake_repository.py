@@ -28,9 +28,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from vroegsignaal.matching.cases import CaseState, PickedUp
+from vroegsignaal.cases.state import CaseState, PickedUp
 from vroegsignaal.scoring import CaseSignal
-from vroegsignaal.storage.models import (
+from vroegsignaal.storage.tables import (
     IntakeBatch,
     IntakeWeigering,
     Signaal,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.eligibility.rules import default_settings
 from vroegsignaal.reference import load_reference
-from vroegsignaal.storage.models import Gemeente, GemeenteInstelling
+from vroegsignaal.storage.tables import Gemeente, GemeenteInstelling
 
 
 def seed_reference(session: Session) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import signaal
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.storage.models import AuditLog, IntakeBatch, IntakeWeigering, Signaal, Zaak
+from vroegsignaal.storage.tables import AuditLog, IntakeBatch, IntakeWeigering, Signaal, Zaak
 
 MAART = dt.date(2026, 3, 10)
 PEILDATUM = dt.date(2026, 10, 1)  # six months after March have passed, after May not yet
@@ -39,7 +39,7 @@ def _one(session: Session, msg: dict, received: dt.date) -> int:
 
 
 def _case_of(session: Session, signal_id: int) -> tuple[int, int]:
-    from vroegsignaal.storage.models import WerkvoorraadItem
+    from vroegsignaal.storage.tables import WerkvoorraadItem
 
     zaak_id = session.scalar(select(Signaal.zaak_id).where(Signaal.id == signal_id))
     item = session.scalar(select(WerkvoorraadItem.id).where(WerkvoorraadItem.zaak_id == zaak_id))

@@ -12,20 +12,20 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import signaal
-from vroegsignaal.batch.delivery import (
+from batch.delivery import (
     QuarantinedFile,
     claim_delivery,
     ingest_delivery,
     quarantine_delivery,
     validate_delivery,
 )
-from vroegsignaal.batch.training_data import COLUMNS as EXTRACTED_COLUMNS
-from vroegsignaal.batch.validation import validate_file
+from batch.validation import validate_file
+from models.training_data import COLUMNS as EXTRACTED_COLUMNS
+from tests.factories import signaal
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.contract.io import write_csv
 from vroegsignaal.storage.db import session_factory
-from vroegsignaal.storage.models import IntakeWeigering, Signaal
+from vroegsignaal.storage.tables import IntakeWeigering, Signaal
 
 pytestmark = pytest.mark.integration
 

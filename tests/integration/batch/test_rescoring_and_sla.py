@@ -17,7 +17,7 @@ from vroegsignaal.queue.rescoring import rescore_open_items
 from vroegsignaal.queue.sla import mark_overdue
 from vroegsignaal.scoring import CaseFeatures, RuleScorer, Score
 from vroegsignaal.storage.db import session_factory
-from vroegsignaal.storage.models import Signaal, WerkvoorraadItem, Zaak
+from vroegsignaal.storage.tables import Signaal, WerkvoorraadItem, Zaak
 
 pytestmark = pytest.mark.integration
 APRIL = dt.date(2026, 4, 8)
@@ -169,8 +169,8 @@ def test_intake_and_the_nightly_job_see_the_same_inputs(session: Session) -> Non
     """A year of calibrated signals in batches of mixed months (households with history
     from stored cases and from cases of the same batch): the fingerprint intake stored
     equals the one the nightly job computes from the database, for every open item."""
+    from synthetic import generate_signals
     from vroegsignaal.contract.io import iter_batches
-    from vroegsignaal.synthetic import generate_signals
 
     records = list(generate_signals(gemeenten=["GM0344"], start=dt.date(2025, 4, 1),
                                     months=12, seed=5, scale=0.15))

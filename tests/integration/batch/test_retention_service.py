@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from batch.folders import BatchFolders
+from batch.retention import purge_batch_files
 from tests.integration.batch.scenarios import PEILDATUM, build_retention_scenario
-from vroegsignaal.batch.folders import BatchFolders
-from vroegsignaal.retention.files import purge_batch_files
 from vroegsignaal.retention.policy import RetentionPolicy, RetentionPolicyError
 from vroegsignaal.retention.purge import purge
 from vroegsignaal.storage.db import session_factory
-from vroegsignaal.storage.models import (
+from vroegsignaal.storage.tables import (
     AuditLog,
     IntakeBatch,
     IntakeWeigering,

@@ -36,7 +36,7 @@ def _delete_test_topics() -> Iterator[None]:
 def synthetic_messages() -> list[Message]:
     """100,000 calibrated synthetic signals (all municipalities, two months ending about
     ten months ago), keyed by municipality as `vroegsignaal send` keys them."""
-    from vroegsignaal.synthetic import all_gemeentecodes, generate_signals
+    from synthetic import all_gemeentecodes, generate_signals
 
     start = add_months(month_start(today()), -11)
     records = generate_signals(

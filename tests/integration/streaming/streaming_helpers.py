@@ -25,12 +25,12 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
 from streaming import topics as topic_admin
+from streaming.keys import gemeente_key
 from streaming.settings import StreamingSettings
 from streaming.topics import ensure_topics
-from vroegsignaal.streaming.keys import gemeente_key
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CLI = [sys.executable, "-c", "from vroegsignaal.cli import main; main()"]
+CLI = [sys.executable, "-c", "from cli import main; main()"]
 Message = tuple[bytes | None, bytes | None]  # (key, value)
 CREATED_TOPICS: dict[str, set[str]] = {}  # bootstrap -> topics, deleted after the session
 

@@ -10,11 +10,11 @@ import pytest
 from kafka.admin import ConfigResource, ConfigResourceType
 from typer.testing import CliRunner
 
+from cli import app
 from streaming.settings import DAY_MS
 from streaming.topics import admin_client
 from tests.factories import signaal
 from tests.integration.streaming.streaming_helpers import new_settings, read_all
-from vroegsignaal.cli import app
 from vroegsignaal.contract.io import write_csv, write_jsonl
 
 pytestmark = pytest.mark.integration

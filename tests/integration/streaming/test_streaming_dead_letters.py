@@ -10,6 +10,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+from streaming.dead_letter import DeadLetterSeal, header_dict
 from tests.factories import signaal
 from tests.integration.streaming.streaming_helpers import (
     ConsumerThread,
@@ -20,7 +21,6 @@ from tests.integration.streaming.streaming_helpers import (
     wait_until,
 )
 from vroegsignaal.config import get_settings
-from vroegsignaal.streaming.dead_letter import DeadLetterSeal, header_dict
 
 pytestmark = pytest.mark.integration
 

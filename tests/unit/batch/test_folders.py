@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vroegsignaal.batch.folders import (
+from batch.folders import (
     BatchFileError,
     BatchFolders,
     claim,

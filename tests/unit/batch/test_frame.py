@@ -7,7 +7,7 @@ from itertools import chain
 
 import pytest
 
-from vroegsignaal.batch.frame import FRAME_COLUMNS, flatten, iter_frames, to_frame
+from batch.frame import FRAME_COLUMNS, flatten, iter_frames, to_frame
 from vroegsignaal.contract.io import RawRecord
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from vroegsignaal.batch.rule import Besluit, Grond, decide
-from vroegsignaal.batch.validation import FileValidation, Finding
+from batch.rule import Besluit, Grond, decide
+from batch.validation import FileValidation, Finding
 
 
 def _finding(code: str, severity: str, lines: list[int], *, row_level: bool = True) -> Finding:

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.factories import signaal
-from vroegsignaal.batch.frame import FRAME_COLUMNS, flatten, to_frame
-from vroegsignaal.batch.suites import (
+from batch.frame import FRAME_COLUMNS, flatten, to_frame
+from batch.suites import (
     SEVERITIES,
     SuiteError,
     SuiteRunner,
@@ -21,7 +20,8 @@ from vroegsignaal.batch.suites import (
     expectations_dir,
     load_suite_dict,
 )
-from vroegsignaal.batch.validation import FileValidation, validate_frames
+from batch.validation import FileValidation, validate_frames
+from tests.factories import signaal
 from vroegsignaal.contract.enums import Signaalpartner
 from vroegsignaal.contract.io import RawRecord
 
@@ -199,7 +199,7 @@ def test_suite_files_are_plain_json() -> None:
 def test_a_check_that_cannot_run_counts_as_failed_and_fatal() -> None:
     import pandas as pd
 
-    from vroegsignaal.batch.rule import Besluit, decide
+    from batch.rule import Besluit, decide
 
     frame = pd.DataFrame({"zaak": ["Z1"], "uitkomst": [1]})  # no bedrag column at all
     frame.index.name = "regel"

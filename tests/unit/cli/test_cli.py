@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vroegsignaal.cli import app
+from cli import app
 from vroegsignaal.config import get_settings
 
 runner = CliRunner()

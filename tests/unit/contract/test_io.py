@@ -11,6 +11,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
+from synthetic import generate_signals
 from tests.factories import signaal
 from vroegsignaal.contract.io import (
     CSV_COLUMNS,
@@ -25,7 +26,6 @@ from vroegsignaal.contract.io import (
     write_jsonl,
 )
 from vroegsignaal.contract.signaal import CLIENT_FIELDS, TOP_LEVEL_FIELDS, SignaalBericht
-from vroegsignaal.synthetic import generate_signals
 
 
 @pytest.fixture(scope="module")

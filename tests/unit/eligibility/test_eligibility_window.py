@@ -13,7 +13,7 @@ from vroegsignaal.contract import SignaalBericht
 from vroegsignaal.eligibility.brp import BrpStatus
 from vroegsignaal.eligibility.check import check_signal
 from vroegsignaal.eligibility.rules import Rules, default_settings
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.privacy.filter import FilteredSignal
 
 RULES = Rules(gemeentecode="GM0344", **default_settings())

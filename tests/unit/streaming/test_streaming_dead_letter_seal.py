@@ -7,14 +7,14 @@ import base64
 
 import pytest
 
-from vroegsignaal.errors import DecryptionError
-from vroegsignaal.streaming.dead_letter import (
+from streaming.dead_letter import (
     DeadLetterSeal,
     SourceRef,
     dead_letter_headers,
     error_codes,
     header_dict,
 )
+from vroegsignaal.errors import DecryptionError
 
 K1 = ("k1", b"A" * 32)
 K2 = ("k2", b"B" * 32)

@@ -8,9 +8,9 @@ import datetime as dt
 import orjson
 import pytest
 
-from vroegsignaal.intake.reasons import ReasonCode as R
+from streaming.feedback_records import Terugkoppeling, feedback_for, replay_keys
+from vroegsignaal.intake.reason_codes import ReasonCode as R
 from vroegsignaal.intake.result import SignalOutcome
-from vroegsignaal.streaming.feedback import Terugkoppeling, feedback_for, replay_keys
 
 ANDERE = "Niet opgepakt: andere reden"
 

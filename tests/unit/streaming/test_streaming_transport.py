@@ -13,10 +13,10 @@ from kafka import TopicPartition
 
 from streaming.backoff import Backoff
 from streaming.database import consumer_url, is_unavailable
+from streaming.keys import ONBEKEND, gemeente_key
 from streaming.records import LEEG_BERICHT, Batch, parse_value
 from streaming.settings import DAY_MS, StreamingSettings
 from streaming.topics import topic_specs
-from vroegsignaal.streaming.keys import ONBEKEND, gemeente_key
 
 Rec = namedtuple("Rec", "topic partition leader_epoch offset timestamp key value headers")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from vroegsignaal.synthetic import HouseholdTruth, SyntheticRun
+from synthetic import HouseholdTruth, SyntheticRun
 
 # Groningen, Zwolle, Utrecht, Rotterdam: about 1.4 million inhabitants, about 66,000
 # signals a year, so sampling noise on the shares is well under one percentage point.

@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from synthetic.calibration import case_shares
+from synthetic.geo import resolve_gemeenten
 from tests.unit.synthetic.conftest import CALIBRATION_GEMEENTEN, Generated
 from vroegsignaal.contract.enums import Signaalpartner as SP
 from vroegsignaal.contract.enums import Zaaktype
-from vroegsignaal.synthetic.calibration import case_shares
-from vroegsignaal.synthetic.geo import resolve_gemeenten
 
 
 def _valid_amounts(gen: Generated) -> dict[str, list[int]]:

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
+from synthetic import GeneratorConfig, describe, generate_signals
 from tests.unit.synthetic.conftest import START, Generated
 from vroegsignaal.contract.enums import Signaalpartner as SP
-from vroegsignaal.synthetic import GeneratorConfig, describe, generate_signals
 
 
 def test_every_parameter_has_a_source() -> None:

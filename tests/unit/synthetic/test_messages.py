@@ -9,10 +9,10 @@ from collections import Counter
 
 from pydantic import ValidationError
 
+from synthetic import UNKNOWN_FIELDS
+from synthetic.messages import fake_bsn
 from tests.unit.synthetic.conftest import Generated
 from vroegsignaal.contract.signaal import CLIENT_FIELDS, TOP_LEVEL_FIELDS, SignaalBericht
-from vroegsignaal.synthetic import UNKNOWN_FIELDS
-from vroegsignaal.synthetic.messages import fake_bsn
 
 
 def _validates(msg: dict) -> bool:

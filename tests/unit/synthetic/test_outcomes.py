@@ -14,10 +14,9 @@ import math
 import numpy as np
 import pytest
 
-from tests.unit.synthetic.conftest import CALIBRATION_GEMEENTEN, START, Generated
-from vroegsignaal.synthetic import SyntheticRun, all_gemeentecodes, generate_signals
-from vroegsignaal.synthetic.geo import resolve_gemeenten
-from vroegsignaal.synthetic.outcomes import (
+from synthetic import SyntheticRun, all_gemeentecodes, generate_signals
+from synthetic.geo import resolve_gemeenten
+from synthetic.outcomes import (
     OutcomeConfig,
     RiskState,
     describe_outcomes,
@@ -26,6 +25,7 @@ from vroegsignaal.synthetic.outcomes import (
     probabilities,
     risk_state,
 )
+from tests.unit.synthetic.conftest import CALIBRATION_GEMEENTEN, START, Generated
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vroegsignaal.synthetic import GeneratorConfig, HouseholdTruth, SyntheticRun, generate_signals
+from synthetic import GeneratorConfig, HouseholdTruth, SyntheticRun, generate_signals
 
 START = dt.date(2024, 1, 1)
 

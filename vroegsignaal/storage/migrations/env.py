@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 from vroegsignaal.storage.db import make_engine
-from vroegsignaal.storage.models import Base
+from vroegsignaal.storage.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

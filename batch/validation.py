@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vroegsignaal.batch.frame import (
+from batch.frame import (
     DEFAULT_CHUNK_ROWS,
     ERROR_COLUMN,
     ROW_COLUMN,
@@ -26,7 +26,7 @@ from vroegsignaal.batch.frame import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from vroegsignaal.batch.suites import SuiteRunner
+    from batch.suites import SuiteRunner
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ def _validate_part(
     chunk_rows: int,
     part: tuple[int, int],
 ) -> FileValidation:
-    from vroegsignaal.batch.suites import SuiteRunner
+    from batch.suites import SuiteRunner
 
     runner = SuiteRunner.load(suite, directory)
     return validate_frames(iter_file_frames(path, chunk_rows, part), runner, parameters)

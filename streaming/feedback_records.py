@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.feedback import creditor_status
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
-from vroegsignaal.storage.models import Signaal
+from vroegsignaal.storage.tables import Signaal
 
 BERICHTVERSIE = "1.0"
 SignalKey = tuple[str, str]

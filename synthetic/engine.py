@@ -26,23 +26,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vroegsignaal.contract.enums import Signaalpartner as SP
-from vroegsignaal.synthetic import names
-from vroegsignaal.synthetic.config import PARTNER_INDEX, PARTNERS, GeneratorConfig
-from vroegsignaal.synthetic.creditors import (
+from synthetic import names
+from synthetic.config import PARTNER_INDEX, PARTNERS, GeneratorConfig
+from synthetic.creditors import (
     TENURE_CORPORATIE,
     TENURE_KOOP,
     TENURE_PARTICULIER,
     CreditorPicker,
 )
-from vroegsignaal.synthetic.geo import Pc4Table, resolve_gemeenten
-from vroegsignaal.synthetic.state import (
+from synthetic.geo import Pc4Table, resolve_gemeenten
+from synthetic.state import (
     AccountIndex,
     accounts_table,
     addresses_table,
     households_table,
 )
-from vroegsignaal.synthetic.stats import GenerationStats
+from synthetic.stats import GenerationStats
+from vroegsignaal.contract.enums import Signaalpartner as SP
 
 N_PARTNERS = len(PARTNERS)
 HUUR = PARTNER_INDEX[SP.HUUR]

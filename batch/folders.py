@@ -23,10 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from batch.files import SUFFIXES
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.dates import AMSTERDAM
 from vroegsignaal.errors import VroegsignaalError
-from vroegsignaal.intake.files import SUFFIXES
 
 log = logging.getLogger(__name__)
 

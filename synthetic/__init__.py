@@ -5,12 +5,12 @@ Only made-up data: see docs/synthetic-data.md for the calibration table and the
 deliberate simplifications.
 """
 
-from vroegsignaal.synthetic.config import GeneratorConfig, describe
-from vroegsignaal.synthetic.geo import all_gemeentecodes
-from vroegsignaal.synthetic.messages import UNKNOWN_FIELDS
-from vroegsignaal.synthetic.run import SyntheticRun, generate_signals
-from vroegsignaal.synthetic.stats import GenerationStats
-from vroegsignaal.synthetic.truth import AccountTruth, HouseholdTruth
+from synthetic.config import GeneratorConfig, describe
+from synthetic.geo import all_gemeentecodes
+from synthetic.messages import UNKNOWN_FIELDS
+from synthetic.run import SyntheticRun, generate_signals
+from synthetic.stats import GenerationStats
+from synthetic.truth import AccountTruth, HouseholdTruth
 
 __all__ = [
     "UNKNOWN_FIELDS",

@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from vroegsignaal.cli import contract, data, database, keys, model, streaming
+from cli import contract, data, database, keys, model, streaming
 
 app = typer.Typer(
     name="vroegsignaal",

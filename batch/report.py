@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vroegsignaal.batch.rule import Besluit, Grond, Verdict
-from vroegsignaal.batch.validation import FileValidation, Finding
+from batch.rule import Besluit, Grond, Verdict
+from batch.validation import FileValidation, Finding
 
 REPORT_VERSION = 1
 MAX_LINES_JSON = 1000

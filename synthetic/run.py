@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from vroegsignaal.synthetic import names
-from vroegsignaal.synthetic.config import PARTNERS, GeneratorConfig
-from vroegsignaal.synthetic.creditors import SCHULDEISER_CODES
-from vroegsignaal.synthetic.engine import Simulation, iter_months, new_stats
-from vroegsignaal.synthetic.messages import MessageBuilder
-from vroegsignaal.synthetic.truth import AccountTruth, HouseholdTruth
+from synthetic import names
+from synthetic.config import PARTNERS, GeneratorConfig
+from synthetic.creditors import SCHULDEISER_CODES
+from synthetic.engine import Simulation, iter_months, new_stats
+from synthetic.messages import MessageBuilder
+from synthetic.truth import AccountTruth, HouseholdTruth
 
 WOONVORMEN = ("corporatie", "particulier", "koop")
 

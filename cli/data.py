@@ -56,8 +56,8 @@ def generate(
     schaal: Annotated[float, typer.Option(help="Multiply the calibrated rate")] = 1.0,
 ) -> None:
     """Generate synthetic signals in the contract format (never real personal data)."""
+    from synthetic import generate_signals
     from vroegsignaal.contract.io import write_csv, write_jsonl
-    from vroegsignaal.synthetic import generate_signals
 
     records = generate_signals(
         gemeenten=gemeente,
@@ -87,7 +87,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest a signal file through the intake pipeline and print a summary."""
-    from vroegsignaal.intake.files import SUFFIXES
+    from batch.files import SUFFIXES
 
     if file.suffix.lower() not in SUFFIXES:
         raise typer.BadParameter(
@@ -100,8 +100,8 @@ def ingest(
 def _ingest(
     file: Path, bron: str, ontvangst: Any, batch_size: int | None, workers: int | None = None
 ) -> Any:
+    from batch.files import ingest_file, ingest_file_parallel
     from vroegsignaal.config import get_settings
-    from vroegsignaal.intake.files import ingest_file, ingest_file_parallel
     from vroegsignaal.storage.db import session_scope
 
     settings = get_settings()
@@ -175,7 +175,7 @@ def _case_types(url: str) -> dict[str, int]:
     from sqlalchemy import func, select
 
     from vroegsignaal.storage.db import session_scope
-    from vroegsignaal.storage.models import Zaak
+    from vroegsignaal.storage.tables import Zaak
 
     with session_scope(url) as session:
         rows = session.execute(select(Zaak.zaaktype, func.count()).group_by(Zaak.zaaktype))
@@ -183,7 +183,7 @@ def _case_types(url: str) -> dict[str, int]:
 
 
 def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None) -> None:
-    from vroegsignaal.intake.reasons import ReasonCode
+    from vroegsignaal.intake.reason_codes import ReasonCode
 
     names = names or {}
     console.print(

@@ -14,12 +14,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from synthetic import names
+from synthetic.config import PARTNERS
+from synthetic.creditors import SCHULDEISER_CODES
+from synthetic.engine import MonthBatch, Simulation
+from synthetic.stats import GenerationStats
 from vroegsignaal.contract.signaal import CONTRACT_VERSION
-from vroegsignaal.synthetic import names
-from vroegsignaal.synthetic.config import PARTNERS
-from vroegsignaal.synthetic.creditors import SCHULDEISER_CODES
-from vroegsignaal.synthetic.engine import MonthBatch, Simulation
-from vroegsignaal.synthetic.stats import GenerationStats
 
 DEFECTS = ("ontbrekend_veld", "ongeldige_postcode", "negatief_bedrag", "decimaal_bedrag")
 _MISSING = (

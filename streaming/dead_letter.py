@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from vroegsignaal.config import Settings
 from vroegsignaal.errors import DecryptionError
-from vroegsignaal.intake.reasons import ReasonCode
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.privacy.crypto import parse_keyring
 
 # Dead-letter reasons: a contract failure (the intake ReasonCode), or a message the

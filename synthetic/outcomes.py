@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from synthetic.truth import HouseholdTruth
 from vroegsignaal.contract.enums import Signaalpartner as SP
-from vroegsignaal.synthetic.truth import HouseholdTruth
 
 HORIZON_MAANDEN = 12
 DOMAIN = "DOMAIN.md, Figures to calibrate against"

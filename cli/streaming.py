@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vroegsignaal.cli.data import _count_lines, _progress, console
+from cli.data import _count_lines, _progress, console
 
 Bootstrap = Annotated[
     str | None,
@@ -81,8 +81,8 @@ def send(
     topic: Annotated[str | None, typer.Option(help="Intake topic")] = None,
 ) -> None:
     """Send a signal file (JSONL or CSV) to the intake topic; progress bar and summary."""
+    from batch.files import SUFFIXES
     from streaming.producer import send_file
-    from vroegsignaal.intake.files import SUFFIXES
 
     if file.suffix.lower() not in SUFFIXES:
         console.print(f"[red]{file.name}: gebruik {' of '.join(SUFFIXES)}[/red]")

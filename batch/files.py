@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from batch.partition import address_partition
 from vroegsignaal.contract.io import RawRecord, iter_batches, read_records
 from vroegsignaal.errors import UnknownFileFormat
-from vroegsignaal.intake.partition import address_partition
 from vroegsignaal.intake.pipeline import Ontvangst, RawInput, run_intake
 from vroegsignaal.intake.result import IntakeResult, IntakeTotals
 from vroegsignaal.runtime import tune_gc_for_batches

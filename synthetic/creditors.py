@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from synthetic.config import PARTNER_INDEX, PARTNERS
 from vroegsignaal.contract.enums import Signaalpartner as SP
-from vroegsignaal.synthetic.config import PARTNER_INDEX, PARTNERS
 
 # (code, weight) per partner; weights mimic a few large and some small market players.
 _NATIONAL: dict[SP, tuple[tuple[str, float], ...]] = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vroegsignaal.batch.validation import FileValidation
+from batch.validation import FileValidation
 
 
 class Besluit(StrEnum):

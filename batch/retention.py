@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from vroegsignaal.batch.folders import BatchFolders
+from batch.folders import BatchFolders
 from vroegsignaal.dates import AMSTERDAM
 from vroegsignaal.retention.policy import STAGES, RetentionPolicy
-from vroegsignaal.storage.models import VerwijderLog
+from vroegsignaal.storage.tables import VerwijderLog
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from vroegsignaal.batch import folders as fs
-from vroegsignaal.batch.frame import DEFAULT_CHUNK_ROWS
-from vroegsignaal.batch.report import build_report, write_report
-from vroegsignaal.batch.rule import Besluit, decide
+from batch import folders as fs
+from batch.frame import DEFAULT_CHUNK_ROWS
+from batch.report import build_report, write_report
+from batch.rule import Besluit, decide
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.errors import VroegsignaalError
 
@@ -53,7 +53,7 @@ def validate_delivery(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, Any]:
     """Validate the whole file, decide by the batch-file rule, write the report beside it."""
-    from vroegsignaal.batch.validation import validate_file
+    from batch.validation import validate_file
 
     settings = settings or get_settings()
     path = Path(claimed)
@@ -111,7 +111,7 @@ def ingest_delivery(
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Ingest the valid rows of a file the rule accepted; invalid lines are refused."""
-    from vroegsignaal.intake.files import ingest_file, ingest_file_parallel
+    from batch.files import ingest_file, ingest_file_parallel
     from vroegsignaal.storage.db import session_scope
 
     settings = settings or get_settings()

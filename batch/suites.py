@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEVERITIES = ("fatal", "error", "warning")
-_REPO_EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+_REPO_EXPECTATIONS = Path(__file__).resolve().parents[1] / "expectations"
 
 
 class SuiteError(VroegsignaalError):

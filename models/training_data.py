@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.dates import add_months
 from vroegsignaal.errors import VroegsignaalError
-from vroegsignaal.storage.models import Zaak
+from vroegsignaal.storage.tables import Zaak
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -200,8 +200,8 @@ def read_frame(path: Path) -> pd.DataFrame:
 
 def validate(paths: list[Path]) -> dict[str, Any]:
     """The training_data suite over each file; refused on any fatal or error finding."""
-    from vroegsignaal.batch.suites import SuiteRunner
-    from vroegsignaal.batch.validation import validate_frames
+    from batch.suites import SuiteRunner
+    from batch.validation import validate_frames
 
     runner = SuiteRunner.load(SUITE)
     summary: dict[str, Any] = {}
