@@ -63,7 +63,7 @@ def _labelled(n: int, seed: int) -> tuple[object, float]:
 
 def _case_features(frame: object) -> list:
     """The frame as the pipeline's `CaseFeatures` (not timed)."""
-    from vroegsignaal.scoring import CaseFeatures, CaseSignal
+    from vroegsignaal.cases.features import CaseFeatures, CaseSignal
 
     cols = [
         frame[c].tolist()  # type: ignore[index]

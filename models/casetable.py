@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from vroegsignaal.scoring import HISTORIE_MAANDEN, CaseFeatures
+from vroegsignaal.cases.features import HISTORIE_MAANDEN, CaseFeatures
 
 # Creditor-type groups: each DDAS signaalpartner belongs to exactly one.
 GROEPEN: tuple[str, ...] = (

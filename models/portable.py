@@ -40,7 +40,8 @@ from models.casetable import (
     cases_to_arrays,
 )
 from models.reasons import reasons
-from vroegsignaal.scoring import PROMOTED_POINTER, CaseFeatures, Score
+from vroegsignaal.cases.features import CaseFeatures
+from vroegsignaal.scoring import PROMOTED_POINTER, Score
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from models.data import cases_to_arrays
 from models.explain import LinearForm, linear_form, reasons
 from models.features import case_table
-from vroegsignaal.scoring import CaseFeatures, Score
+from vroegsignaal.cases.features import CaseFeatures
+from vroegsignaal.scoring import Score
 
 CHUNK = 100_000  # cases per step: bounds memory at a few hundred MB for any batch size
 

@@ -22,8 +22,8 @@ from models.progress import Progress, aantal, silent
 from synthetic import GeneratorConfig, HouseholdTruth, SyntheticRun
 from synthetic.geo import all_gemeentecodes
 from synthetic.outcomes import HouseholdOutcome, OutcomeConfig, draw_outcomes
-from vroegsignaal.cases.state import PickedUp, is_repeat
 from vroegsignaal.eligibility.rules import default_settings
+from vroegsignaal.matching.repeat import PickedUp, is_repeat
 
 LEEFTIJDSBANDEN: tuple[tuple[str, int, int], ...] = (
     ("18-29", 0, 30),

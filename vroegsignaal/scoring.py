@@ -5,68 +5,50 @@ The score only orders the outreach queue; every eligible signal gets an offer wh
 its score. `default_scorer` uses the model promoted in the registry at
 `VROEGSIGNAAL_MODEL_DIR` (models/, ADR 0008); until one is promoted, or when it cannot be
 loaded, `RuleScorer` is a transparent points rule. This module is the only place where
-vroegsignaal reaches into models/, and it does so lazily.
+vroegsignaal reaches into models/, and it does so lazily, through
+`PROMOTED_SCORER_HOOK`: the core imports without models/ (tests/unit/test_layout.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from vroegsignaal.cases.features import CaseFeatures
 
 if TYPE_CHECKING:
     from vroegsignaal.config import Settings
 
 log = logging.getLogger(__name__)
 
-# Calendar months of a household's earlier signals that scoring sees: the opeenvolgend
-# period (ADR 0003), and the retention of signals that lead nowhere (6 months).
-HISTORIE_MAANDEN = 6
 # The registry's pointer to the promoted model (models/registry.py), relative to
 # VROEGSIGNAAL_MODEL_DIR; without it the rule scores.
 PROMOTED_POINTER = "gepromoveerd.json"
-
-
-@dataclass(frozen=True, slots=True)
-class CaseSignal:
-    """What scoring may see of one signal: no identifiers, no address, no age."""
-
-    signaalpartner: str
-    schuldeiser: str
-    bedrag: int
-    ontstaansdatum: dt.date
-    signaaldatum: dt.date
-    crisissignaal: bool
-    warme_overdracht: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFeatures:
-    """One case to score: its own signals and the household's earlier accepted signals.
-
-    `historie` holds the signals of the household's earlier cases (calendar months before
-    this case's month, at most `HISTORIE_MAANDEN` back); the pipeline loads it in one query
-    per batch. `peildatum` is the case's latest signaaldatum.
-    """
-
-    signalen: tuple[CaseSignal, ...]
-    zaaktype: str
-    peildatum: dt.date
-    historie: tuple[CaseSignal, ...] = ()
+# The lazy hook to the promoted model: "module:function", called with the model directory,
+# returning a Scorer or None. Named here as text, imported only when a model is promoted,
+# so the core never imports models/ (nor scikit-learn) on its own.
+PROMOTED_SCORER_HOOK = "models.portable:promoted_scorer"
 
 
 @dataclass(frozen=True, slots=True)
 class Score:
+    """A zaak's place in the werkvoorraad: `prioriteit` in [0, 1] (higher first), up to
+    three `redenen` in Dutch for the worker, and the `model` that scored it (its version,
+    or "regel-v1" for the rule)."""
+
     prioriteit: float
     redenen: tuple[str, ...]
     model: str
 
 
 class Scorer(Protocol):
+    """Scores zaken in one call, one `Score` per `CaseFeatures`, in the same order."""
+
     def score(self, cases: Sequence[CaseFeatures]) -> list[Score]: ...
 
 
@@ -127,10 +109,11 @@ def default_scorer(settings: Settings | None = None) -> Scorer:
         # Nothing promoted: the rule, without importing scikit-learn into every intake
         # process (about 120 MB each).
         return RuleScorer()
+    module, _, function = PROMOTED_SCORER_HOOK.partition(":")
     try:
-        from models.portable import promoted_scorer
+        promoted_scorer = getattr(import_module(module), function)
     except ImportError:  # a deployment without models/ (or without scikit-learn)
         _warn_once("models package not available; scoring with the rule")
         return RuleScorer()
-    scorer = promoted_scorer(model_dir)
+    scorer: Scorer | None = promoted_scorer(model_dir)
     return scorer if scorer is not None else RuleScorer()

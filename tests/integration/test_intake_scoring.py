@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from models.registry import ModelRegistry, gate
 from models.synthetic import training_set
 from tests.factories import signaal
+from vroegsignaal.cases.features import CaseFeatures
 from vroegsignaal.config import get_settings
 from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.intake.reason_codes import ReasonCode
-from vroegsignaal.scoring import CaseFeatures, RuleScorer, Score
+from vroegsignaal.scoring import RuleScorer, Score
 from vroegsignaal.storage.tables import WerkvoorraadItem
 
 pytestmark = pytest.mark.integration

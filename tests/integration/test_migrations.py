@@ -63,3 +63,49 @@ def test_0003_keys_refusals_stored_before_it(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM intake_weigering")).scalar_one() == 2
     engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_0005_open_becomes_the_workflow_status_and_back(
+    dialect: str, new_postgres_database: Callable[[], str], tmp_path
+) -> None:
+    """Every zaak was "open" before the workflow: it is where a new zaak starts."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    url = new_postgres_database() if dialect == "postgresql" else f"sqlite:///{tmp_path}/m.db"
+    upgrade(url, "0003")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO gemeente (gemeentecode, naam, inwoners) "
+                          "VALUES ('GM0344', 'Utrecht', 1)"))
+        conn.execute(text(
+            "INSERT INTO zaak (id, gemeentecode, huishouden_sleutel, matchingsperiode, zaaktype, "
+            "status, aantal_signalen, bewaren_tot, aangemaakt_op) VALUES (1, 'GM0344', 'h', "
+            ":p, 'enkelvoudig', 'open', 1, :d, :t)"),
+            {"p": dt.date(2026, 3, 1), "d": dt.date(2026, 9, 1),
+             "t": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)})
+        conn.execute(text(
+            "INSERT INTO werkvoorraad_item (zaak_id, gemeentecode, prioriteit, prioriteit_redenen,"
+            " scoremodel, uiterste_datum, crisis, status, bewaren_tot, bijgewerkt_op) VALUES "
+            "(1, 'GM0344', 0.5, '[]', 'regel-v1', :p, false, 'open', :d, :t)"),
+            {"p": dt.date(2026, 3, 15), "d": dt.date(2026, 9, 1),
+             "t": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)})
+
+    def statuses() -> list[tuple[str, ...]]:
+        with engine.connect() as conn:
+            return [
+                tuple(conn.execute(text("SELECT status FROM zaak")).scalars()),
+                tuple(conn.execute(text("SELECT status FROM werkvoorraad_item")).scalars()),
+            ]
+
+    upgrade(url)
+    assert statuses() == [("Nog niet opgepakt",), ("Nog niet opgepakt",)]
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT versie FROM zaak")).scalar_one() == 0
+        conn.execute(text("UPDATE zaak SET status = 'Automatisch afgesloten'"))
+        conn.execute(text("UPDATE werkvoorraad_item SET status = 'Automatisch afgesloten'"))
+    downgrade(url, "0003")
+    assert statuses() == [("gesloten",), ("gesloten",)]
+    engine.dispose()

@@ -14,7 +14,7 @@ from models.explain import GEEN_REDEN, MAX_REDENEN, linear_form, reasons
 from models.features import RAW_FEATURES, case_table
 from models.scorer import ModelScorer
 from tests.models.conftest import Trained
-from vroegsignaal.scoring import CaseFeatures, CaseSignal
+from vroegsignaal.cases.features import CaseFeatures, CaseSignal
 
 D = dt.date
 

@@ -25,8 +25,8 @@ from models.features import (
 )
 from models.pipeline import ModelConfig, build_pipeline, raw_feature_of
 from models.synthetic import SyntheticSet
+from vroegsignaal.cases.features import CaseFeatures, CaseSignal
 from vroegsignaal.contract.enums import Signaalpartner
-from vroegsignaal.scoring import CaseFeatures, CaseSignal
 
 D = dt.date
 

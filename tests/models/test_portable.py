@@ -31,7 +31,7 @@ from models.scorer import ModelScorer
 from models.synthetic import SyntheticSet
 from tests.models.conftest import Trained
 from tests.models.test_registry import _report
-from vroegsignaal.scoring import CaseFeatures, CaseSignal
+from vroegsignaal.cases.features import CaseFeatures, CaseSignal
 
 PARTNERS = ("Huur", "Hypotheek", "Energie", "Water", "Zorg", "CAK Zorgverzekeringen",
             "DUO", "Overige")
@@ -112,7 +112,7 @@ def test_the_intake_scores_a_promoted_model_without_scikit_learn(
         "from vroegsignaal.config import Settings\n"
         "from vroegsignaal.scoring import default_scorer\n"
         "import datetime as dt\n"
-        "from vroegsignaal.scoring import CaseFeatures, CaseSignal\n"
+        "from vroegsignaal.cases.features import CaseFeatures, CaseSignal\n"
         f"s = default_scorer(Settings.model_construct(model_dir={str(root)!r}))\n"
         "d = dt.date\n"
         "sig = CaseSignal('Huur', 'W', 2600, d(2026, 1, 5), d(2026, 3, 2), True, False)\n"

@@ -23,8 +23,9 @@ from models.registry import (
     promoted_scorer,
 )
 from models.synthetic import SyntheticSet
+from vroegsignaal.cases.features import CaseFeatures, CaseSignal
 from vroegsignaal.config import Settings
-from vroegsignaal.scoring import CaseFeatures, CaseSignal, RuleScorer, default_scorer
+from vroegsignaal.scoring import RuleScorer, default_scorer
 
 
 def _report(

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Matching (DOMAIN.md step 3-4, ADR 0003): repeat rule, cases per household per month, type.
+"""A zaak as the intake matches signals into it, and its type (DOMAIN.md step 4, ADR 0003).
 
-Pure functions over in-memory state; the pipeline loads the state and writes the changes.
+Pure functions over in-memory state; the intake loads the state and writes the changes.
 """
 
 from __future__ import annotations
@@ -9,40 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.contract.enums import Zaaktype
 from vroegsignaal.dates import add_months
-from vroegsignaal.scoring import CaseSignal
-
-
-@dataclass(slots=True)
-class PickedUp:
-    """The last picked-up signal for one (schuldeiser, klantreferentie)."""
-
-    signaaldatum: dt.date
-    bedrag: int
-    crisissignaal: bool
-
-
-def is_repeat(
-    prev: PickedUp | None,
-    *,
-    signaaldatum: dt.date,
-    ontstaansdatum: dt.date,
-    bedrag: int,
-    crisissignaal: bool,
-    herhaal_periode_dagen: int,
-) -> bool:
-    """Same creditor and arrears, picked up recently, amount not increased (DOMAIN.md step 3).
-
-    The same arrears: they already existed when the earlier signal was sent. A crisis signal
-    after an ordinary one is new information and is always picked up.
-    """
-    if prev is None:
-        return False
-    if crisissignaal and not prev.crisissignaal:
-        return False
-    recent = 0 <= (signaaldatum - prev.signaaldatum).days <= herhaal_periode_dagen
-    return recent and ontstaansdatum <= prev.signaaldatum and bedrag <= prev.bedrag
 
 
 @dataclass(slots=True)

@@ -23,7 +23,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vroegsignaal.cases.state import CaseState, PickedUp, classify, is_repeat
+from vroegsignaal.cases.features import HISTORIE_MAANDEN, CaseFeatures, CaseSignal
+from vroegsignaal.cases.state import CaseState, classify
+from vroegsignaal.cases.workflow import INITIAL
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.contract.enums import Zaaktype
 from vroegsignaal.contract.signaal import SignaalBericht
@@ -33,18 +35,13 @@ from vroegsignaal.eligibility.check import check_signal
 from vroegsignaal.eligibility.rules import Rules, RuleSet
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import IntakeResult, SignalOutcome
+from vroegsignaal.matching.repeat import PickedUp, is_repeat
 from vroegsignaal.privacy.crypto import IdentifierCipher, Pseudonymiser
 from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, count_unknown_fields
 from vroegsignaal.queue.deadlines import uiterste_datum
 from vroegsignaal.queue.rescoring import fingerprint, scorer_identity
 from vroegsignaal.reference import load_reference
-from vroegsignaal.scoring import (
-    HISTORIE_MAANDEN,
-    CaseFeatures,
-    CaseSignal,
-    Scorer,
-    default_scorer,
-)
+from vroegsignaal.scoring import Scorer, default_scorer
 from vroegsignaal.storage import intake_repository as repo
 
 log = logging.getLogger(__name__)
@@ -461,7 +458,7 @@ def _enqueue(
                     "score_invoer": invoer,
                     "uiterste_datum": due,
                     "crisis": crisis,
-                    "status": "open",
+                    "status": INITIAL.value,
                     "bewaren_tot": case.bewaren_tot,
                     "bijgewerkt_op": now,
                 }

@@ -26,12 +26,15 @@ import orjson
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from vroegsignaal.cases.features import HISTORIE_MAANDEN, CaseFeatures, CaseSignal
+from vroegsignaal.cases.workflow import OPEN
 from vroegsignaal.dates import add_months
-from vroegsignaal.scoring import HISTORIE_MAANDEN, CaseFeatures, CaseSignal, Scorer
+from vroegsignaal.scoring import Scorer
 from vroegsignaal.storage import intake_repository as repo
 from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak
 
 log = logging.getLogger(__name__)
+OPEN_STATUSES = sorted(s.value for s in OPEN)
 
 PAGE = 2000
 werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
@@ -128,7 +131,7 @@ def rescore_open_items(
                 z.matchingsperiode,
             )
             .join(zaak, z.id == w.zaak_id)
-            .where(w.status == "open", w.id > last)
+            .where(w.status.in_(OPEN_STATUSES), w.id > last)
             .order_by(w.id)
             .limit(page)
         ).all()

@@ -20,11 +20,12 @@ from typing import Any
 from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
+from vroegsignaal.cases.workflow import OPEN
 from vroegsignaal.storage.tables import WerkvoorraadItem
 
 log = logging.getLogger(__name__)
 
-OPEN = "open"
+OPEN_STATUSES = sorted(s.value for s in OPEN)  # in the werkvoorraad, not closed
 werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
 
 
@@ -50,7 +51,11 @@ def mark_overdue(session: Session, *, peildatum: dt.date) -> SlaResult:
     w = werkvoorraad.c
     session.execute(
         update(werkvoorraad)
-        .where(w.status == OPEN, w.uiterste_datum < peildatum, w.te_laat_sinds.is_(None))
+        .where(
+            w.status.in_(OPEN_STATUSES),
+            w.uiterste_datum < peildatum,
+            w.te_laat_sinds.is_(None),
+        )
         .values(te_laat_sinds=peildatum)
     )
     session.commit()
@@ -70,7 +75,7 @@ def mark_overdue(session: Session, *, peildatum: dt.date) -> SlaResult:
         session.scalar(
             select(func.count())
             .select_from(werkvoorraad)
-            .where(and_(w.status == OPEN, w.te_laat_sinds.is_not(None)))
+            .where(and_(w.status.in_(OPEN_STATUSES), w.te_laat_sinds.is_not(None)))
         )
         or 0
     )

@@ -10,8 +10,8 @@ What goes (docs/batch-intake.md, "Retention"; policy in bewaartermijnen.yaml):
 - signals without a case (refused after storage: they led to no help) on or after their
   `bewaren_tot`, or, for a status the policy lists, its term in months after receipt;
 - cases with an eindresultaat, on or after their `bewaren_tot`, together with their
-  signals and queue item; never an open case, never a case whose eindresultaat made it a
-  debt-help file;
+  signals, queue item and status history; never an open case, never a case whose
+  eindresultaat made it a debt-help file;
 - refusal rows, intake batch rows without refusals, audit rows: on or after `bewaren_tot`.
 
 Deletion runs in chunks; each chunk re-checks the condition in its DELETE, takes the ids
@@ -41,6 +41,7 @@ from vroegsignaal.storage.tables import (
     VerwijderLog,
     WerkvoorraadItem,
     Zaak,
+    ZaakStatuswijziging,
 )
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ weigering: Table = IntakeWeigering.__table__  # type: ignore[assignment]
 batch: Table = IntakeBatch.__table__  # type: ignore[assignment]
 audit: Table = AuditLog.__table__  # type: ignore[assignment]
 verwijder_log: Table = VerwijderLog.__table__  # type: ignore[assignment]
+statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -72,6 +74,7 @@ class PurgePlan:
     zaak_ids: list[int] = field(default_factory=list)  # deleted with signals and queue item
     zaak_signalen: int = 0
     zaak_werkvoorraad: int = 0
+    zaak_statuswijzigingen: int = 0
     open_zaken_over_termijn: int = 0
     hulpzaken_over_termijn: int = 0
 
@@ -83,6 +86,8 @@ class PurgePlan:
             out["zaak"] = len(self.zaak_ids)
             out["signaal"] = out.get("signaal", 0) + self.zaak_signalen
             out["werkvoorraad_item"] = self.zaak_werkvoorraad
+            if self.zaak_statuswijzigingen:
+                out["zaak_statuswijziging"] = self.zaak_statuswijzigingen
         return out
 
 
@@ -137,6 +142,9 @@ def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy)
         plan.zaak_signalen += _count(session, signaal, signaal.c.zaak_id.in_(list(chunk)))
         plan.zaak_werkvoorraad += _count(
             session, werkvoorraad, werkvoorraad.c.zaak_id.in_(list(chunk))
+        )
+        plan.zaak_statuswijzigingen += _count(
+            session, statuswijziging, statuswijziging.c.zaak_id.in_(list(chunk))
         )
     expired = zaak.c.bewaren_tot <= peildatum
     plan.open_zaken_over_termijn = _count(
@@ -215,9 +223,15 @@ def _purge_cases(
                     session, werkvoorraad, werkvoorraad.c.id, werkvoorraad.c.zaak_id.in_(ids)
                 ),
                 "signaal": _delete(session, signaal, signaal.c.id, signaal.c.zaak_id.in_(ids)),
+                "zaak_statuswijziging": _delete(
+                    session, statuswijziging, statuswijziging.c.id,
+                    statuswijziging.c.zaak_id.in_(ids),
+                ),
                 "zaak": _delete(session, zaak, zaak.c.id, zaak.c.id.in_(ids)),
             }
             for tabel, gone in done.items():
+                if tabel == "zaak_statuswijziging" and not gone:
+                    continue  # most zaken were never moved: no empty log line for them
                 _log(session, run_id, plan.peildatum, tabel, grond, gone)
                 deleted[tabel] = deleted.get(tabel, 0) + len(gone)
         session.commit()

@@ -28,8 +28,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from vroegsignaal.cases.state import CaseState, PickedUp
-from vroegsignaal.scoring import CaseSignal
+from vroegsignaal.cases.features import CaseSignal
+from vroegsignaal.cases.state import CaseState
+from vroegsignaal.cases.workflow import INITIAL
+from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.storage.tables import (
     IntakeBatch,
     IntakeWeigering,
@@ -294,7 +296,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
             "huishouden_sleutel": c.huishouden_sleutel,
             "matchingsperiode": c.matchingsperiode,
             "zaaktype": c.zaaktype,
-            "status": "open",
+            "status": INITIAL.value,
             "datum_opgepakt": c.datum_opgepakt,
             "aantal_signalen": c.aantal_signalen,
             "bewaren_tot": c.bewaren_tot,

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -120,8 +121,11 @@ class Zaak(Base):
     huishouden_sleutel: Mapped[str] = mapped_column(String(32))
     matchingsperiode: Mapped[dt.date] = mapped_column(Date)
     zaaktype: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(24), default="open")
+    # cases.workflow.CaseStatus; set by the intake (INITIAL) and moved only by `transition`.
+    status: Mapped[str] = mapped_column(String(24))
     eindresultaat: Mapped[str | None] = mapped_column(String(80))
+    # Optimistic locking: `transition` moves a zaak only from the version it read.
+    versie: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     datum_opgepakt: Mapped[dt.date | None] = mapped_column(Date)
     aantal_signalen: Mapped[int] = mapped_column(Integer, default=0)
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -177,7 +181,9 @@ class WerkvoorraadItem(Base):
     scoremodel: Mapped[str] = mapped_column(String(40))
     uiterste_datum: Mapped[dt.date] = mapped_column(Date)
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    # The zaak's status (cases.workflow.CaseStatus), kept equal to zaak.status by the intake
+    # and `transition`, so the queue index needs no join.
+    status: Mapped[str] = mapped_column(String(24))
     # Set by the nightly SLA run on the first day an open item is past its uiterste_datum.
     te_laat_sinds: Mapped[dt.date | None] = mapped_column(Date)
     # Fingerprint of what the score was computed from (vroegsignaal/queue/rescoring.py).
@@ -186,6 +192,23 @@ class WerkvoorraadItem(Base):
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
     )
+
+
+class ZaakStatuswijziging(Base):
+    """One move of one zaak (cases/workflow.py): append-only, kept as long as its zaak."""
+
+    __tablename__ = "zaak_statuswijziging"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    van: Mapped[str] = mapped_column(String(24))
+    naar: Mapped[str] = mapped_column(String(24))
+    eindresultaat: Mapped[str | None] = mapped_column(String(80))
+    door: Mapped[str] = mapped_column(String(80))  # a worker's user id, or the system part
+    rol: Mapped[str] = mapped_column(String(16))  # cases.workflow.Role
+    reden: Mapped[str] = mapped_column(String(200))
+    versie: Mapped[int] = mapped_column(Integer)  # the zaak's version after the move
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
 class AuditLog(Base):

@@ -12,10 +12,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tests.factories import signaal
+from vroegsignaal.cases.features import CaseFeatures
 from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.queue.rescoring import rescore_open_items
 from vroegsignaal.queue.sla import mark_overdue
-from vroegsignaal.scoring import CaseFeatures, RuleScorer, Score
+from vroegsignaal.scoring import RuleScorer, Score
 from vroegsignaal.storage.db import session_factory
 from vroegsignaal.storage.tables import Signaal, WerkvoorraadItem, Zaak
 

@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from vroegsignaal.cases.state import CaseState, PickedUp, classify, is_repeat
+from vroegsignaal.cases.state import CaseState, classify
+from vroegsignaal.matching.repeat import PickedUp, is_repeat
 
 D = dt.date
 PREV = PickedUp(signaaldatum=D(2026, 3, 1), bedrag=500, crisissignaal=False)

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`transition`: the one way to move a zaak, on SQLite and the real PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import signaal
+from vroegsignaal.cases.workflow import (
+    Actor,
+    CaseChanged,
+    CaseNotFound,
+    CaseStatus,
+    TransitionRefused,
+    transition,
+)
+from vroegsignaal.contract.enums import Eindresultaat
+from vroegsignaal.events import BUS, CaseStatusChanged, EventBus
+from vroegsignaal.intake.pipeline import run_intake
+from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak, ZaakStatuswijziging
+
+pytestmark = pytest.mark.integration
+WORKER = Actor.worker("medewerker-17")
+
+
+def _zaak(session: Session) -> int:
+    run_intake([signaal()], session=session, source="test")
+    return session.execute(select(Zaak.id)).scalar_one()
+
+
+def test_a_new_zaak_waits_in_the_werkvoorraad(session: Session) -> None:
+    _zaak(session)
+    zaak = session.execute(select(Zaak)).scalar_one()
+    item = session.execute(select(WerkvoorraadItem)).scalar_one()
+    assert zaak.status == item.status == "Nog niet opgepakt" and zaak.versie == 0
+
+
+def test_moves_are_stored_counted_and_announced_after_commit(session: Session) -> None:
+    zaak_id = _zaak(session)
+    heard: list[CaseStatusChanged] = []
+    stop = BUS.subscribe(CaseStatusChanged, heard.append)
+    try:
+        picked = transition(session, zaak_id, CaseStatus.OPGEPAKT, by=WORKER, reason="gebeld",
+                            expected_version=0)
+        closed = transition(session, zaak_id, CaseStatus.AFGESLOTEN, by=WORKER,
+                            reason="advies gegeven", eindresultaat=Eindresultaat.BUDGETADVIES)
+    finally:
+        stop()
+    assert heard == [picked, closed]
+    assert (picked.old, picked.new, picked.version) == (
+        CaseStatus.NOG_NIET_OPGEPAKT, CaseStatus.OPGEPAKT, 1)
+    session.expire_all()
+    zaak = session.get(Zaak, zaak_id)
+    assert zaak is not None
+    assert (zaak.status, zaak.eindresultaat, zaak.versie) == (
+        "Afgesloten", Eindresultaat.BUDGETADVIES.value, 2)
+    item = session.execute(select(WerkvoorraadItem)).scalar_one()
+    assert item.status == "Afgesloten"
+    history = session.execute(
+        select(ZaakStatuswijziging.van, ZaakStatuswijziging.naar, ZaakStatuswijziging.door,
+               ZaakStatuswijziging.rol, ZaakStatuswijziging.versie,
+               ZaakStatuswijziging.bewaren_tot)
+        .order_by(ZaakStatuswijziging.id)
+    ).all()
+    assert [tuple(h[:5]) for h in history] == [
+        ("Nog niet opgepakt", "Opgepakt", "medewerker-17", "medewerker", 1),
+        ("Opgepakt", "Afgesloten", "medewerker-17", "medewerker", 2),
+    ]
+    assert {h.bewaren_tot for h in history} == {zaak.bewaren_tot}
+    reopened = transition(session, zaak_id, CaseStatus.OPGEPAKT, by=WORKER, reason="belt terug")
+    assert reopened.old is CaseStatus.AFGESLOTEN
+    session.expire_all()
+    assert session.get(Zaak, zaak_id).eindresultaat is None  # type: ignore[union-attr]
+
+
+def test_a_refused_move_changes_nothing_and_announces_nothing(session: Session) -> None:
+    zaak_id = _zaak(session)
+    bus = EventBus()
+    heard: list[object] = []
+    bus.subscribe(CaseStatusChanged, heard.append)
+    refused = [
+        (CaseStatus.AFGESLOTEN, WORKER, None),  # closing needs an eindresultaat
+        (CaseStatus.AUTOMATISCH_AFGESLOTEN, WORKER, Eindresultaat.GEEN_CONTACT),  # system only
+        (CaseStatus.OPGEPAKT, Actor.system("intake"), None),  # a worker's move
+        (CaseStatus.NOG_NIET_OPGEPAKT, Actor.system("intake"), None),  # not in the table
+    ]
+    for to, by, result in refused:
+        with pytest.raises(TransitionRefused):
+            transition(session, zaak_id, to, by=by, reason="x", eindresultaat=result, bus=bus)
+    with pytest.raises(CaseNotFound):
+        transition(session, zaak_id + 1, CaseStatus.OPGEPAKT, by=WORKER, reason="x", bus=bus)
+    assert heard == []
+    assert session.execute(select(ZaakStatuswijziging)).first() is None
+    assert session.get(Zaak, zaak_id).versie == 0  # type: ignore[union-attr]
+
+
+def test_a_stale_version_is_refused(session: Session) -> None:
+    zaak_id = _zaak(session)
+    transition(session, zaak_id, CaseStatus.OPGEPAKT, by=WORKER, reason="gebeld",
+               expected_version=0)
+    with pytest.raises(CaseChanged) as exc:  # a second worker still looks at version 0
+        transition(session, zaak_id, CaseStatus.AFGESLOTEN, by=Actor.worker("medewerker-18"),
+                   reason="x", eindresultaat=Eindresultaat.GEEN_CONTACT, expected_version=0)
+    assert exc.value.code == "ZAAK_INTUSSEN_GEWIJZIGD"
+    session.expire_all()
+    assert session.get(Zaak, zaak_id).status == "Opgepakt"  # type: ignore[union-attr]
