@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from batch.partition import address_partition
-from vroegsignaal.contract.io import RawRecord, iter_batches, read_records
+from vroegsignaal.contract.io import iter_batches, read_records
+from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import UnknownFileFormat
-from vroegsignaal.intake.pipeline import Ontvangst, RawInput, run_intake
+from vroegsignaal.intake.pipeline import Ontvangst, run_intake
 from vroegsignaal.intake.result import IntakeResult, IntakeTotals
 from vroegsignaal.runtime import tune_gc_for_batches
 
@@ -38,12 +39,12 @@ def file_identity(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _refused(records: Iterable[RawRecord], refuse: Mapping[int, str]) -> Iterator[RawRecord]:
+def _refused(records: Iterable[RawInput], refuse: Mapping[int, str]) -> Iterator[RawInput]:
     # A line the door already found invalid goes in unread, so the pipeline refuses it
     # (ONGELDIG_BERICHT) with the door's code instead of judging it again.
     for record in records:
-        code = refuse.get(record.line)
-        yield record if code is None else RawRecord(record.line, None, code)
+        code = refuse.get(record.positie)
+        yield record if code is None else RawInput(record.positie, None, code)
 
 
 def ingest_file(
@@ -66,12 +67,12 @@ def ingest_file(
     tune_gc_for_batches()
     index, count = partition
     origin = f"bestand:{identity or file_identity(path)}"
-    records: Iterable[RawRecord] = read_records(path)
+    records: Iterable[RawInput] = read_records(path)
     if refuse:
         records = _refused(records, refuse)
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
-    inputs = (RawInput(r.line, r.data, r.error, f"{origin}:{r.line}") for r in records)
+    inputs = (RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}") for r in records)
     totals = IntakeTotals()
     for batch in iter_batches(inputs, batch_size):
         result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from vroegsignaal.contract.io import CSV_COLUMNS, RawRecord, read_records
+from vroegsignaal.contract.io import CSV_COLUMNS, read_records
+from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.contract.signaal import CLIENT_FIELDS
 
 if TYPE_CHECKING:
@@ -50,9 +51,9 @@ def _text(value: Any) -> str | None:
     return orjson.dumps(value).decode()  # nested objects and lists: judged as text
 
 
-def flatten(record: RawRecord) -> dict[str, Any]:
+def flatten(record: RawInput) -> dict[str, Any]:
     """One record as a flat row; unknown client keys keep their `client.` prefix."""
-    row: dict[str, Any] = {ROW_COLUMN: record.line, ERROR_COLUMN: record.error}
+    row: dict[str, Any] = {ROW_COLUMN: record.positie, ERROR_COLUMN: record.fout}
     data = record.data
     if data is None:
         return row
@@ -83,7 +84,7 @@ _KNOWN = frozenset((ROW_COLUMN, *FRAME_COLUMNS))
 
 
 def iter_frames(
-    records: Iterable[RawRecord],
+    records: Iterable[RawInput],
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     part: tuple[int, int] = (0, 1),
 ) -> Iterator[pd.DataFrame]:

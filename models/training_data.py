@@ -93,7 +93,9 @@ def _closed_cases(session: Session, *, peildatum: dt.date) -> Iterator[list[Any]
     z = zaak.c
     while True:
         rows = session.execute(
-            select(z.id, z.zaaktype, z.huishouden_sleutel, z.matchingsperiode)
+            select(
+                z.id, z.zaaktype, z.huishouden_sleutel.label("household_key"), z.matchingsperiode
+            )
             .where(z.eindresultaat.is_not(None), z.matchingsperiode <= latest, z.id > last)
             .order_by(z.id)
             .limit(PAGE)

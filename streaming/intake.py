@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from streaming.database import Database, is_unavailable
 from streaming.feedback_records import SignalKey, replay_keys, stored_reasons
 from vroegsignaal.config import Settings
+from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import VroegsignaalError
-from vroegsignaal.intake.pipeline import RawInput, run_intake
+from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import IntakeResult, SignalOutcome
 

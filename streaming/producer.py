@@ -83,9 +83,9 @@ def send_file(
     try:
         for record in read_records(path):
             if record.data is None:
-                summary.onleesbaar[record.error or "ONLEESBAAR"] += 1
+                summary.onleesbaar[record.fout or "ONLEESBAAR"] += 1
                 if len(summary.onleesbare_regels) < MAX_REPORTED_LINES:
-                    summary.onleesbare_regels.append(record.line)
+                    summary.onleesbare_regels.append(record.positie)
             else:
                 key = gemeente_key(record.data).encode()
                 future = producer.send(topic, key=key, value=orjson.dumps(record.data))

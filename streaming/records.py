@@ -12,7 +12,7 @@ from kafka import OffsetAndMetadata, TopicPartition
 
 from streaming.dead_letter import SourceRef
 from vroegsignaal.contract.io import GEEN_OBJECT, ONGELDIGE_JSON
-from vroegsignaal.intake.pipeline import RawInput
+from vroegsignaal.contract.raw import RawInput
 
 LEEG_BERICHT = "LEEG_BERICHT"  # a record without a value (tombstone)
 

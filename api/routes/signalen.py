@@ -12,8 +12,9 @@ from sqlalchemy import select
 from api.deps import CurrentSchuldeiser, SessionDep
 from api.errors import ApiProblem
 from vroegsignaal.contract.enums import Signaalstatus
+from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.feedback import creditor_status
-from vroegsignaal.intake.pipeline import RawInput, run_intake
+from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.storage.tables import Signaal
 
 router = APIRouter(prefix="/signalen", tags=["signalen"])

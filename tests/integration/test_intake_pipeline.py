@@ -88,7 +88,7 @@ def test_a_refused_signal_is_one_refusal_however_often_it_is_sent(session: Sessi
 
 
 def test_unreadable_messages_are_told_apart_by_where_they_came_from(session: Session) -> None:
-    from vroegsignaal.intake.pipeline import RawInput
+    from vroegsignaal.contract.raw import RawInput
 
     def at(offset: int) -> RawInput:
         return RawInput(0, None, "ONGELDIGE_JSON", f"kafka:t:0:{offset}")

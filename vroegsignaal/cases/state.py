@@ -17,7 +17,7 @@ from vroegsignaal.dates import add_months
 @dataclass(slots=True)
 class CaseState:
     gemeentecode: str
-    huishouden_sleutel: str
+    household_key: str  # stored as huishouden_sleutel
     matchingsperiode: dt.date
     zaaktype: str
     aantal_signalen: int

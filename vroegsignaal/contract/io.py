@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from os import PathLike
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 
 import orjson
 
+from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.contract.signaal import Client, SignaalBericht
 
 StrPath = str | PathLike[str]
@@ -48,21 +48,9 @@ _INT_RE = re.compile(r"-?[0-9]+")
 _BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True, slots=True)
-class RawRecord:
-    """One line (JSONL) or row (CSV) of a signal file, before validation.
-
-    `line` is the 1-based physical line where the record starts. Exactly one of
-    `data` and `error` is set; `error` is a short code, never line content.
-    """
-
-    line: int
-    data: dict[str, Any] | None
-    error: str | None = None
-
-
-def read_records(path: StrPath) -> Iterator[RawRecord]:
-    """Stream the records of a `.jsonl` or `.csv` signal file."""
+def read_records(path: StrPath) -> Iterator[RawInput]:
+    """Stream the records of a `.jsonl` or `.csv` signal file, `positie` = the 1-based
+    physical line where the record starts."""
     suffix = Path(path).suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
         return _read_jsonl(path)
@@ -71,7 +59,7 @@ def read_records(path: StrPath) -> Iterator[RawRecord]:
     raise ValueError(f"unsupported signal file type: {suffix!r} (expected .jsonl or .csv)")
 
 
-def _read_jsonl(path: StrPath) -> Iterator[RawRecord]:
+def _read_jsonl(path: StrPath) -> Iterator[RawInput]:
     loads = orjson.loads
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
@@ -82,15 +70,15 @@ def _read_jsonl(path: StrPath) -> Iterator[RawRecord]:
             try:
                 data = loads(raw)
             except orjson.JSONDecodeError:  # also catches invalid UTF-8
-                yield RawRecord(lineno, None, ONGELDIGE_JSON)
+                yield RawInput(lineno, None, ONGELDIGE_JSON)
                 continue
             if type(data) is dict:
-                yield RawRecord(lineno, data, None)
+                yield RawInput(lineno, data, None)
             else:
-                yield RawRecord(lineno, None, GEEN_OBJECT)
+                yield RawInput(lineno, None, GEEN_OBJECT)
 
 
-def _read_csv(path: StrPath) -> Iterator[RawRecord]:
+def _read_csv(path: StrPath) -> Iterator[RawInput]:
     # surrogateescape: a bad byte spoils one row, not the whole file.
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh)
@@ -106,12 +94,12 @@ def _read_csv(path: StrPath) -> Iterator[RawRecord]:
             if not row:
                 continue  # blank line
             if len(row) != width:
-                yield RawRecord(lineno, None, ONGELDIGE_CSV_RIJ)
+                yield RawInput(lineno, None, ONGELDIGE_CSV_RIJ)
                 continue
             if not all(cell.isascii() for cell in row) and not _valid_utf8(row):
-                yield RawRecord(lineno, None, ONGELDIGE_TEKENCODERING)
+                yield RawInput(lineno, None, ONGELDIGE_TEKENCODERING)
                 continue
-            yield RawRecord(lineno, _row_to_message(row, header, targets), None)
+            yield RawInput(lineno, _row_to_message(row, header, targets), None)
 
 
 def _column_target(name: str) -> int:

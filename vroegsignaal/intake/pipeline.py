@@ -28,6 +28,7 @@ from vroegsignaal.cases.state import CaseState, classify
 from vroegsignaal.cases.workflow import INITIAL
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.contract.enums import Zaaktype
+from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.contract.signaal import SignaalBericht
 from vroegsignaal.dates import add_months, month_start, today
 from vroegsignaal.eligibility.brp import BrpPort, BrpStatus, GeenBrpKoppeling
@@ -50,21 +51,6 @@ Ontvangst = dt.date | Literal["signaaldatum"] | None
 BATCH_RETENTION_MONTHS = 24  # batch rows hold counts only
 
 
-@dataclass(frozen=True, slots=True)
-class RawInput:
-    """One message as a door received it: parsed data, or the reason it could not be parsed.
-
-    `herkomst` names where exactly it came from when the door knows it ("kafka:topic:
-    partition:offset", "bestand:<sha256>:<line>"), so that a replayed unreadable message,
-    which has no ids of its own, is refused once and not once per replay.
-    """
-
-    positie: int
-    data: Mapping[str, Any] | None
-    fout: str | None = None
-    herkomst: str | None = None
-
-
 @lru_cache(maxsize=4)
 def _privacy_filter(encryption_key: str, hmac_key: str) -> PrivacyFilter:
     settings = Settings.model_construct(encryption_key=encryption_key, hmac_key=hmac_key)
@@ -80,8 +66,8 @@ def _as_inputs(batch: Sequence[Any]) -> list[RawInput]:
             out.append(item)
         elif isinstance(item, Mapping):
             out.append(RawInput(i, item))
-        else:  # a RawRecord from contract.io or a look-alike: (line, data, error)
-            out.append(RawInput(item.line, item.data, item.error))
+        else:
+            raise TypeError(f"run_intake takes RawInput or mappings, not {type(item).__name__}")
     return out
 
 
@@ -276,7 +262,7 @@ def _run_intake_once(
     for case in touched.values():
         case.zaaktype = classify(
             case,
-            cases_by_household[case.huishouden_sleutel],
+            cases_by_household[case.household_key],
             rules.require(case.gemeentecode).opeenvolgend_maanden,
         )
         if case.id is not None:
@@ -285,7 +271,7 @@ def _run_intake_once(
     # Only that: the household cases loaded here reach back from the batch's first month,
     # not from each older case's own month, so a case must never be downgraded on them.
     reclassified = []
-    for household in {c.huishouden_sleutel for c in touched.values()}:
+    for household in {c.household_key for c in touched.values()}:
         for case in cases_by_household[household]:
             if case.id is not None and not case.touched:
                 new_type = classify(
@@ -361,7 +347,7 @@ def _match(
     touched: dict[tuple[str, str, dt.date], CaseState],
 ) -> None:
     index = {
-        (c.gemeentecode, c.huishouden_sleutel, c.matchingsperiode): c
+        (c.gemeentecode, c.household_key, c.matchingsperiode): c
         for cases in cases_by_household.values()
         for c in cases
     }
@@ -384,7 +370,7 @@ def _match(
         if case is None:
             case = CaseState(
                 gemeentecode=r.gemeentecode,
-                huishouden_sleutel=f.household_key,
+                household_key=f.household_key,
                 matchingsperiode=key[2],
                 zaaktype="enkelvoudig",
                 aantal_signalen=0,
@@ -489,22 +475,22 @@ def _histories(session: Session, cases: list[CaseState]) -> list[tuple[CaseSigna
     ones not yet written), so they are taken from there instead of the database.
     """
     since = add_months(min(c.matchingsperiode for c in cases), -HISTORIE_MAANDEN)
-    stored = repo.household_history(session, list({c.huishouden_sleutel for c in cases}), since)
+    stored = repo.household_history(session, list({c.household_key for c in cases}), since)
     touched_ids = {c.id for c in cases}
     by_household: dict[str, list[CaseState]] = {}
     for c in cases:
-        by_household.setdefault(c.huishouden_sleutel, []).append(c)
+        by_household.setdefault(c.household_key, []).append(c)
     out = []
     for c in cases:
         start = add_months(c.matchingsperiode, -HISTORIE_MAANDEN)
         earlier = [
             s
-            for zaak_id, periode, s in stored.get(c.huishouden_sleutel, ())
+            for zaak_id, periode, s in stored.get(c.household_key, ())
             if zaak_id not in touched_ids and start <= periode < c.matchingsperiode
         ]
         earlier += [
             s
-            for other in by_household[c.huishouden_sleutel]
+            for other in by_household[c.household_key]
             if start <= other.matchingsperiode < c.matchingsperiode
             for s in other.signalen
         ]

@@ -42,7 +42,7 @@ class SignalOutcome:
 @dataclass(slots=True)
 class IntakeResult:
     batch_id: str
-    bron: str
+    source: str  # the door (stored as intake_batch.bron)
     outcomes: list[SignalOutcome]
     verwijderde_velden: Counter[str] = field(default_factory=Counter)
     nieuwe_zaken: int = 0
@@ -67,7 +67,7 @@ class IntakeResult:
     def summary(self) -> dict[str, Any]:
         return {
             "batch_id": self.batch_id,
-            "bron": self.bron,
+            "bron": self.source,
             "ontvangen": len(self.outcomes),
             "opgeslagen": self.opgeslagen,
             "opgepakt": self.opgepakt,

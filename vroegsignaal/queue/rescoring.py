@@ -92,18 +92,18 @@ class RescoreResult:
 
 
 def case_features(session: Session, cases: Sequence[Any]) -> list[CaseFeatures]:
-    """CaseFeatures from the database for rows with id, zaaktype, household key and period:
+    """CaseFeatures from the database for rows with id, zaaktype, household_key and period:
     the same history the intake pipeline loads (`household_history`, HISTORIE_MAANDEN)."""
     own = repo.case_signals(session, [c.id for c in cases])
     since = add_months(min(c.matchingsperiode for c in cases), -HISTORIE_MAANDEN)
-    stored = repo.household_history(session, list({c.huishouden_sleutel for c in cases}), since)
+    stored = repo.household_history(session, list({c.household_key for c in cases}), since)
     out = []
     for c in cases:
         signalen = tuple(own.get(c.id, []))
         start = add_months(c.matchingsperiode, -HISTORIE_MAANDEN)
         historie = tuple(
             s
-            for zaak_id, periode, s in stored.get(c.huishouden_sleutel, ())
+            for zaak_id, periode, s in stored.get(c.household_key, ())
             if zaak_id != c.id and start <= periode < c.matchingsperiode
         )
         peil = max((s.signaaldatum for s in signalen), default=c.matchingsperiode)
@@ -127,7 +127,7 @@ def rescore_open_items(
                 w.score_invoer,
                 z.id,
                 z.zaaktype,
-                z.huishouden_sleutel,
+                z.huishouden_sleutel.label("household_key"),
                 z.matchingsperiode,
             )
             .join(zaak, z.id == w.zaak_id)

@@ -191,7 +191,7 @@ def household_cases(
                 CaseState(
                     id=r.id,
                     gemeentecode=r.gemeentecode,
-                    huishouden_sleutel=r.huishouden_sleutel,
+                    household_key=r.huishouden_sleutel,
                     matchingsperiode=r.matchingsperiode,
                     zaaktype=r.zaaktype,
                     loaded_type=r.zaaktype,
@@ -293,7 +293,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
     rows = [
         {
             "gemeentecode": c.gemeentecode,
-            "huishouden_sleutel": c.huishouden_sleutel,
+            "huishouden_sleutel": c.household_key,
             "matchingsperiode": c.matchingsperiode,
             "zaaktype": c.zaaktype,
             "status": INITIAL.value,

@@ -8,11 +8,11 @@ from itertools import chain
 import pytest
 
 from batch.frame import FRAME_COLUMNS, flatten, iter_frames, to_frame
-from vroegsignaal.contract.io import RawRecord
+from vroegsignaal.contract.raw import RawInput
 
 
 def test_jsonl_records_flatten_to_the_csv_layout() -> None:
-    record = RawRecord(
+    record = RawInput(
         7,
         {
             "signaalId": "S-1",
@@ -22,7 +22,7 @@ def test_jsonl_records_flatten_to_the_csv_layout() -> None:
             "client": {"postcode": "3511 AB", "bsn": "123"},
         },
     )
-    frame = to_frame([flatten(record), flatten(RawRecord(9, None, "ONGELDIGE_JSON"))])
+    frame = to_frame([flatten(record), flatten(RawInput(9, None, "ONGELDIGE_JSON"))])
     assert list(frame.index) == [7, 9] and frame.index.name == "regel"
     assert list(frame.columns[: len(FRAME_COLUMNS)]) == list(FRAME_COLUMNS)
     assert set(frame.columns[len(FRAME_COLUMNS) :]) == {"opmerking", "client.bsn"}
@@ -33,7 +33,7 @@ def test_jsonl_records_flatten_to_the_csv_layout() -> None:
 
 def test_values_keep_their_delivered_form() -> None:
     frame = to_frame(
-        [flatten(RawRecord(2, {"bedrag": 12.5})), flatten(RawRecord(3, {"bedrag": "-4"}))]
+        [flatten(RawInput(2, {"bedrag": 12.5})), flatten(RawInput(3, {"bedrag": "-4"}))]
     )
     assert list(frame["bedrag"]) == ["12.5", "-4"]
 
@@ -41,8 +41,8 @@ def test_values_keep_their_delivered_form() -> None:
 @pytest.mark.parametrize("records", [0, 1, 9, 10, 11, 35])
 @pytest.mark.parametrize("parts", [1, 2, 3])
 def test_parts_cover_every_record_exactly_once(records: int, parts: int) -> None:
-    data = [RawRecord(i + 2, {"signaalId": f"S{i}"}) for i in range(records)]
+    data = [RawInput(i + 2, {"signaalId": f"S{i}"}) for i in range(records)]
     frames = list(chain.from_iterable(iter_frames(iter(data), 5, (k, parts)) for k in range(parts)))
     lines = sorted(line for f in frames for line in f.index)
-    assert lines == [r.line for r in data]
+    assert lines == [r.positie for r in data]
     assert sum(1 for f in frames if f.empty) == (1 if records == 0 else 0)

@@ -23,7 +23,7 @@ from batch.suites import (
 from batch.validation import FileValidation, validate_frames
 from tests.factories import signaal
 from vroegsignaal.contract.enums import Signaalpartner
-from vroegsignaal.contract.io import RawRecord
+from vroegsignaal.contract.raw import RawInput
 
 EXPECTATIONS = Path(__file__).resolve().parents[3] / "expectations"
 SUITES = sorted(p.stem for p in EXPECTATIONS.glob("*.json"))
@@ -80,7 +80,7 @@ def test_batch_suite_mirrors_the_contract() -> None:
 
 
 def _frame(messages: list[dict[str, Any]]) -> Any:
-    return to_frame([flatten(RawRecord(i + 2, m)) for i, m in enumerate(messages)])
+    return to_frame([flatten(RawInput(i + 2, m)) for i, m in enumerate(messages)])
 
 
 def _failed(result: FileValidation) -> dict[str, list[int]]:

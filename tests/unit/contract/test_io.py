@@ -19,7 +19,7 @@ from vroegsignaal.contract.io import (
     ONGELDIGE_CSV_RIJ,
     ONGELDIGE_JSON,
     ONGELDIGE_TEKENCODERING,
-    RawRecord,
+    RawInput,
     iter_batches,
     read_records,
     write_csv,
@@ -33,7 +33,7 @@ def messages() -> list[dict[str, Any]]:
     return list(generate_signals(gemeenten=["GM0193"], start=dt.date(2024, 1, 1), months=6, seed=4))
 
 
-def _data(records: list[RawRecord]) -> list[dict[str, Any] | None]:
+def _data(records: list[RawInput]) -> list[dict[str, Any] | None]:
     return [r.data for r in records]
 
 
@@ -42,8 +42,8 @@ def test_jsonl_round_trip(tmp_path: Path, messages: list[dict[str, Any]]) -> Non
     assert write_jsonl(path, iter(messages)) == len(messages)
     records = list(read_records(path))
     assert _data(records) == messages
-    assert [r.line for r in records] == list(range(1, len(messages) + 1))
-    assert all(r.error is None for r in records)
+    assert [r.positie for r in records] == list(range(1, len(messages) + 1))
+    assert all(r.fout is None for r in records)
 
 
 def test_jsonl_writes_dates_as_iso_strings(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_csv_round_trip(tmp_path: Path, messages: list[dict[str, Any]]) -> None:
     assert write_csv(path, iter(messages)) == len(messages)
     records = list(read_records(path))
     assert _data(records) == [_as_read_from_csv(m) for m in messages]
-    assert [r.line for r in records] == list(range(2, len(messages) + 2))  # 1 is the header
+    assert [r.positie for r in records] == list(range(2, len(messages) + 2))  # 1 is the header
 
 
 def test_csv_header_is_the_contract_then_unknown_columns(
@@ -96,14 +96,14 @@ def test_bad_json_line_gives_an_error_record_without_content(tmp_path: Path) -> 
         + _jsonl(good)
     )
     records = list(read_records(path))
-    assert [(r.line, r.data, r.error) for r in records[:3]] == [
+    assert [(r.positie, r.data, r.fout) for r in records[:3]] == [
         (1, None, ONGELDIGE_JSON),
         (3, None, GEEN_OBJECT),
         (4, None, ONGELDIGE_JSON),
     ]
-    assert records[3] == RawRecord(5, good, None)
+    assert records[3] == RawInput(5, good, None)
     for r in records[:3]:
-        assert r.error is not None and "Jans" not in r.error and "3511" not in r.error
+        assert r.fout is not None and "Jans" not in r.fout and "3511" not in r.fout
 
 
 def test_bom_is_ignored(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_csv_cells_empty_typed_and_unknown(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     records = list(read_records(path))
-    assert records[0] == RawRecord(
+    assert records[0] == RawInput(
         2,
         {
             "signaalId": "A-1",
@@ -148,7 +148,7 @@ def test_csv_cells_empty_typed_and_unknown(tmp_path: Path) -> None:
         "crisissignaal": "ja",
         "bezwaar": False,
     }
-    assert records[2] == RawRecord(4, None, ONGELDIGE_CSV_RIJ)
+    assert records[2] == RawInput(4, None, ONGELDIGE_CSV_RIJ)
     assert records[3].data is not None and records[3].data["bedrag"] == "1,5"
 
 
@@ -156,14 +156,14 @@ def test_csv_bad_bytes_spoil_one_row_only(tmp_path: Path) -> None:
     path = tmp_path / "bytes.csv"
     path.write_bytes(b"signaalId,achternaam\nA-1,Jans\xffen\nA-2,Smit\n")
     records = list(read_records(path))
-    assert records[0] == RawRecord(2, None, ONGELDIGE_TEKENCODERING)
+    assert records[0] == RawInput(2, None, ONGELDIGE_TEKENCODERING)
     assert records[1].data == {"signaalId": "A-2", "client": {"achternaam": "Smit"}}
 
 
 def test_csv_quoted_newline_keeps_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "nl.csv"
     path.write_text('signaalId,opmerking\nA-1,"twee\nregels"\nA-2,x\n', encoding="utf-8")
-    assert [(r.line, r.data) for r in read_records(path)] == [
+    assert [(r.positie, r.data) for r in read_records(path)] == [
         (2, {"signaalId": "A-1", "opmerking": "twee\nregels"}),
         (4, {"signaalId": "A-2", "opmerking": "x"}),
     ]
@@ -181,7 +181,7 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 
 
 def test_iter_batches() -> None:
-    records = [RawRecord(i, {}, None) for i in range(1, 8)]
+    records = [RawInput(i, {}, None) for i in range(1, 8)]
     batches = list(iter_batches(iter(records), 3))
     assert [len(b) for b in batches] == [3, 3, 1]
     assert [r for b in batches for r in b] == records
@@ -194,7 +194,7 @@ def test_reading_streams(tmp_path: Path) -> None:
     path = tmp_path / "groot.jsonl"
     write_jsonl(path, ({"signaalId": f"A-{i}"} for i in range(10_000)))
     it = read_records(path)
-    assert next(it).line == 1  # lazy: a record arrives before the file is consumed
+    assert next(it).positie == 1  # lazy: a record arrives before the file is consumed
     assert sum(1 for _ in it) == 9_999
 
 
