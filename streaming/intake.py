@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""One batch through the one pipeline: `run_intake` commits, then replays are looked up.
+"""One batch through the one pipeline: `run_intake` commits and announces what happened.
 
+The door listens for the pipeline's `IntakeCommitted` events of its own batch (the
+feedback to publish comes with them, decided by the core) and hands them to the publisher.
 Three ways out: a `BatchOutcome`; `DatabaseUnavailable` (nothing was stored that a retry
 would not recognise as a replay, so the batch is simply given back to Kafka); or, when
 the pipeline fails on the data itself, the batch is retried message by message and the
@@ -17,12 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from streaming.database import Database, is_unavailable
-from streaming.feedback_records import SignalKey, replay_keys, stored_reasons
 from vroegsignaal.config import Settings
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.events import BUS, IntakeCommitted
+from vroegsignaal.feedback import Terugkoppeling
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import IntakeResult, SignalOutcome
 
 log = logging.getLogger(__name__)
@@ -35,10 +37,22 @@ class DatabaseUnavailable(Exception):
 
 @dataclass(slots=True)
 class BatchOutcome:
+    """What the pipeline committed for one poll: the outcomes, the feedback the core
+    decided, and the messages it could not process (`failures`: positie -> error code)."""
+
     outcomes: list[SignalOutcome]
     batch_ids: list[str]
-    failures: dict[int, str] = field(default_factory=dict)  # positie -> error code
-    stored: dict[SignalKey, ReasonCode] = field(default_factory=dict)  # replays' first reason
+    failures: dict[int, str] = field(default_factory=dict)
+    feedback: list[Terugkoppeling] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, committed: Sequence[IntakeCommitted], failures: dict[int, str]) -> BatchOutcome:
+        return cls(
+            [o for c in committed for o in c.result.outcomes],
+            [c.result.batch_id for c in committed],
+            failures,
+            [fb for c in committed for fb in c.feedback()],
+        )
 
 
 def _run(session: Session, inputs: Sequence[RawInput], settings: Settings) -> IntakeResult:
@@ -63,11 +77,13 @@ def error_code(exc: BaseException) -> str:
 
 
 def ingest(db: Database, inputs: Sequence[RawInput], settings: Settings) -> BatchOutcome:
+    """Run the batch; on a data failure, message by message (see the module docstring)."""
+    committed: list[IntakeCommitted] = []
     session = db.session()
     try:
-        result = _run(session, inputs, settings)
-        stored = stored_reasons(session, replay_keys(result.outcomes))
-        return BatchOutcome(result.outcomes, [result.batch_id], stored=stored)
+        with BUS.listen(IntakeCommitted, committed.append):
+            _run(session, inputs, settings)
+        return BatchOutcome.of(committed, {})
     except Exception as exc:
         _rollback(session)
         if is_unavailable(exc):
@@ -83,15 +99,13 @@ def ingest(db: Database, inputs: Sequence[RawInput], settings: Settings) -> Batc
 
 
 def _one_by_one(db: Database, inputs: Sequence[RawInput], settings: Settings) -> BatchOutcome:
-    outcomes: list[SignalOutcome] = []
-    batch_ids: list[str] = []
+    committed: list[IntakeCommitted] = []
     failures: dict[int, str] = {}
     for item in inputs:
         session = db.session()
         try:
-            result = _run(session, [item], settings)
-            outcomes.extend(result.outcomes)
-            batch_ids.append(result.batch_id)
+            with BUS.listen(IntakeCommitted, committed.append):
+                _run(session, [item], settings)
         except Exception as exc:
             _rollback(session)
             if is_unavailable(exc):
@@ -104,13 +118,4 @@ def _one_by_one(db: Database, inputs: Sequence[RawInput], settings: Settings) ->
             )
         finally:
             session.close()
-    session = db.session()
-    try:
-        stored = stored_reasons(session, replay_keys(outcomes))
-    except Exception as exc:
-        if is_unavailable(exc):
-            raise DatabaseUnavailable(type(exc).__name__) from exc
-        raise
-    finally:
-        session.close()
-    return BatchOutcome(outcomes, batch_ids, failures, stored)
+    return BatchOutcome.of(committed, failures)

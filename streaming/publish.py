@@ -21,7 +21,7 @@ from streaming.dead_letter import (
     dead_letter_headers,
     error_codes,
 )
-from streaming.feedback_records import feedback_for, timestamp
+from streaming.feedback_records import feedback_key, feedback_value, timestamp
 from streaming.intake import BatchOutcome
 from streaming.records import Batch
 from vroegsignaal.intake.reason_codes import ReasonCode
@@ -73,12 +73,13 @@ class Publisher:
                         )
                     )
                     done.dead_letters[ONGELDIG_BERICHT] += 1
-                fb = feedback_for(o, outcome.stored)
-                if fb is not None:
-                    futures.append(
-                        self.producer.send(self.feedback_topic, key=fb.key(), value=fb.value(now))
+            for fb in outcome.feedback:
+                futures.append(
+                    self.producer.send(
+                        self.feedback_topic, key=feedback_key(fb), value=feedback_value(fb, now)
                     )
-                    done.feedback[fb.status.value] += 1
+                )
+                done.feedback[fb.status.value] += 1
             self.producer.flush(timeout=self.timeout_s)
         except KafkaError as exc:
             raise PublishFailed(type(exc).__name__) from exc

@@ -7,8 +7,8 @@ whose receivers run after commit. A rolled-back transaction announces nothing.
 
 Events (frozen, ids and codes only, never personal data):
 
-- `IntakeCommitted`: one committed `run_intake` batch, with what each creditor is told
-  (`feedback`, decided once by `vroegsignaal.feedback`);
+- `IntakeCommitted`: one committed `run_intake` batch, and what each creditor is told
+  (`feedback()`, by the one rule of `vroegsignaal.feedback`);
 - `CaseStatusChanged`: one move of one zaak (`cases/workflow.py`); the intake's own
   moves (a closed zaak reopened by a new signal) are announced the same way.
 
@@ -38,10 +38,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from vroegsignaal.feedback import Terugkoppeling, feedback
+
 if TYPE_CHECKING:
     from vroegsignaal.cases.workflow import CaseStatus, Role
     from vroegsignaal.contract.enums import Eindresultaat
-    from vroegsignaal.feedback import Terugkoppeling
     from vroegsignaal.intake.result import IntakeResult
 
 log = logging.getLogger(__name__)
@@ -51,14 +52,14 @@ Handler = Callable[[Any], None]
 
 @dataclass(frozen=True, slots=True)
 class IntakeCommitted:
-    """One `run_intake` batch is in the database.
-
-    `feedback` holds, per signal a creditor can be told about, its current coarse status
-    (`vroegsignaal.feedback.feedback_for`); a replay is told the status it has.
-    """
+    """One `run_intake` batch is in the database, with what happened to each message."""
 
     result: IntakeResult
-    feedback: tuple[Terugkoppeling, ...]
+
+    def feedback(self) -> tuple[Terugkoppeling, ...]:
+        """What the creditors are told: per signal with an addressee its current coarse
+        status (vroegsignaal/feedback.py; a replay is told the status it has)."""
+        return feedback(self.result.outcomes)
 
 
 @dataclass(frozen=True, slots=True)

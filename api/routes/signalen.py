@@ -7,15 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, status
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from api.deps import CurrentSchuldeiser, SessionDep
 from api.errors import ApiProblem
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.contract.raw import RawInput
-from vroegsignaal.feedback import creditor_status
+from vroegsignaal.feedback import current_status, status_for
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.storage.tables import Signaal
+from vroegsignaal.intake.reason_codes import ReasonCode
 
 router = APIRouter(prefix="/signalen", tags=["signalen"])
 MAX_BATCH = 10_000
@@ -25,7 +24,7 @@ class SignaalResultaat(BaseModel):
     positie: int = Field(description="Index of the message in the request body.")
     signaalId: str | None
     status: Signaalstatus | None = Field(
-        description="Coarse DDAS status; null for a replay of a signal already received."
+        description="Coarse DDAS status; for a replay the status the signal already has."
     )
     herhaling: bool = Field(description="True when this signal had been received before.")
     fouten: list[dict[str, Any]] = Field(
@@ -81,9 +80,9 @@ def post_signalen(
             SignaalResultaat(
                 positie=o.positie,
                 signaalId=o.signaal_id,
-                status=creditor_status(o.reden),
-                herhaling=o.reden.value == "DUPLICAAT",
-                fouten=o.details if o.reden.value == "ONGELDIG_BERICHT" else [],
+                status=status_for(o),
+                herhaling=o.reden is ReasonCode.DUPLICAAT,
+                fouten=o.details,
             )
             for o in result.outcomes
         ],
@@ -100,15 +99,7 @@ def get_status(
     schuldeiser: CurrentSchuldeiser,
     signaal_id: Annotated[str, Path(max_length=64)],
 ) -> SignaalStatus:
-    row = session.execute(
-        select(Signaal.reden).where(
-            Signaal.schuldeiser == schuldeiser, Signaal.signaal_id == signaal_id
-        )
-    ).scalar_one_or_none()
-    if row is None:
+    coarse = current_status(session, schuldeiser=schuldeiser, signaal_id=signaal_id)
+    if coarse is None:
         raise ApiProblem(404, "NIET_GEVONDEN", "Signaal niet gevonden")
-    from vroegsignaal.intake.reason_codes import ReasonCode
-
-    coarse = creditor_status(ReasonCode(row))
-    assert coarse is not None
     return SignaalStatus(signaalId=signaal_id, status=coarse)

@@ -106,3 +106,40 @@ def test_a_stale_version_is_refused(session: Session) -> None:
     assert exc.value.code == "ZAAK_INTUSSEN_GEWIJZIGD"
     session.expire_all()
     assert session.get(Zaak, zaak_id).status == "Opgepakt"  # type: ignore[union-attr]
+
+
+def test_a_new_signal_puts_a_closed_zaak_back_in_the_werkvoorraad(session: Session) -> None:
+    """Workflow move (1): the municipality must act on every signal it picks up."""
+    import datetime as dt
+
+    first = signaal(signaaldatum=dt.date(2026, 3, 2))
+    run_intake([first], session=session, source="test", ontvangen_op=dt.date(2026, 3, 2))
+    zaak_id = session.execute(select(Zaak.id)).scalar_one()
+    transition(session, zaak_id, CaseStatus.AFGESLOTEN, by=WORKER, reason="advies",
+               eindresultaat=Eindresultaat.BUDGETADVIES)
+    session.execute(  # it was overdue before it was closed
+        WerkvoorraadItem.__table__.update().values(te_laat_sinds=dt.date(2026, 3, 20))
+    )
+    session.commit()
+    heard: list[CaseStatusChanged] = []
+    later = signaal(signaalId="LATER-1", signaalpartner="Energie", schuldeiser="EN-TEST",
+                    klantreferentie="E-9", signaaldatum=dt.date(2026, 3, 25))
+    with BUS.listen(CaseStatusChanged, heard.append):
+        result = run_intake([later], session=session, source="test",
+                            ontvangen_op=dt.date(2026, 3, 26))
+    assert [o.zaak_id for o in result.outcomes] == [zaak_id]
+    assert [(e.old, e.new, e.by, e.role.value) for e in heard] == [
+        (CaseStatus.AFGESLOTEN, CaseStatus.NOG_NIET_OPGEPAKT, "intake", "systeem")]
+    session.expire_all()
+    zaak = session.get(Zaak, zaak_id)
+    assert zaak is not None
+    assert (zaak.status, zaak.eindresultaat, zaak.versie, zaak.aantal_signalen) == (
+        "Nog niet opgepakt", None, 2, 2)
+    item = session.execute(select(WerkvoorraadItem)).scalar_one()
+    assert (item.status, item.te_laat_sinds) == ("Nog niet opgepakt", None)
+    assert item.uiterste_datum == dt.date(2026, 3, 26) + dt.timedelta(days=14)  # fresh
+    history = session.execute(
+        select(ZaakStatuswijziging.naar, ZaakStatuswijziging.door).order_by(ZaakStatuswijziging.id)
+    ).all()
+    assert [tuple(h) for h in history] == [("Afgesloten", "medewerker-17"),
+                                           ("Nog niet opgepakt", "intake")]

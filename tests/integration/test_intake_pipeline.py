@@ -110,14 +110,14 @@ def test_a_lost_unique_key_race_is_run_again_as_a_replay(
     msg = signaal(signaalId="RACE-1")
     assert _ingest(session, msg) == [ReasonCode.OPGEPAKT]
     # Another writer stored RACE-1 after this batch's check: the check saw nothing.
-    real = intake_repository.existing_signal_keys
+    real = intake_repository.stored_reasons
     calls: list[int] = []
 
     def stale_then_real(*args, **kw):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return set() if len(calls) == 1 else real(*args, **kw)
+        return {} if len(calls) == 1 else real(*args, **kw)
 
-    monkeypatch.setattr(intake_repository, "existing_signal_keys", stale_then_real)
+    monkeypatch.setattr(intake_repository, "stored_reasons", stale_then_real)
     other = signaal(signaalId="RACE-2", klantreferentie="K-RACE-2", client__huisnummer="99")
     assert _ingest(session, dict(msg), other) == [ReasonCode.DUPLICAAT, ReasonCode.OPGEPAKT]
     assert len(calls) == 2

@@ -58,8 +58,8 @@ def test_both_paths_find_the_same_rows(pg_session: Session) -> None:
         _signal(session, *k)
     session.flush()
     wanted = plain[:3] + odd + [("WBV", "missing")]
-    assert repo.existing_signal_keys(session, plain[:3]) == set(plain[:3])  # joined
-    assert repo.existing_signal_keys(session, wanted) == set(plain[:3] + odd)  # fallback
+    assert set(repo.stored_reasons(session, plain[:3])) == set(plain[:3])  # joined
+    assert set(repo.stored_reasons(session, wanted)) == set(plain[:3] + odd)  # fallback
     refs = [f"r-{v}" for _, v in plain[:2]]
     since = dt.date(2026, 1, 1)
     assert set(repo.last_picked_up(session, refs, since)) == set(refs)

@@ -7,15 +7,24 @@ Pure functions over in-memory state; the intake loads the state and writes the c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vroegsignaal.cases.features import CaseSignal
+from vroegsignaal.cases.workflow import INITIAL, CaseStatus
 from vroegsignaal.contract.enums import Zaaktype
 from vroegsignaal.dates import add_months
 
 
 @dataclass(slots=True)
 class CaseState:
+    """A zaak while the intake matches a batch into it: loaded (`id` set) or new.
+
+    `signalen` are the signals this batch adds; `touched` says the batch added any;
+    `loaded_type` is the zaaktype as loaded, so a reclassification can be told apart.
+    `status` and `versie` are the workflow's (cases/workflow.py).
+    """
+
     gemeentecode: str
     household_key: str  # stored as huishouden_sleutel
     matchingsperiode: dt.date
@@ -27,10 +36,14 @@ class CaseState:
     signalen: list[CaseSignal] = field(default_factory=list)
     touched: bool = False
     loaded_type: str | None = None
+    status: CaseStatus = INITIAL
+    versie: int = 0
 
 
-def classify(case: CaseState, household_cases: list[CaseState], months: int) -> str:
-    """opeenvolgend beats meervoudig: the history says more about risk than the count."""
+def classify(case: CaseState, household_cases: Sequence[CaseState], months: int) -> str:
+    """The zaaktype (ADR 0003): opeenvolgend when the household had a zaak with signals in
+    the `months` calendar months before this one, else meervoudig from two signals, else
+    enkelvoudig. opeenvolgend beats meervoudig: the history says more about risk."""
     since = add_months(case.matchingsperiode, -months)
     if any(
         since <= other.matchingsperiode < case.matchingsperiode and other.aantal_signalen > 0

@@ -40,6 +40,19 @@ def default_settings() -> dict[str, Any]:
     return dict(yaml.safe_load(text))
 
 
+@lru_cache(maxsize=512)
+def _defaults(gemeentecode: str) -> Rules:
+    d = default_settings()
+    return Rules(gemeentecode=gemeentecode, minimumbedragen=dict(d["minimumbedragen"]),
+                 **{k: d[k] for k in _THRESHOLDS})
+
+
+_THRESHOLDS = (
+    "termijn_min_dagen", "termijn_max_dagen", "herhaal_periode_dagen", "opeenvolgend_maanden",
+    "contact_termijn_dagen", "crisis_werkdagen", "bewaartermijn_maanden",
+)
+
+
 class RuleSet:
     """The rules of every municipality, loaded once per intake call."""
 
@@ -69,6 +82,11 @@ class RuleSet:
 
     def get(self, gemeentecode: str) -> Rules | None:
         return self._rules.get(gemeentecode)
+
+    def fallback(self, gemeentecode: str | None) -> Rules:
+        """The defaults (defaults.yaml) for a signal of no known or active municipality:
+        they only date its retention, no rule is applied with them."""
+        return _defaults(gemeentecode or "")
 
     def require(self, gemeentecode: str) -> Rules:
         """The rules of a municipality that already passed eligibility (so it has rules)."""

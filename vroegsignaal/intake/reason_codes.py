@@ -14,6 +14,7 @@ class ReasonCode(StrEnum):
     OPGEPAKT = "OPGEPAKT"
     DUPLICAAT = "DUPLICAAT"
     ONGELDIG_BERICHT = "ONGELDIG_BERICHT"
+    ANDERE_SCHULDEISER = "ANDERE_SCHULDEISER"
     BEZWAAR = "BEZWAAR"
     ONBEKENDE_POSTCODE = "ONBEKENDE_POSTCODE"
     BUITEN_GEMEENTE = "BUITEN_GEMEENTE"
@@ -32,17 +33,25 @@ class ReasonCode(StrEnum):
     @property
     def stored(self) -> bool:
         """Refused before storage: only a refusal row without personal data is kept."""
-        return self not in (ReasonCode.ONGELDIG_BERICHT, ReasonCode.BEZWAAR, ReasonCode.DUPLICAAT)
+        return self not in _NOT_STORED
 
     @property
     def dutch(self) -> str:
+        """The code in words, for people (reports, the command line)."""
         return _DUTCH[self]
+
+
+_NOT_STORED = frozenset(
+    {ReasonCode.ONGELDIG_BERICHT, ReasonCode.ANDERE_SCHULDEISER, ReasonCode.BEZWAAR,
+     ReasonCode.DUPLICAAT}
+)
 
 
 _DDAS: dict[ReasonCode, Signaalstatus | None] = {
     ReasonCode.OPGEPAKT: Signaalstatus.OPGEPAKT,
     ReasonCode.DUPLICAAT: None,
     ReasonCode.ONGELDIG_BERICHT: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
+    ReasonCode.ANDERE_SCHULDEISER: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
     ReasonCode.BEZWAAR: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
     ReasonCode.ONBEKENDE_POSTCODE: Signaalstatus.GEEN_INWONER,
     ReasonCode.BUITEN_GEMEENTE: Signaalstatus.GEEN_INWONER,
@@ -58,6 +67,7 @@ _DUTCH: dict[ReasonCode, str] = {
     ReasonCode.OPGEPAKT: "Opgepakt en in de werkvoorraad gezet",
     ReasonCode.DUPLICAAT: "Al eerder ontvangen; niets gewijzigd",
     ReasonCode.ONGELDIG_BERICHT: "Bericht voldoet niet aan het contract",
+    ReasonCode.ANDERE_SCHULDEISER: "Signaal namens een andere schuldeiser dan de afzender",
     ReasonCode.BEZWAAR: "Inwoner heeft bezwaar gemaakt tegen doorgeven",
     ReasonCode.ONBEKENDE_POSTCODE: "Postcode hoort bij geen bekende gemeente",
     ReasonCode.BUITEN_GEMEENTE: "Adres ligt niet in een aangesloten gemeente",

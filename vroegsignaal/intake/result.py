@@ -7,12 +7,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SignalOutcome:
+    """What happened to one message of a batch: ids and codes only, no personal data.
+
+    `positie` is the message's place in what the door delivered (`RawInput.positie`);
+    `reden` the one `ReasonCode` the first refusing rule gave, or OPGEPAKT. `schuldeiser`
+    and `signaal_id` are set when the message had readable ids, `gemeentecode` when its
+    postcode names a municipality, `zaak_id` when it joined a zaak. `details` name
+    contract errors (field and error type). For a replay (DUPLICAAT), `first_reason` is
+    the reason the signal got when it was first taken in: what the creditor is told.
+    """
+
     positie: int
     reden: ReasonCode
     schuldeiser: str | None = None
@@ -21,60 +30,45 @@ class SignalOutcome:
     signaalpartner: str | None = None
     zaak_id: int | None = None
     details: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def status(self) -> Signaalstatus | None:
-        return self.reden.ddas_status
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "positie": self.positie,
-            "schuldeiser": self.schuldeiser,
-            "signaalId": self.signaal_id,
-            "reden": self.reden.value,
-            "status": self.status.value if self.status else None,
-            "gemeentecode": self.gemeentecode,
-            "zaakId": self.zaak_id,
-            "details": self.details,
-        }
+    first_reason: ReasonCode | None = None
 
 
 @dataclass(slots=True)
 class IntakeResult:
+    """What one `run_intake` call did: one `SignalOutcome` per input, in input order.
+
+    `batch_id` names the `intake_batch` row; `source` the door (column `bron`);
+    `verwijderde_velden` counts the field names dropped before storage (DOMAIN.md: only
+    the allowed data set is kept); `nieuwe_zaken` the zaken the batch opened.
+    """
+
     batch_id: str
-    source: str  # the door (stored as intake_batch.bron)
+    source: str
     outcomes: list[SignalOutcome]
     verwijderde_velden: Counter[str] = field(default_factory=Counter)
     nieuwe_zaken: int = 0
 
     def per_reden(self) -> Counter[str]:
+        """Outcomes per reason code."""
         return Counter(o.reden.value for o in self.outcomes)
 
     def per_gemeente(self) -> Counter[str]:
+        """Stored signals per municipality."""
         return Counter(o.gemeentecode for o in self.outcomes if o.gemeentecode and o.reden.stored)
 
     def per_signaalpartner(self) -> Counter[str]:
+        """Outcomes per kind of creditor, where the message named one."""
         return Counter(o.signaalpartner for o in self.outcomes if o.signaalpartner)
 
     @property
     def opgepakt(self) -> int:
+        """Signals picked up (in a zaak and the werkvoorraad)."""
         return sum(1 for o in self.outcomes if o.reden is ReasonCode.OPGEPAKT)
 
     @property
     def opgeslagen(self) -> int:
+        """Signals stored (picked up or refused after storage)."""
         return sum(1 for o in self.outcomes if o.reden.stored)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "batch_id": self.batch_id,
-            "bron": self.source,
-            "ontvangen": len(self.outcomes),
-            "opgeslagen": self.opgeslagen,
-            "opgepakt": self.opgepakt,
-            "nieuwe_zaken": self.nieuwe_zaken,
-            "per_reden": dict(self.per_reden()),
-            "verwijderde_velden": dict(self.verwijderde_velden),
-        }
 
 
 @dataclass(slots=True)

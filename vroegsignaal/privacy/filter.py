@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,14 +12,14 @@ from vroegsignaal.privacy import normalise
 from vroegsignaal.privacy.crypto import IdentifierCipher, Pseudonymiser, associated_data
 
 
-def count_unknown_fields(raw: Mapping[str, Any], counter: Counter[str]) -> None:
-    """Count field names outside the contract; their values are never looked at or kept."""
-    for key in raw.keys() - TOP_LEVEL_FIELDS:
-        counter[key] += 1
+def unknown_fields(raw: Mapping[str, Any]) -> list[str]:
+    """The field names outside the contract ("client.x" for client fields); their values
+    are never looked at or kept, the names are counted per batch."""
+    names = list(raw.keys() - TOP_LEVEL_FIELDS)
     client = raw.get("client")
     if isinstance(client, Mapping):
-        for key in client.keys() - CLIENT_FIELDS:
-            counter[f"client.{key}"] += 1
+        names.extend(f"client.{key}" for key in client.keys() - CLIENT_FIELDS)
+    return names
 
 
 @dataclass(slots=True)
@@ -38,11 +37,14 @@ class FilteredSignal:
 
 
 class PrivacyFilter:
+    """Reduces a valid message to what may be stored (DOMAIN.md data set, ADR 0002)."""
+
     def __init__(self, cipher: IdentifierCipher, pseudonymiser: Pseudonymiser) -> None:
         self.cipher = cipher
         self.pseudonymiser = pseudonymiser
 
     def apply(self, bericht: SignaalBericht) -> FilteredSignal:
+        """Normalise, derive the household and reference keys, seal the identifiers."""
         c = bericht.client
         pc = normalise.postcode(c.postcode)
         toev = normalise.toevoeging(c.huisnummertoevoeging)

@@ -9,6 +9,7 @@ misspelt status cannot silently keep (or delete) data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,12 @@ class RetentionPolicyError(VroegsignaalError):
 
 @dataclass(frozen=True)
 class RetentionPolicy:
+    """The retention terms, checked against the DDAS vocabularies (bewaartermijnen.yaml)."""
+
+    # months after receipt that a refusal row (ids and codes only) is kept
+    weigering_maanden: int = 6
+    # months after its day that an intake batch row (counts only) is kept
+    intake_batch_maanden: int = 24
     # months after receipt, per DDAS signal status, for signals without a case
     signaal_zonder_zaak_maanden: dict[str, int] = field(default_factory=dict)
     # cases with one of these results follow the debt-help file and are never purged here
@@ -39,6 +46,8 @@ class RetentionPolicy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RetentionPolicy:
         known = {
+            "weigering_maanden",
+            "intake_batch_maanden",
             "signaal_zonder_zaak_maanden",
             "zaak_behouden_bij_eindresultaat",
             "batchbestand_dagen",
@@ -60,7 +69,24 @@ class RetentionPolicy:
         for stage, term in days.items():
             if stage not in STAGES or not isinstance(term, int) or term < 0:
                 raise RetentionPolicyError(f"batchbestand_dagen.{stage}: days >= 0 per stage")
-        return cls(months, keep, days)
+        terms = {}
+        for key in ("weigering_maanden", "intake_batch_maanden"):
+            term = data.get(key, getattr(cls, key))
+            if not isinstance(term, int) or term < 1:
+                raise RetentionPolicyError(f"{key}: a whole number of months >= 1")
+            terms[key] = term
+        return cls(
+            signaal_zonder_zaak_maanden=months,
+            zaak_behouden_bij_eindresultaat=keep,
+            batchbestand_dagen=days,
+            **terms,
+        )
+
+    @classmethod
+    def cached(cls, settings: Settings | None = None) -> RetentionPolicy:
+        """`load`, once per policy file and process (the intake asks for it per batch)."""
+        settings = settings or get_settings()
+        return _cached(settings.retention_policy_file)
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> RetentionPolicy:
@@ -74,3 +100,8 @@ class RetentionPolicy:
                 .read_text(encoding="utf-8")
             )
         return cls.from_dict(yaml.safe_load(text) or {})
+
+
+@lru_cache(maxsize=4)
+def _cached(policy_file: str) -> RetentionPolicy:
+    return RetentionPolicy.load(Settings.model_construct(retention_policy_file=policy_file))

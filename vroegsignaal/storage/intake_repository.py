@@ -30,7 +30,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.state import CaseState
-from vroegsignaal.cases.workflow import INITIAL
+from vroegsignaal.cases.workflow import INITIAL, CaseChanged, CaseStatus
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.storage.tables import (
     IntakeBatch,
@@ -112,8 +113,13 @@ def insert_ignore(session: Session, table: Table) -> Any:
     return module.insert(table).on_conflict_do_nothing()
 
 
-def existing_signal_keys(session: Session, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
+def stored_reasons(
+    session: Session, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], ReasonCode]:
+    """The stored signals among (schuldeiser, signaalId) `keys`, with the reason each got
+    when it was taken in: one statement on PostgreSQL, IN lists in chunks on SQLite."""
+    found: dict[tuple[str, str], ReasonCode] = {}
+    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden)
     if _is_pg(session) and keys:
         k = (
             select(
@@ -127,20 +133,18 @@ def existing_signal_keys(session: Session, keys: Sequence[tuple[str, str]]) -> s
             .subquery("k")
         )
         rows = session.execute(
-            select(signaal.c.schuldeiser, signaal.c.signaal_id).join(
+            select(*columns).join(
                 k,
                 (signaal.c.schuldeiser == k.c.schuldeiser)
                 & (signaal.c.signaal_id == k.c.signaal_id),
             )
         )
-        return {(r[0], r[1]) for r in rows}
+        return {(r[0], r[1]): ReasonCode(r[2]) for r in rows}
     for chunk in _chunks(keys):
         rows = session.execute(
-            select(signaal.c.schuldeiser, signaal.c.signaal_id).where(
-                tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk)
-            )
+            select(*columns).where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk))
         )
-        found.update((r[0], r[1]) for r in rows)
+        found.update(((r[0], r[1]), ReasonCode(r[2])) for r in rows)
     return found
 
 
@@ -182,6 +186,8 @@ def household_cases(
                 zaak.c.aantal_signalen,
                 zaak.c.datum_opgepakt,
                 zaak.c.bewaren_tot,
+                zaak.c.status,
+                zaak.c.versie,
             )
             .where(_in(session, zaak.c.huishouden_sleutel, chunk))
             .where(zaak.c.matchingsperiode >= since)
@@ -198,6 +204,8 @@ def household_cases(
                     aantal_signalen=r.aantal_signalen,
                     datum_opgepakt=r.datum_opgepakt,
                     bewaren_tot=r.bewaren_tot,
+                    status=CaseStatus(r.status),
+                    versie=r.versie,
                 )
             )
     return cases
@@ -366,7 +374,9 @@ def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     )
 
 
-def update_cases(session: Session, cases: list[CaseState]) -> None:
+def update_cases(session: Session, cases: Sequence[CaseState]) -> None:
+    """Write the matching facts of existing zaken (type, count, retention); the workflow's
+    columns (status, versie) are `transition`'s and `reopen_cases`'."""
     bulk_update(
         session,
         zaak,
@@ -380,6 +390,19 @@ def update_cases(session: Session, cases: list[CaseState]) -> None:
             for c in cases
         ],
     )
+
+
+def reopen_cases(session: Session, cases: Sequence[CaseState], status: str) -> None:
+    """Move closed zaken back to `status`, each only from the version it was loaded at:
+    a zaak someone moved meanwhile raises `CaseChanged` and the batch runs again."""
+    for c in cases:
+        moved = session.execute(
+            update(zaak)
+            .where(zaak.c.id == c.id, zaak.c.versie == c.versie)
+            .values(status=status, versie=c.versie + 1, eindresultaat=None)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise CaseChanged(f"zaak {c.id} changed while the intake reopened it")
 
 
 def insert_signals(session: Session, rows: list[dict[str, Any]]) -> None:

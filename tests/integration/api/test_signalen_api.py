@@ -44,10 +44,11 @@ def test_post_signals_then_replay(client: TestClient) -> None:
     ]
     assert body["resultaten"][2]["fouten"] == [{"veld": "bedrag", "fout": "greater_than_equal"}]
     again = client.post("/api/v1/signalen", json=msgs[:1], headers={"X-Api-Key": KEY})
+    # A replay is told the status the signal has, at every door (vroegsignaal/feedback.py).
     assert again.json()["resultaten"][0] == {
         "positie": 0,
         "signaalId": msgs[0]["signaalId"],
-        "status": None,
+        "status": "Opgepakt",
         "herhaling": True,
         "fouten": [],
     }

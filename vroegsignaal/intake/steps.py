@@ -1,0 +1,440 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The intake steps (DESIGN.md 1-7), each a function that returns what it decided.
+
+`pipeline.run_intake` calls them in order; none of them writes to the database, and none
+changes what it is handed. Each signal's outcome is decided once, by the first step that
+refuses it (`decide_outcomes`), in the order of docs/rules.md:
+
+1. `read_contract`: the contract, the signal date, the objection;
+4a. `split_replays`: a signal received before (schuldeiser, signaalId) is a replay;
+2-3. `check_eligibility`: privacy filter, municipality, rules, BRP (eligibility/check.py);
+5. `match`: the repeat rule, then the household's zaak for the month, and its type;
+6. `features`: what scoring sees of each zaak the batch touched (the score itself is the
+   `Scorer`'s);
+7. enqueue: `vroegsignaal.queue.enqueue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from vroegsignaal.cases.features import CaseFeatures, CaseSignal, in_history
+from vroegsignaal.cases.state import CaseState, classify
+from vroegsignaal.cases.workflow import CLOSED, INITIAL
+from vroegsignaal.contract.enums import Zaaktype
+from vroegsignaal.contract.raw import RawInput
+from vroegsignaal.contract.signaal import SignaalBericht
+from vroegsignaal.dates import add_months, month_start
+from vroegsignaal.eligibility.brp import BrpPort, BrpStatus
+from vroegsignaal.eligibility.check import check_signal
+from vroegsignaal.eligibility.rules import Rules, RuleSet
+from vroegsignaal.intake.reason_codes import ReasonCode
+from vroegsignaal.intake.result import SignalOutcome
+from vroegsignaal.matching.repeat import PickedUp, is_repeat
+from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, unknown_fields
+from vroegsignaal.reference import ReferenceData
+
+Ontvangst = dt.date | Literal["signaaldatum"] | None
+SignalKey = tuple[str, str]  # (schuldeiser, signaalId)
+
+
+# -- 1. contract -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message that met the contract and may be taken in, with its receipt date.
+    `order` is its index in the batch (outcomes come back in that order)."""
+
+    order: int
+    positie: int
+    bericht: SignaalBericht
+    ontvangen_op: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A message refused before storage: a refusal row, ids only (DOMAIN.md privacy)."""
+
+    order: int
+    positie: int
+    reden: ReasonCode
+    schuldeiser: str | None
+    signaal_id: str | None
+    signaalpartner: str | None
+    details: list[dict[str, Any]]
+    day: dt.date  # the receipt date its retention counts from
+    herkomst: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractStep:
+    valid: list[Message]
+    refused: list[Refusal]
+    unknown_fields: Counter[str]
+
+
+def read_contract(
+    inputs: Sequence[RawInput], *, ontvangen_op: Ontvangst, today: dt.date
+) -> ContractStep:
+    """Step 1: validate each message against the contract (docs/rules.md rules 1-3).
+
+    `ontvangen_op` is the receipt date (None: `today`; "signaaldatum": each signal's own
+    date, for replaying history). Refusals of unreadable messages are dated by the batch's
+    receipt date when it is fixed, else `today`.
+    """
+    batch_day = ontvangen_op if isinstance(ontvangen_op, dt.date) else today
+    valid: list[Message] = []
+    refused: list[Refusal] = []
+    unknown: Counter[str] = Counter()
+    for order, raw in enumerate(inputs):
+        if raw.data is None:
+            details = [{"fout": raw.fout or "ONLEESBAAR"}]
+            refused.append(
+                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, None, None, None,
+                        details, batch_day, raw.herkomst)
+            )
+            continue
+        unknown.update(unknown_fields(raw.data))
+        try:
+            bericht = SignaalBericht.model_validate(raw.data)
+        except ValidationError as exc:
+            refused.append(
+                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT,
+                        _safe_id(raw.data.get("schuldeiser")), _safe_id(raw.data.get("signaalId")),
+                        None, contract_errors(exc), batch_day, raw.herkomst)
+            )
+            continue
+        received = (
+            bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or today
+        )
+        ids = (bericht.schuldeiser, bericht.signaalId, bericht.signaalpartner.value)
+        if bericht.signaaldatum > received + dt.timedelta(days=1):
+            future = [{"veld": "signaaldatum", "fout": "in_de_toekomst"}]
+            refused.append(
+                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, *ids, future, received)
+            )
+        elif bericht.bezwaar:
+            refused.append(Refusal(order, raw.positie, ReasonCode.BEZWAAR, *ids, [], received))
+        else:
+            valid.append(Message(order, raw.positie, bericht, received))
+    return ContractStep(valid, refused, unknown)
+
+
+def contract_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """Field path and error type only: pydantic's messages may echo the (personal) input."""
+    return [
+        {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]}
+        for e in exc.errors(include_input=False, include_url=False)
+    ]
+
+
+def _safe_id(value: Any) -> str | None:
+    # Only echo an id that looks like one; anything else could be personal data.
+    if isinstance(value, str) and 0 < len(value) <= 64 and value.replace("-", "").isalnum():
+        return value
+    return None
+
+
+# -- 4a. idempotency ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """A signal received before: nothing changes. `first_reason` is what the stored signal
+    got; None while the first is in this same batch (`first_order`), decided later."""
+
+    message: Message
+    first_reason: ReasonCode | None
+    first_order: int | None = None
+
+
+def split_replays(
+    valid: Sequence[Message], stored: Mapping[SignalKey, ReasonCode]
+) -> tuple[list[Message], list[Replay]]:
+    """Step 4a: a (schuldeiser, signaalId) already stored, or seen earlier in this batch,
+    is a replay (idempotent store, ADR 0004); the rest is new."""
+    fresh: list[Message] = []
+    replays: list[Replay] = []
+    first_in_batch: dict[SignalKey, int] = {}
+    for m in valid:
+        key = (m.bericht.schuldeiser, m.bericht.signaalId)
+        if key in stored:
+            replays.append(Replay(m, stored[key]))
+        elif key in first_in_batch:
+            replays.append(Replay(m, None, first_in_batch[key]))
+        else:
+            first_in_batch[key] = m.order
+            fresh.append(m)
+    return fresh, replays
+
+
+# -- 2-3. privacy filter and stateless eligibility ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A new signal reduced to what may be stored, with its eligibility verdict.
+
+    `rules` are its municipality's; a signal without one gets that of no municipality
+    (`RuleSet.fallback`), which only dates its retention.
+    """
+
+    message: Message
+    signal: FilteredSignal
+    gemeentecode: str | None
+    rules: Rules
+    refusal: ReasonCode | None
+
+
+def check_eligibility(
+    fresh: Sequence[Message],
+    *,
+    privacy: PrivacyFilter,
+    reference: ReferenceData,
+    rules: RuleSet,
+    brp: BrpPort,
+) -> tuple[list[Checked], Counter[str]]:
+    """Steps 2-3: privacy filter, then the stateless rules (docs/rules.md rules 5-11).
+
+    Returns the checked signals in input order and the count of fields the privacy filter
+    dropped (unusable phone numbers and e-mail addresses).
+    """
+    out: list[Checked] = []
+    dropped: Counter[str] = Counter()
+    for m in fresh:
+        f = privacy.apply(m.bericht)
+        dropped.update(f.dropped)
+        gemeente = reference.gemeente_voor_postcode(f.postcode)
+        r = rules.get(gemeente) if gemeente else None
+        brp_status = brp.status(m.bericht, f.postcode) if r is not None else BrpStatus.ONBEKEND
+        reason = check_signal(f, gemeentecode=gemeente, rules=r, brp=brp_status)
+        out.append(Checked(m, f, gemeente, r or rules.fallback(gemeente), reason))
+    return out, dropped
+
+
+# -- 5. matching -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Matching:
+    """What matching decided: the repeats, the zaak of every other eligible signal, and the
+    zaken to write. `touched` holds every zaak that got a signal (new ones without id
+    until they are inserted); `reclassified` the untouched ones that became opeenvolgend;
+    `reopened` the touched ones that were closed (cases/workflow.py, move (1))."""
+
+    repeats: set[int] = field(default_factory=set)  # Message.order
+    case_of: dict[int, CaseState] = field(default_factory=dict)  # Message.order -> zaak
+    touched: list[CaseState] = field(default_factory=list)
+    reclassified: list[CaseState] = field(default_factory=list)
+    reopened: list[CaseState] = field(default_factory=list)
+    household_cases: dict[str, list[CaseState]] = field(default_factory=dict)
+
+    @property
+    def new(self) -> list[CaseState]:
+        return [c for c in self.touched if c.id is None]
+
+    @property
+    def existing(self) -> list[CaseState]:
+        return [c for c in self.touched if c.id is not None]
+
+
+def match(
+    eligible: Sequence[Checked],
+    *,
+    previous: Mapping[str, PickedUp],
+    household_cases: Mapping[str, Sequence[CaseState]],
+    rules: RuleSet,
+) -> Matching:
+    """Step 5 (DOMAIN.md steps 3-4, ADR 0003), in signaaldatum order so history builds up.
+
+    `previous` is the last picked-up signal per reference key, `household_cases` the
+    households' zaken loaded from the database. A zaak's `signalen` are this batch's
+    signals for it (the stored ones are loaded for scoring, `features`). Loaded zaken are
+    copied before they change: the inputs stay as they were handed in.
+    """
+    result = Matching()
+    last = dict(previous)
+    households = {k: list(v) for k, v in household_cases.items()}
+    index = {
+        (c.gemeentecode, c.household_key, c.matchingsperiode): c
+        for cases in households.values()
+        for c in cases
+    }
+    touched: dict[tuple[str, str, dt.date], CaseState] = {}
+    for cand in sorted(eligible, key=_date_order):
+        b, f, r = cand.message.bericht, cand.signal, cand.rules
+        if is_repeat(
+            last.get(f.reference_key),
+            signaaldatum=b.signaaldatum,
+            ontstaansdatum=b.ontstaansdatum,
+            bedrag=b.bedrag,
+            crisissignaal=b.crisissignaal,
+            herhaal_periode_dagen=r.herhaal_periode_dagen,
+        ):
+            result.repeats.add(cand.message.order)
+            continue
+        last[f.reference_key] = PickedUp(b.signaaldatum, b.bedrag, b.crisissignaal)
+        key = (r.gemeentecode, f.household_key, month_start(b.signaaldatum))
+        retain = add_months(cand.message.ontvangen_op, r.bewaartermijn_maanden)
+        case = touched.get(key)
+        if case is None:
+            loaded = index.get(key)
+            if loaded is None:
+                case = CaseState(
+                    gemeentecode=r.gemeentecode,
+                    household_key=f.household_key,
+                    matchingsperiode=key[2],
+                    zaaktype=Zaaktype.ENKELVOUDIG.value,
+                    aantal_signalen=0,
+                    datum_opgepakt=cand.message.ontvangen_op,
+                    bewaren_tot=retain,
+                    status=INITIAL,
+                )
+            elif loaded.status in CLOSED:
+                # Reopened: its werkvoorraad time starts at this receipt (the due date);
+                # zaak.datum_opgepakt itself keeps the first pick-up (update_cases).
+                case = replace(loaded, signalen=[], datum_opgepakt=cand.message.ontvangen_op)
+                result.reopened.append(case)
+            else:
+                case = replace(loaded, signalen=[])
+            _replace_in(households.setdefault(f.household_key, []), loaded, case)
+            index[key] = touched[key] = case
+            case.touched = True
+        case.aantal_signalen += 1
+        case.bewaren_tot = max(case.bewaren_tot, retain)
+        case.signalen.append(
+            CaseSignal(b.signaalpartner.value, b.schuldeiser, b.bedrag, b.ontstaansdatum,
+                       b.signaaldatum, b.crisissignaal, b.warmeOverdracht)
+        )
+        result.case_of[cand.message.order] = case
+    result.touched = list(touched.values())
+    for case in result.touched:
+        case.zaaktype = classify(
+            case, households[case.household_key],
+            rules.require(case.gemeentecode).opeenvolgend_maanden,
+        )
+    result.reclassified = _upgraded(result.touched, households, rules)
+    result.household_cases = households
+    return result
+
+
+def _date_order(c: Checked) -> tuple[dt.date, int]:
+    return c.message.bericht.signaaldatum, c.message.order
+
+
+def _replace_in(cases: list[CaseState], old: CaseState | None, new: CaseState) -> None:
+    if old is None:
+        cases.append(new)
+    else:
+        cases[cases.index(old)] = new
+
+
+def _upgraded(
+    touched: Sequence[CaseState], households: Mapping[str, list[CaseState]], rules: RuleSet
+) -> list[CaseState]:
+    """A late signal for an earlier month can make a later, untouched zaak opeenvolgend.
+
+    Only that: the household's zaken loaded here reach back from the batch's first month,
+    not from each older zaak's own month, so a zaak is never downgraded on them.
+    """
+    out = []
+    for household in {c.household_key for c in touched}:
+        cases = households[household]
+        for case in cases:
+            if case.id is None or case.touched:
+                continue
+            new_type = classify(case, cases, rules.require(case.gemeentecode).opeenvolgend_maanden)
+            if new_type != case.loaded_type and new_type == Zaaktype.OPEENVOLGEND.value:
+                out.append(replace(case, zaaktype=new_type))
+    return out
+
+
+# -- 6. what scoring sees ----------------------------------------------------------------
+
+
+def features(
+    cases: Sequence[CaseState],
+    *,
+    stored_signals: Mapping[int, Sequence[CaseSignal]],
+    stored_history: Mapping[str, Sequence[tuple[int, dt.date, CaseSignal]]],
+) -> list[CaseFeatures]:
+    """Step 6: per zaak its signals and the household's accepted signals of the history
+    window (cases/features.py). `stored_signals` are the stored signals of the touched
+    zaken that existed (by id), `stored_history` the households' accepted signals from one
+    query for the batch (household -> (zaak id, matching period, signal)); zaken this
+    batch touched are taken from memory (stored plus new signals), not from there."""
+    touched_ids = {c.id for c in cases}
+    signals = {
+        id(c): (*stored_signals.get(c.id, ()), *c.signalen) if c.id is not None
+        else tuple(c.signalen)
+        for c in cases
+    }
+    by_household: dict[str, list[CaseState]] = {}
+    for c in cases:
+        by_household.setdefault(c.household_key, []).append(c)
+    out = []
+    for c in cases:
+        earlier = [
+            s
+            for zaak_id, periode, s in stored_history.get(c.household_key, ())
+            if zaak_id not in touched_ids and in_history(periode, c.matchingsperiode)
+        ]
+        earlier += [
+            s
+            for other in by_household[c.household_key]
+            if in_history(other.matchingsperiode, c.matchingsperiode)
+            for s in signals[id(other)]
+        ]
+        own = signals[id(c)]
+        peildatum = max(s.signaaldatum for s in own)
+        out.append(CaseFeatures(own, c.zaaktype, peildatum, tuple(earlier)))
+    return out
+
+
+# -- outcomes ----------------------------------------------------------------------------
+
+
+def decide_outcomes(
+    contract: ContractStep,
+    replays: Sequence[Replay],
+    checked: Sequence[Checked],
+    matching: Matching,
+) -> list[SignalOutcome]:
+    """Every input's outcome, decided once, in input order (docs/rules.md: the first rule
+    that refuses wins). Zaak ids must be known (new zaken inserted)."""
+    out: dict[int, SignalOutcome] = {}
+    for r in contract.refused:
+        out[r.order] = SignalOutcome(r.positie, r.reden, r.schuldeiser, r.signaal_id,
+                                     signaalpartner=r.signaalpartner, details=r.details)
+    reason_at: dict[int, ReasonCode] = {}
+    for c in checked:
+        b = c.message.bericht
+        positie = c.message.positie
+        case = matching.case_of.get(c.message.order)
+        if c.refusal is not None:
+            reason = c.refusal
+        elif c.message.order in matching.repeats:
+            reason = ReasonCode.HERHAALDE_MELDING
+        else:
+            reason = ReasonCode.OPGEPAKT
+        reason_at[c.message.order] = reason
+        out[c.message.order] = SignalOutcome(positie, reason, b.schuldeiser, b.signaalId,
+                                             c.gemeentecode, b.signaalpartner.value,
+                                             case.id if case else None)
+    for rp in replays:
+        b = rp.message.bericht
+        first = rp.first_reason if rp.first_order is None else reason_at.get(rp.first_order)
+        out[rp.message.order] = SignalOutcome(
+            rp.message.positie, ReasonCode.DUPLICAAT, b.schuldeiser, b.signaalId,
+            signaalpartner=b.signaalpartner.value, first_reason=first,
+        )
+    return [out[i] for i in sorted(out)]
+
+
