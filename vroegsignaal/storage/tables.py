@@ -211,6 +211,112 @@ class ZaakStatuswijziging(Base):
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
+class Team(Base):
+    """A team of workers; it serves one municipality or, as a regional team, several."""
+
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    naam: Mapped[str] = mapped_column(String(80), unique=True)
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class TeamGemeente(Base):
+    """The municipalities a team serves (a regional team serves several)."""
+
+    __tablename__ = "team_gemeente"
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
+    gemeentecode: Mapped[str] = mapped_column(
+        ForeignKey("gemeente.gemeentecode"), primary_key=True
+    )
+
+
+class Gebruiker(Base):
+    """A person who logs in: a municipal employee, never a resident.
+
+    Rights come only from `gebruiker_rol` rows and the municipalities from `gemeentecode`
+    plus the teams the user belongs to (`vroegsignaal.accounts.principal`). A new account
+    (also one created by an OIDC login) has no roles, so no rights, until an admin grants
+    them. `weergavenaam`, `email` and `telefoon` are the employee's work contact details,
+    printed on offer letters.
+    """
+
+    __tablename__ = "gebruiker"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    gebruikersnaam: Mapped[str] = mapped_column(String(80), unique=True)
+    weergavenaam: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    telefoon: Mapped[str | None] = mapped_column(String(30))
+    gemeentecode: Mapped[str | None] = mapped_column(ForeignKey("gemeente.gemeentecode"))
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    # argon2id hash; None for an account that only logs in through OIDC.
+    wachtwoord_hash: Mapped[str | None] = mapped_column(String(255))
+    # The TOTP secret, AES-GCM encrypted like identifiers (privacy/crypto.py); None: not set up.
+    totp_geheim: Mapped[bytes | None] = mapped_column(LargeBinary)
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    mislukte_pogingen: Mapped[int] = mapped_column(Integer, default=0)
+    vergrendeld_tot: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    laatst_ingelogd_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class GebruikerRol(Base):
+    """One role of a user (`vroegsignaal.accounts.principal.Rol` values)."""
+
+    __tablename__ = "gebruiker_rol"
+    gebruiker_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True
+    )
+    rol: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+
+class TeamLid(Base):
+    """Membership of a user in a team."""
+
+    __tablename__ = "team_lid"
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
+    )
+    gebruiker_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class SchuldeiserOrganisatie(Base):
+    """A registered schuldeiser (creditor organisation); `code` is the contract's `schuldeiser`."""
+
+    __tablename__ = "schuldeiser_organisatie"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120))
+    signaalpartner: Mapped[str | None] = mapped_column(String(32))
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ApiSleutel(Base):
+    """An API key of a schuldeiser: only its hash is stored; the key is shown once.
+
+    `prefix` is the key's public start, shown in lists so a key can be named without its
+    secret. A rotated key stays valid until `verloopt_op` (overlap); `ingetrokken_op` ends
+    it at once.
+    """
+
+    __tablename__ = "api_sleutel"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    schuldeiser: Mapped[str] = mapped_column(
+        ForeignKey("schuldeiser_organisatie.code"), index=True
+    )
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    sleutel_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    verloopt_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ingetrokken_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    laatst_gebruikt_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditLog(Base):
     """Append-only: who read or changed which case, when and why. No personal data."""
 

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Who is acting: the types every rights check in the core takes.
+
+Rights come from rows, never from a route: a user's roles (`gebruiker_rol`) and the
+municipalities the user serves (`gebruiker.gemeentecode` plus the municipalities of each
+team in `team_lid`/`team_gemeente`). A user without roles has no rights at all; that is
+how a new (OIDC) account starts until an admin grants it a role (issue 10, DESIGN.md
+"Users and rights").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vroegsignaal.storage.tables import Gebruiker, GebruikerRol, TeamGemeente, TeamLid
+
+
+class Rol(StrEnum):
+    """The roles of a municipal user (DESIGN.md "Users and rights")."""
+
+    SCHULDHULPVERLENER = "schuldhulpverlener"  # works the werkvoorraad and zaken
+    TEAMLEIDER = "teamleider"  # assigns work, sees the team's werkvoorraad
+    MANAGER = "manager"  # aggregates only, never case details
+    ADMIN = "admin"  # users, teams, keys, thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """A logged-in municipal user, as the core sees them.
+
+    `gemeenten` are the CBS codes (e.g. "GM0344") of every municipality the user serves;
+    `teams` the ids of the teams they belong to. `request_id` names the request or job
+    the action came from, for the audit trail.
+    """
+
+    gebruiker_id: int
+    gebruikersnaam: str
+    rollen: frozenset[Rol]
+    gemeenten: frozenset[str]
+    teams: frozenset[int]
+    request_id: str | None = None
+
+    def has(self, *rollen: Rol) -> bool:
+        """True when the user has at least one of `rollen`."""
+        return not self.rollen.isdisjoint(rollen)
+
+    def serves(self, gemeentecode: str) -> bool:
+        return gemeentecode in self.gemeenten
+
+
+@dataclass(frozen=True, slots=True)
+class CreditorPrincipal:
+    """A schuldeiser authenticated by an API key (or by its delivery folder or Kafka identity).
+
+    `schuldeiser` is the registered code, equal to the contract's `schuldeiser` field.
+    """
+
+    schuldeiser: str
+    api_sleutel_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPrincipal:
+    """The system itself: intake, nightly jobs, the automatic closing of expired zaken."""
+
+    naam: str = "systeem"
+    request_id: str | None = None
+
+
+SYSTEM = SystemPrincipal()
+
+Actor = Principal | CreditorPrincipal | SystemPrincipal
+
+
+def load_principal(
+    session: Session, gebruiker_id: int, *, request_id: str | None = None
+) -> Principal | None:
+    """The principal of an active user, or None for an unknown or deactivated account."""
+    user = session.get(Gebruiker, gebruiker_id)
+    if user is None or not user.actief:
+        return None
+    rollen = frozenset(
+        Rol(r)
+        for r in session.execute(
+            select(GebruikerRol.rol).where(GebruikerRol.gebruiker_id == gebruiker_id)
+        ).scalars()
+    )
+    teams = frozenset(
+        session.execute(
+            select(TeamLid.team_id).where(TeamLid.gebruiker_id == gebruiker_id)
+        ).scalars()
+    )
+    served = select(TeamGemeente.gemeentecode).where(TeamGemeente.team_id.in_(teams))
+    gemeenten = set(session.execute(served).scalars()) if teams else set()
+    if user.gemeentecode:
+        gemeenten.add(user.gemeentecode)
+    return Principal(
+        gebruiker_id=user.id,
+        gebruikersnaam=user.gebruikersnaam,
+        rollen=rollen,
+        gemeenten=frozenset(gemeenten),
+        teams=teams,
+        request_id=request_id,
+    )
