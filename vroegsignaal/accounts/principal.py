@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.storage.tables import Gebruiker, GebruikerRol, TeamGemeente, TeamLid
 
 
-class Rol(StrEnum):
+class UserRole(StrEnum):
     """The roles of a municipal user (DESIGN.md "Users and rights")."""
 
     SCHULDHULPVERLENER = "schuldhulpverlener"  # works the werkvoorraad and zaken
@@ -39,14 +39,14 @@ class Principal:
 
     gebruiker_id: int
     gebruikersnaam: str
-    rollen: frozenset[Rol]
+    roles: frozenset[UserRole]
     gemeenten: frozenset[str]
     teams: frozenset[int]
     request_id: str | None = None
 
-    def has(self, *rollen: Rol) -> bool:
-        """True when the user has at least one of `rollen`."""
-        return not self.rollen.isdisjoint(rollen)
+    def has(self, *roles: UserRole) -> bool:
+        """True when the user has at least one of `roles`."""
+        return not self.roles.isdisjoint(roles)
 
     def serves(self, gemeentecode: str) -> bool:
         return gemeentecode in self.gemeenten
@@ -73,7 +73,7 @@ class SystemPrincipal:
 
 SYSTEM = SystemPrincipal()
 
-Actor = Principal | CreditorPrincipal | SystemPrincipal
+AnyPrincipal = Principal | CreditorPrincipal | SystemPrincipal
 
 
 def load_principal(
@@ -83,8 +83,8 @@ def load_principal(
     user = session.get(Gebruiker, gebruiker_id)
     if user is None or not user.actief:
         return None
-    rollen = frozenset(
-        Rol(r)
+    roles = frozenset(
+        UserRole(r)
         for r in session.execute(
             select(GebruikerRol.rol).where(GebruikerRol.gebruiker_id == gebruiker_id)
         ).scalars()
@@ -101,7 +101,7 @@ def load_principal(
     return Principal(
         gebruiker_id=user.id,
         gebruikersnaam=user.gebruikersnaam,
-        rollen=rollen,
+        roles=roles,
         gemeenten=frozenset(gemeenten),
         teams=teams,
         request_id=request_id,

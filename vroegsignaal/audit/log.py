@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import (
-    Actor,
+    AnyPrincipal,
     CreditorPrincipal,
     Principal,
     SystemPrincipal,
@@ -27,7 +27,7 @@ from vroegsignaal.storage.tables import AuditLog
 RETENTION_MONTHS = 24
 
 
-def actor_name(actor: Actor) -> str:
+def actor_name(actor: AnyPrincipal) -> str:
     if isinstance(actor, Principal):
         return f"gebruiker:{actor.gebruiker_id}"
     if isinstance(actor, CreditorPrincipal):
@@ -38,7 +38,7 @@ def actor_name(actor: Actor) -> str:
 
 def record(
     session: Session,
-    actor: Actor,
+    actor: AnyPrincipal,
     *,
     actie: str,
     doel: str,
@@ -53,7 +53,7 @@ def record(
     processing purpose), `resultaat` how it ended ("ok", "geweigerd", ...). `details` holds
     ids and codes only, never personal data.
     """
-    rollen = sorted(actor.rollen) if isinstance(actor, Principal) else []
+    roles = sorted(actor.roles) if isinstance(actor, Principal) else []
     session.add(
         AuditLog(
             tijdstip=dt.datetime.now(dt.UTC),
@@ -63,7 +63,7 @@ def record(
             reden=doel,
             details={
                 "resultaat": resultaat,
-                "rollen": rollen,
+                "roles": roles,
                 "huishouden_sleutel": huishouden_sleutel,
                 "request_id": getattr(actor, "request_id", None),
                 **(details or {}),

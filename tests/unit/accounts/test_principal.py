@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from vroegsignaal.accounts.principal import Rol, load_principal
+from vroegsignaal.accounts.principal import UserRole, load_principal
 from vroegsignaal.storage.tables import Gebruiker, GebruikerRol, Team, TeamGemeente, TeamLid
 
 
@@ -20,9 +20,9 @@ def test_new_account_has_no_rights(session: Session) -> None:
     user = _user(session, "nieuw")
     principal = load_principal(session, user.id)
     assert principal is not None
-    assert principal.rollen == frozenset()
+    assert principal.roles == frozenset()
     assert principal.gemeenten == frozenset()
-    assert not principal.has(*Rol)
+    assert not principal.has(*UserRole)
 
 
 def test_regional_team_adds_its_municipalities(session: Session) -> None:
@@ -33,19 +33,19 @@ def test_regional_team_adds_its_municipalities(session: Session) -> None:
     user = _user(session, "werker", gemeentecode="GM0363")
     session.add_all(
         [
-            GebruikerRol(gebruiker_id=user.id, rol=Rol.SCHULDHULPVERLENER),
+            GebruikerRol(gebruiker_id=user.id, rol=UserRole.SCHULDHULPVERLENER),
             TeamLid(team_id=team.id, gebruiker_id=user.id),
         ]
     )
     session.flush()
     principal = load_principal(session, user.id, request_id="req-1")
     assert principal is not None
-    assert principal.rollen == {Rol.SCHULDHULPVERLENER}
+    assert principal.roles == {UserRole.SCHULDHULPVERLENER}
     assert principal.gemeenten == {"GM0363", "GM0344", "GM0307"}
     assert principal.teams == {team.id}
     assert principal.request_id == "req-1"
-    assert principal.has(Rol.SCHULDHULPVERLENER, Rol.ADMIN)
-    assert not principal.has(Rol.MANAGER)
+    assert principal.has(UserRole.SCHULDHULPVERLENER, UserRole.ADMIN)
+    assert not principal.has(UserRole.MANAGER)
     assert principal.serves("GM0307") and not principal.serves("GM0193")
 
 
