@@ -89,9 +89,10 @@ services-down:
 	$(PG) stop
 
 # Services already running before `make test` stay running; the ones started
-# here are stopped afterwards, also when a step fails. Keycloak (the slowest, ~15 s;
-# ~1 min on a fresh machine) starts in the background while the others start and
-# ruff runs. The exit code is pytest's when it fails, else ruff's.
+# here are stopped afterwards, also when a step fails. Keycloak (the slowest, ~15-45 s;
+# 1-2 min on a fresh machine) starts in the background while the others start and the
+# first tests run; its pytest fixture waits for the realm. The exit code is pytest's
+# when it fails, else Keycloak's start's, else ruff's.
 test: venv $(CHROMIUM)
 	@pg_started=0; kafka_started=0; keycloak_started=0; keycloak_pid=; \
 	cleanup() { \
@@ -106,12 +107,12 @@ test: venv $(CHROMIUM)
 	if ! $(PG) status >/dev/null 2>&1; then pg_started=1; $(PG) start; fi; \
 	if ! $(KAFKA) status >/dev/null 2>&1; then kafka_started=1; $(KAFKA) start; fi; \
 	ruff_rc=0; $(VENV)/bin/ruff check . || ruff_rc=$$?; \
-	if [[ -n $$keycloak_pid ]]; then \
-	    wait $$keycloak_pid || { echo "Keycloak did not start" >&2; exit 1; }; keycloak_pid=; fi; \
 	pytest_rc=0; \
 	VROEGSIGNAAL_TEST_POSTGRES_URL="$$($(PG) url)" \
 	VROEGSIGNAAL_TEST_KAFKA_BOOTSTRAP="$$($(KAFKA) bootstrap)" \
 	VROEGSIGNAAL_TEST_KEYCLOAK_ISSUER="$$($(KEYCLOAK) url)" \
 	    $(VPY) -m pytest $(PYTEST_ARGS) || pytest_rc=$$?; \
 	if [[ $$pytest_rc != 0 ]]; then exit $$pytest_rc; fi; \
+	if [[ -n $$keycloak_pid ]]; then \
+	    wait $$keycloak_pid || { echo "Keycloak did not start" >&2; exit 1; }; keycloak_pid=; fi; \
 	exit $$ruff_rc

@@ -202,7 +202,9 @@ def keycloak() -> KeycloakRealm:
     client (id and secret) and the test users with the claims their tokens carry.
 
     Taken from $VROEGSIGNAAL_TEST_KEYCLOAK_ISSUER, else the server of
-    scripts/services/keycloak.sh is started (or reused). Users and claim names:
+    scripts/services/keycloak.sh is started (or reused). `make test` starts Keycloak in
+    the background while the first tests run, so the realm is awaited here for up to
+    $VROEGSIGNAAL_TEST_KEYCLOAK_WAIT seconds (default 300). Users and claim names:
     scripts/services/keycloak/README.md; login helpers: tests/oidc.py.
     """
     issuer = os.environ.get(KEYCLOAK_ISSUER_ENV)
@@ -210,13 +212,16 @@ def keycloak() -> KeycloakRealm:
         _service_script("keycloak", "start")
         issuer = _service_script("keycloak", "url")
     realm = load_realm(issuer)
-    try:
-        response = httpx.get(realm.discovery_url, timeout=30.0)
-    except httpx.HTTPError as exc:
-        pytest.fail(f"Keycloak at {issuer} is not reachable: {exc}", pytrace=False)
-    if response.status_code != 200:
-        pytest.fail(
-            f"Keycloak at {issuer} serves no realm vroegsignaal ({response.status_code})",
-            pytrace=False,
-        )
-    return realm
+    deadline = time.monotonic() + float(os.environ.get("VROEGSIGNAAL_TEST_KEYCLOAK_WAIT", "300"))
+    problem = "not tried"
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(realm.discovery_url, timeout=10.0)
+        except httpx.HTTPError as exc:
+            problem = f"not reachable: {exc}"
+        else:
+            if response.status_code == 200:
+                return realm
+            problem = f"serves no realm vroegsignaal ({response.status_code})"
+        time.sleep(1)
+    pytest.fail(f"Keycloak at {issuer} {problem} (see var/keycloak/keycloak.log)", pytrace=False)
