@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: EUPL-1.2
 #
-# make venv          create/refresh .venv from requirements.lock (+ the project, editable)
+# make venv          create/refresh .venv from requirements.lock (+ the project, editable),
+#                    and the web assets
+# make web-assets    npm ci from package-lock.json (when it changed) and copy the pages'
+#                    CSS/JS/fonts into api/static/vendor/ (generated, git-ignored; no CDN)
 # make lock          recompile requirements.lock from requirements.in
 # make demo          run the demo (embedded SQLite; needs nothing else)
-# make test          ruff + pytest against real PostgreSQL and Kafka (started and stopped here)
+# make test          ruff + pytest against real PostgreSQL, Kafka and Keycloak (started and
+#                    stopped here) and a real Chromium (Debian's, installed when missing)
 # make lint          ruff check
 # make bench         run every benchmarks/bench_*.py
-# make services-up / services-down   start/stop the throwaway PostgreSQL and Kafka
+# make services-up / services-down   start/stop the throwaway PostgreSQL, Kafka and Keycloak
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -20,11 +24,16 @@ UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.vroegsignaal-installed
 PG := scripts/services/postgres.sh
 KAFKA := scripts/services/kafka.sh
+KEYCLOAK := scripts/services/keycloak.sh
+WEB_ASSETS := scripts/web-assets.sh
+NPM_STAMP := node_modules/.vroegsignaal-installed
+VENDOR_STAMP := api/static/vendor/.copied
+CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: venv lock demo test lint bench services-up services-down
+.PHONY: venv web-assets lock demo test lint bench services-up services-down
 
-venv: $(STAMP)
+venv: $(STAMP) web-assets
 
 $(UV):
 	@if ! $(VPY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then \
@@ -36,6 +45,23 @@ $(STAMP): requirements.lock pyproject.toml | $(UV)
 	$(UV) pip install --python $(VPY) --compile-bytecode -r requirements.lock
 	$(UV) pip install --python $(VPY) --no-deps -e .
 	@touch $@
+
+web-assets: $(VENDOR_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	$(WEB_ASSETS) install
+	@touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) $(WEB_ASSETS)
+	$(WEB_ASSETS) vendor
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it cannot download
+# browsers of its own here). Installed only when missing; needs root.
+$(CHROMIUM):
+	@[[ $$(id -u) == 0 ]] || { echo "$(CHROMIUM) missing: apt-get install chromium (as root)"; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-liberation
 
 lock: | $(UV)
 	$(UV) pip compile requirements.in --python-version 3.11 -o requirements.lock
@@ -55,27 +81,38 @@ bench: venv
 services-up:
 	$(PG) start
 	$(KAFKA) start
+	$(KEYCLOAK) start
 
 services-down:
+	$(KEYCLOAK) stop
 	$(KAFKA) stop
 	$(PG) stop
 
 # Services already running before `make test` stay running; the ones started
-# here are stopped afterwards, also when a step fails. The exit code is
-# pytest's when it fails, else ruff's.
-test: venv
-	@pg_started=0; kafka_started=0; \
+# here are stopped afterwards, also when a step fails. Keycloak (the slowest, ~15-45 s;
+# 1-2 min on a fresh machine) starts in the background while the others start and the
+# first tests run; its pytest fixture waits for the realm. The exit code is pytest's
+# when it fails, else Keycloak's start's, else ruff's.
+test: venv $(CHROMIUM)
+	@pg_started=0; kafka_started=0; keycloak_started=0; keycloak_pid=; \
 	cleanup() { \
+	    if [[ -n $$keycloak_pid ]]; then wait $$keycloak_pid || true; fi; \
+	    if [[ $$keycloak_started == 1 ]]; then $(KEYCLOAK) stop || true; fi; \
 	    if [[ $$kafka_started == 1 ]]; then $(KAFKA) stop || true; fi; \
 	    if [[ $$pg_started == 1 ]]; then $(PG) stop || true; fi; \
 	}; \
 	trap cleanup EXIT; \
+	if ! $(KEYCLOAK) status >/dev/null 2>&1; then \
+	    keycloak_started=1; $(KEYCLOAK) start & keycloak_pid=$$!; fi; \
 	if ! $(PG) status >/dev/null 2>&1; then pg_started=1; $(PG) start; fi; \
 	if ! $(KAFKA) status >/dev/null 2>&1; then kafka_started=1; $(KAFKA) start; fi; \
 	ruff_rc=0; $(VENV)/bin/ruff check . || ruff_rc=$$?; \
 	pytest_rc=0; \
 	VROEGSIGNAAL_TEST_POSTGRES_URL="$$($(PG) url)" \
 	VROEGSIGNAAL_TEST_KAFKA_BOOTSTRAP="$$($(KAFKA) bootstrap)" \
+	VROEGSIGNAAL_TEST_KEYCLOAK_ISSUER="$$($(KEYCLOAK) url)" \
 	    $(VPY) -m pytest $(PYTEST_ARGS) || pytest_rc=$$?; \
 	if [[ $$pytest_rc != 0 ]]; then exit $$pytest_rc; fi; \
+	if [[ -n $$keycloak_pid ]]; then \
+	    wait $$keycloak_pid || { echo "Keycloak did not start" >&2; exit 1; }; keycloak_pid=; fi; \
 	exit $$ruff_rc

@@ -2,10 +2,13 @@
 """Shared pytest fixtures.
 
 Sections:
-- Real services: PostgreSQL and Kafka, as started by `make test`
-  (scripts/services/*.sh). These fixtures fail, never skip, when a service
-  cannot be reached: a test that needs PostgreSQL or Kafka has not passed
-  unless it ran against them.
+- Real services: PostgreSQL, Kafka and Keycloak (the OpenID Connect provider), as
+  started by `make test` (scripts/services/*.sh). These fixtures fail, never skip,
+  when a service cannot be reached: a test that needs one has not passed unless it
+  ran against it.
+
+The browser fixtures (Chromium through Playwright, the app served by uvicorn) are in
+tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
+
+from tests.oidc import KeycloakRealm, load_realm
 
 # Domain fixtures (factories, settings, seeded databases) live in their own module.
 pytest_plugins = ("tests.domain_fixtures",)
@@ -28,13 +34,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVICES_DIR = REPO_ROOT / "scripts" / "services"
 
 # Environment variables that point the fixtures at running services; `make test`
-# sets both. Without them the fixtures start the services with the scripts.
+# sets them. Without them the fixtures start the services with the scripts.
 POSTGRES_URL_ENV = "VROEGSIGNAAL_TEST_POSTGRES_URL"
 KAFKA_BOOTSTRAP_ENV = "VROEGSIGNAAL_TEST_KAFKA_BOOTSTRAP"
+KEYCLOAK_ISSUER_ENV = "VROEGSIGNAAL_TEST_KEYCLOAK_ISSUER"
 
 
 # ---------------------------------------------------------------------------
-# Real services: PostgreSQL and Kafka
+# Real services: PostgreSQL, Kafka and Keycloak
 # ---------------------------------------------------------------------------
 
 
@@ -187,3 +194,34 @@ def new_kafka_topic(kafka_bootstrap: str) -> Iterator[Callable[..., str]]:
         except Exception as exc:  # the broker is throwaway; leftovers are harmless
             print(f"could not delete test topics {created}: {exc}")
     admin.close()
+
+
+@pytest.fixture(scope="session")
+def keycloak() -> KeycloakRealm:
+    """The test realm `vroegsignaal` on the real Keycloak: issuer URL, the confidential
+    client (id and secret) and the test users with the claims their tokens carry.
+
+    Taken from $VROEGSIGNAAL_TEST_KEYCLOAK_ISSUER, else the server of
+    scripts/services/keycloak.sh is started (or reused). `make test` starts Keycloak in
+    the background while the first tests run, so the realm is awaited here for up to
+    $VROEGSIGNAAL_TEST_KEYCLOAK_WAIT seconds (default 300). Users and claim names:
+    scripts/services/keycloak/README.md; login helpers: tests/oidc.py.
+    """
+    issuer = os.environ.get(KEYCLOAK_ISSUER_ENV)
+    if not issuer:
+        _service_script("keycloak", "start")
+        issuer = _service_script("keycloak", "url")
+    realm = load_realm(issuer)
+    deadline = time.monotonic() + float(os.environ.get("VROEGSIGNAAL_TEST_KEYCLOAK_WAIT", "300"))
+    problem = "not tried"
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(realm.discovery_url, timeout=10.0)
+        except httpx.HTTPError as exc:
+            problem = f"not reachable: {exc}"
+        else:
+            if response.status_code == 200:
+                return realm
+            problem = f"serves no realm vroegsignaal ({response.status_code})"
+        time.sleep(1)
+    pytest.fail(f"Keycloak at {issuer} {problem} (see var/keycloak/keycloak.log)", pytrace=False)

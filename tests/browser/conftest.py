@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Browser fixtures: Debian's Chromium driven by Playwright, and the app served by uvicorn.
+
+- `browser` (session): /usr/bin/chromium (`make test` installs Debian's chromium) launched
+  through Playwright with the flags a closed network needs. Playwright gives each launch
+  a fresh, empty profile (user-data-dir) of its own. Playwright's own browser download
+  is never used.
+- `page` (per test): a fresh context and page, Dutch locale. Every request the page makes
+  outside the app (anything but loopback, data:, blob:, file:) is aborted and recorded in
+  `external_requests`; the test fails at teardown when there was one.
+- `live_app` (session): `api.main:create_app` served by uvicorn in its own process on a
+  free loopback port, against a fresh, migrated PostgreSQL database.
+
+Helpers for axe-core scans and screenshots: tests/browser/helpers.py.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+
+from tests.browser.helpers import is_inside_app
+from vroegsignaal.storage.seed import prepare_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ENV = "VROEGSIGNAAL_TEST_CHROMIUM"
+CHROMIUM = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling Google's services, which
+# this closed network refuses; --no-sandbox because tests run as root on CI.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+APP_START_TIMEOUT = 60.0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ drives the real Chromium: mark it `browser`."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Headless Debian Chromium, started once per session."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} missing: `make test` installs Debian's chromium "
+            f"(apt-get install chromium), or point ${CHROMIUM_ENV} at one",
+            pytrace=False,
+        )
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def external_requests() -> list[str]:
+    """URLs outside the app the page tried to load (aborted); must stay empty."""
+    return []
+
+
+@pytest.fixture
+def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(15_000)
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        if is_inside_app(url):
+            route.continue_()
+        else:
+            external_requests.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, external_requests: list[str]) -> Iterator[Page]:
+    page = context.new_page()
+    yield page
+    if external_requests:
+        pytest.fail(f"the page requested URLs outside the app: {external_requests}")
+
+
+@dataclass(frozen=True)
+class LiveApp:
+    """The app served over HTTP: `base_url` like http://127.0.0.1:PORT, and its database."""
+
+    base_url: str
+    database_url: str
+
+
+def _free_loopback_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+@pytest.fixture(scope="session")
+def live_app(
+    new_postgres_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApp]:
+    """`api.main:create_app` under uvicorn on 127.0.0.1 (free port), fresh PostgreSQL database.
+
+    The listening socket is made here and handed to uvicorn (--fd): no race for the port.
+    Settings come from the environment as in production, with the test keys.
+    """
+    database_url = new_postgres_database()
+    prepare_database(database_url)
+    sock = _free_loopback_socket()
+    port = sock.getsockname()[1]
+    log_path = tmp_path_factory.mktemp("live-app") / "uvicorn.log"
+    env = {
+        **os.environ,
+        "VROEGSIGNAAL_DATABASE_URL": database_url,
+        "VROEGSIGNAAL_ENV": "test",
+        "PYTHONPATH": str(ROOT),
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
+                "--fd", str(sock.fileno()), "--log-level", "warning", "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=env,
+            pass_fds=(sock.fileno(),),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    sock.close()  # the child holds its own copy
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + APP_START_TIMEOUT
+    ready = False
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            ready = httpx.get(f"{base_url}/api/v1/health/ready", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            ready = False
+        if ready:
+            break
+        time.sleep(0.2)
+    if not ready:
+        process.kill()
+        process.wait()
+        pytest.fail(
+            f"uvicorn did not serve the app on {base_url}:\n{log_path.read_text(errors='replace')}",
+            pytrace=False,
+        )
+    yield LiveApp(base_url=base_url, database_url=database_url)
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
