@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,8 +11,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from vroegsignaal.cases.errors import (
+    AlreadyAssigned,
+    CaseChanged,
+    CaseNotFound,
+    Forbidden,
+)
 from vroegsignaal.errors import VroegsignaalError
 
+# Domain errors with their own HTTP status; every other domain error is 422.
+STATUS: dict[type[VroegsignaalError], int] = {
+    CaseNotFound: 404,
+    Forbidden: 403,
+    CaseChanged: 409,
+    AlreadyAssigned: 409,
+}
+
+log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://vroegsignaal.example/problemen/"
 
@@ -43,7 +59,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(VroegsignaalError)
     async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
-        return problem(422, exc.code, exc.title, exc.detail)
+        status = next((v for k, v in STATUS.items() if isinstance(exc, k)), 422)
+        # A 404 or 403 names no ids: it must not confirm what exists.
+        detail = exc.title if status in (403, 404) else exc.detail
+        return problem(status, exc.code, exc.title, detail)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,4 +81,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
-        return problem(exc.status_code, code, str(exc.detail))
+        response = problem(exc.status_code, code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Logged with its type only: the message may hold input.
+        log.error("unexpected error %s", type(exc).__name__, exc_info=exc)
+        return problem(500, "INTERNE_FOUT", "Er ging iets mis aan onze kant")

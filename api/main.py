@@ -10,7 +10,16 @@ from fastapi.routing import APIRoute
 
 import vroegsignaal
 from api import errors, openapi
-from api.routes import health, signalen
+from api.deps import new_request_id
+from api.routes import (
+    beheer_instellingen,
+    health,
+    managers,
+    signalen,
+    werkbakjes,
+    werkvoorraad,
+    zaken,
+)
 
 API_VERSION = "1.0.0"
 
@@ -42,15 +51,21 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     openapi.install(app)
-    for router in (signalen.router, health.router):
+    for router in (
+        signalen.router, werkvoorraad.router, zaken.router, werkbakjes.router,
+        managers.router, beheer_instellingen.router, health.router,
+    ):
         app.include_router(router, prefix="/api/v1")
 
     @app.middleware("http")
     async def api_version_header(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        # The request id travels into the audit trail (its trace_id) and back to the caller.
+        request.state.request_id = new_request_id(request.headers.get("X-Request-ID"))
         response = await call_next(request)
         response.headers["API-Version"] = API_VERSION
+        response.headers["X-Request-ID"] = request.state.request_id
         return response
 
     app.state.version = vroegsignaal.__version__

@@ -16,6 +16,11 @@ from fastapi.openapi.utils import get_openapi
 PREFIX = "/api/v1"
 TAGS = [
     {"name": "signalen", "description": "Signalen van schuldeisers aanleveren en hun status."},
+    {"name": "werkvoorraad", "description": "De werkvoorraad van schuldhulpverleners."},
+    {"name": "zaken", "description": "Een zaak: lezen, contactpogingen, toewijzen, afsluiten."},
+    {"name": "werkbakjes", "description": "Opgeslagen filters van een team."},
+    {"name": "overzicht", "description": "Aantallen voor managers; geen zaakgegevens."},
+    {"name": "beheer", "description": "Drempels per gemeente en inzage in de auditlog."},
     {"name": "health", "description": "Beschikbaarheid van de dienst."},
 ]
 # The NL GOV rules allow only the RFC 9457 members in the schema; responses also carry the
@@ -41,7 +46,9 @@ ERRORS = {
     "401": "Niet geauthenticeerd",
     "403": "Geen toegang",
     "404": "Niet gevonden",
+    "409": "Conflict: de zaak is intussen gewijzigd of toegewezen",
     "413": "Te groot verzoek",
+    "422": "De handeling is nu niet mogelijk",
     "503": "Dienst niet beschikbaar",
 }
 

@@ -259,11 +259,13 @@ class Access:
 
 
 def who_looked(
-    session: Session, *, zaak_id: int | None = None, huishouden_sleutel: str | None = None
+    session: Session, *, zaak_id: int | None = None, huishouden_sleutel: str | None = None,
+    gemeenten: frozenset[str] | None = None,
 ) -> list[Access]:
     """Every logged action on a zaak or a household (by its pseudonymous key), oldest
-    first: the privacy officer's "who looked at this household, and why". Raises
-    ValueError when neither is given."""
+    first: the privacy officer's "who looked at this household, and why". `gemeenten`
+    limits it to rows of those municipalities (an admin's scope). Raises ValueError when
+    neither a zaak nor a household is given."""
     if zaak_id is None and huishouden_sleutel is None:
         raise ValueError("a zaak id or a household key is needed")
     query = select(AuditLog).order_by(AuditLog.volgnummer)
@@ -271,6 +273,8 @@ def who_looked(
         query = query.where(AuditLog.zaak_id == zaak_id)
     if huishouden_sleutel is not None:
         query = query.where(AuditLog.huishouden_sleutel == huishouden_sleutel)
+    if gemeenten is not None:
+        query = query.where(AuditLog.gemeentecode.in_(sorted(gemeenten)))
     return [
         Access(_utc(r.tijdstip), r.actor, r.rollen, r.actie, r.doel, r.resultaat, r.zaak_id,
                r.trace_id)

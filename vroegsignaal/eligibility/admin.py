@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
@@ -23,7 +24,7 @@ PURPOSE = "vroegsignalering.beheer"
 class GemeenteDrempels(BaseModel):
     """A municipality's thresholds (docs/rules.md); days, months and whole euros."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True)
 
     actief: bool
     minimumbedragen: dict[Signaalpartner, int] = Field(
