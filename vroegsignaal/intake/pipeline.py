@@ -171,13 +171,15 @@ def _run_once(
     )
     dropped = contract.unknown_fields + privacy_dropped
     result = IntakeResult(batch_id, source, outcomes, dropped, nieuwe_zaken=len(new))
-    repo.insert_batch(session, _batch_row(result, ctx))
+    batch_row = _batch_row(result, ctx)
+    repo.insert_batch(session, batch_row)
     repo.insert_refusals(
         session, [_refusal_row(r, batch_id, source, ctx) for r in contract.refused]
     )
     repo.update_cases(session, existing + matching.reclassified)
     repo.mark_new_signals(
-        session, [c.id for c in existing if c.id and c.status is CaseStatus.OPGEPAKT]
+        session, [c.id for c in existing if c.id and c.status is CaseStatus.OPGEPAKT],
+        at=batch_row["ontvangen_op"],
     )
     reopened = _reopen(session, matching.reopened)
     # 6-7. score and enqueue every zaak the batch touched

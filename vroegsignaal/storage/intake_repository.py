@@ -408,14 +408,14 @@ def reopen_cases(session: Session, cases: Sequence[CaseState], status: str) -> N
             raise CaseChanged(f"zaak {c.id} changed while the intake reopened it")
 
 
-def mark_new_signals(session: Session, case_ids: Sequence[int]) -> None:
+def mark_new_signals(session: Session, case_ids: Sequence[int], *, at: dt.datetime) -> None:
     """A signal joined these zaken while a worker had them picked up: show it as new on
-    the zaak from now (kept when one is already shown)."""
+    the zaak from `at`, the batch's receipt time (kept when one is already shown)."""
     if case_ids:
         session.execute(
             update(zaak)
             .where(zaak.c.id.in_(list(case_ids)), zaak.c.nieuw_signaal_sinds.is_(None))
-            .values(nieuw_signaal_sinds=dt.datetime.now(dt.UTC))
+            .values(nieuw_signaal_sinds=at)
         )
 
 
