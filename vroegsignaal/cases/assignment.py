@@ -208,11 +208,11 @@ def release(
     version after (the status stays: it was picked up)."""
     try:
         row = require_case(session, principal, zaak_id, Action.WORK_CASE)
-        if row.toegewezen_aan != principal.gebruiker_id:
-            require(principal, Action.ASSIGN)
-        if row.toegewezen_aan is None:
+        if row.toegewezen_aan is None:  # nobody has it: nothing to give back
             session.rollback()
             return int(row.versie)
+        if row.toegewezen_aan != principal.gebruiker_id:
+            require(principal, Action.ASSIGN)
         event = _set(session, principal, row, gebruiker_id=None, team_id=row.team_id,
                      expected_version=expected_version, actie="zaak.vrijgeven")
     except Exception:
