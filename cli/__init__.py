@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from cli import contract, data, database, keys, model, streaming
+from cli import audit, contract, data, database, keys, model, streaming
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(database.app, name="db")
+app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(contract.app, name="contract")
 app.command("generate")(data.generate)
