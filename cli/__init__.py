@@ -27,6 +27,7 @@ app.command("evaluate")(model.evaluate)
 app.command("consume")(streaming.consume)
 app.command("send")(streaming.send)
 app.command("topics")(streaming.topics)
+app.command("terugkoppeling")(streaming.terugkoppeling)
 
 
 def main() -> None:
