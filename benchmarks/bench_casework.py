@@ -1,0 +1,282 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Benchmark: the worker API under load, with 1,000,000 zaken in PostgreSQL (issue 10).
+
+Fills a fresh database with `--zaken` zaken (one signal and one werkvoorraad item each)
+across ten municipalities, a team of five workers per municipality (50 workers), a
+quarter of the zaken open; serves the real API with uvicorn on loopback
+(benchmarks/casework_app.py: the login stood in for by a header), and runs locust
+headless with one user per worker (benchmarks/locust_casework.py) for `--seconds`.
+Targets: werkvoorraad page p95 < 100 ms, zaak detail p95 < 150 ms, writes (contact
+attempt, claim) p95 < 150 ms. Records the machine's load while it ran, because the
+machine is shared.
+
+    .venv/bin/python benchmarks/bench_casework.py [--zaken 1000000] [--users 50] [--seconds 60]
+
+Writes benchmarks/results/casework.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import create_database, drop_database, server_url  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+GEMEENTEN = ["GM0344", "GM0363", "GM0518", "GM0599", "GM0153", "GM0014", "GM0200", "GM0772",
+             "GM0855", "GM0193"]
+TARGETS_MS = {"werkvoorraad": 100, "zaak": 150, "contactpoging": 150, "claim": 150}
+WORKERS_PER_TEAM = 5
+
+
+def fill(url: str, n: int) -> dict[str, object]:
+    """Teams, workers and `n` zaken by set-based SQL; the plan the locust users follow."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    started = time.perf_counter()
+    workers: list[dict[str, object]] = []
+    with engine.begin() as conn:
+        for gi, g in enumerate(GEMEENTEN):
+            team = conn.execute(text("INSERT INTO team (naam, aangemaakt_op) VALUES (:n, now()) "
+                                     "RETURNING id"), {"n": f"team {g}"}).scalar_one()
+            conn.execute(text("INSERT INTO team_gemeente VALUES (:t, :g)"), {"t": team, "g": g})
+            for w in range(WORKERS_PER_TEAM):
+                uid = conn.execute(text(
+                    "INSERT INTO gebruiker (gebruikersnaam, weergavenaam, gemeentecode, actief, "
+                    "mislukte_pogingen, aangemaakt_op) VALUES (:u, :u, :g, true, 0, now()) "
+                    "RETURNING id"), {"u": f"w{gi}-{w}", "g": g}).scalar_one()
+                conn.execute(text("INSERT INTO gebruiker_rol VALUES (:u, 'schuldhulpverlener')"),
+                             {"u": uid})
+                conn.execute(text("INSERT INTO team_lid VALUES (:t, :u)"), {"t": team, "u": uid})
+                workers.append({"id": uid, "gemeente": gi, "slot": w})
+        ids = [w["id"] for w in workers]
+        params = {"n": n, "g": GEMEENTEN, "ng": len(GEMEENTEN), "w": ids,
+                  "wpt": WORKERS_PER_TEAM}
+        conn.execute(text("""
+            INSERT INTO intake_batch (batch_id, bron, ontvangen_op, aantallen,
+                                      verwijderde_velden, bewaren_tot)
+            VALUES ('bench', 'bench', now() - interval '30 days', '{}', '{}', '2028-01-01')"""))
+        # 20% waiting, 5% picked up (assigned to a worker of the municipality), 75% closed.
+        conn.execute(text("""
+            INSERT INTO zaak (id, gemeentecode, huishouden_sleutel, matchingsperiode, zaaktype,
+                              status, eindresultaat, versie, datum_opgepakt, aantal_signalen,
+                              bewaren_tot, aangemaakt_op, toegewezen_aan)
+            SELECT g, (CAST(:g AS text[]))[1 + g % :ng], md5(g::text),
+                   (date '2025-01-01' + ((g / 7) % 18) * interval '1 month')::date,
+                   'enkelvoudig',
+                   CASE WHEN g % 100 < 20 THEN 'Nog niet opgepakt'
+                        WHEN g % 100 < 25 THEN 'Opgepakt' ELSE 'Afgesloten' END,
+                   CASE WHEN g % 100 >= 25 THEN 'Definitief geen contact kunnen krijgen' END,
+                   CASE WHEN g % 100 BETWEEN 20 AND 24 THEN 2 ELSE 0 END,
+                   date '2026-10-01', 1, date '2027-06-01', now() - interval '30 days',
+                   CASE WHEN g % 100 BETWEEN 20 AND 24
+                        THEN (CAST(:w AS bigint[]))[1 + (g % :ng) * :wpt + (g / 100) % :wpt] END
+            FROM generate_series(1, :n) g"""), params)
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('zaak', 'id'), :n)"), params)
+        conn.execute(text("""
+            INSERT INTO werkvoorraad_item (id, zaak_id, gemeentecode, prioriteit,
+                prioriteit_redenen, scoremodel, uiterste_datum, crisis, status, bewaren_tot,
+                bijgewerkt_op)
+            SELECT z.id, z.id, z.gemeentecode, round((random() * 1000)::numeric) / 1000,
+                   '["achterstand huur"]'::jsonb, 'regel',
+                   date '2026-11-20' + (z.id % 30)::int, z.id % 50 = 0, z.status,
+                   z.bewaren_tot, now()
+            FROM zaak z"""))
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('werkvoorraad_item', 'id'), :n)"),
+                     params)
+        conn.execute(text("""
+            INSERT INTO signaal (schuldeiser, signaal_id, signaalpartner, gemeentecode, pc4,
+                huishouden_sleutel, referentie_sleutel, bedrag, ontstaansdatum, signaaldatum,
+                ontvangen_op, crisissignaal, warme_overdracht, status, reden, zaak_id,
+                sleutel_id, identificatie, batch_id, bron, bewaren_tot)
+            SELECT 'BENCH', 'B-' || z.id, (ARRAY['Huur','Energie','Water','Zorg'])[1 + z.id % 4],
+                   z.gemeentecode, (3000 + z.id % 900)::text, z.huishouden_sleutel,
+                   md5('r' || z.id), 500 + z.id % 900, date '2026-08-01', date '2026-09-15',
+                   date '2026-09-16', z.id % 50 = 0, false,
+                   CASE WHEN z.status = 'Nog niet opgepakt' THEN 'Nog niet opgepakt'
+                        ELSE 'Opgepakt' END,
+                   'OPGEPAKT', z.id, 'k1', '\\x00'::bytea, 'bench', 'bench', z.bewaren_tot
+            FROM zaak z"""))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    fill_seconds = time.perf_counter() - started
+    with engine.connect() as conn:
+        for w in workers:
+            mine = conn.execute(text(
+                "SELECT id FROM zaak WHERE toegewezen_aan = :u ORDER BY id LIMIT 300"),
+                {"u": w["id"]}).scalars().all()
+            # Disjoint waiting zaken per worker: claims race only when the plan says so.
+            waiting = conn.execute(text(
+                "SELECT id FROM zaak WHERE gemeentecode = :g AND status = 'Nog niet opgepakt' "
+                "AND id % :wpt = :slot ORDER BY id DESC LIMIT 300"),
+                {"g": GEMEENTEN[w["gemeente"]], "wpt": WORKERS_PER_TEAM,
+                 "slot": w["slot"]}).scalars().all()
+            w["toegewezen"], w["te_claimen"] = list(mine), list(waiting)
+        counts = dict(conn.execute(text("SELECT status, count(*) FROM zaak GROUP BY status"))
+                      .all())
+    engine.dispose()
+    return {"workers": workers, "fill_seconds": round(fill_seconds, 1), "status_counts": counts}
+
+
+class LoadSampler(threading.Thread):
+    """Samples the 1-minute load average and whole-machine CPU use every few seconds."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[dict[str, float]] = []
+        self.stop = threading.Event()
+
+    @staticmethod
+    def _cpu() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields) - idle, sum(fields)
+
+    def run(self) -> None:
+        busy0, total0 = self._cpu()
+        while not self.stop.wait(5):
+            busy, total = self._cpu()
+            share = 100 * (busy - busy0) / max(1, total - total0)
+            self.samples.append({"load1": os.getloadavg()[0], "cpu_busy_pct": round(share, 1)})
+            busy0, total0 = busy, total
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(port: int, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the API did not come up")
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    server = server_url()
+    name, url = create_database(server, "vs_bench_casework")
+    env = {**os.environ, "VROEGSIGNAAL_DATABASE_URL": url, "VROEGSIGNAAL_ENV": "development"}
+    try:
+        from vroegsignaal.storage.seed import prepare_database
+
+        prepare_database(url)
+        plan = fill(url, args.zaken)
+        port = _free_port()
+        api = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "benchmarks.casework_app:app", "--host",
+             "127.0.0.1", "--port", str(port), "--workers", str(args.api_workers),
+             "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env, start_new_session=True)
+        try:
+            _wait_ready(port)
+            with tempfile.TemporaryDirectory() as tmp:
+                plan_file = Path(tmp) / "plan.json"
+                plan_file.write_text(json.dumps({"workers": plan["workers"]}))
+                sampler = LoadSampler()
+                load_before = os.getloadavg()
+                sampler.start()
+                subprocess.run(
+                    [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" /
+                                                               "locust_casework.py"),
+                     "--headless", "-u", str(args.users), "-r", str(args.users),
+                     "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
+                     "--csv", str(Path(tmp) / "stats"), "--only-summary", "--loglevel",
+                     "WARNING"],
+                    cwd=ROOT, env={**env, "BENCH_PLAN": str(plan_file)}, check=False,
+                    timeout=args.seconds + 120)
+                sampler.stop.set()
+                sampler.join()
+                stats = _read_stats(Path(tmp) / "stats_stats.csv")
+        finally:
+            os.killpg(api.pid, signal.SIGTERM)
+            api.wait(30)
+    finally:
+        drop_database(server, name)
+    return {"plan": plan, "stats": stats, "load_before": load_before,
+            "load_samples": sampler.samples}
+
+
+def _read_stats(path: Path) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["Name"] == "Aggregated":
+                key = "alle"
+            else:
+                key = row["Name"]
+            out[key] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": round(float(row["Requests/s"]), 1),
+                "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+            }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zaken", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--api-workers", type=int, default=2)
+    args = parser.parse_args()
+    result = run(args)
+    stats = result["stats"]
+    assert isinstance(stats, dict)
+    samples = result["load_samples"]
+    assert isinstance(samples, list)
+    report = {
+        "benchmark": "casework",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "zaken": args.zaken,
+        "users": args.users,
+        "seconds": args.seconds,
+        "api_workers": args.api_workers,
+        "status_counts": result["plan"]["status_counts"],  # type: ignore[index]
+        "fill_seconds": result["plan"]["fill_seconds"],  # type: ignore[index]
+        "results": stats,
+        "targets_p95_ms": TARGETS_MS,
+        "met": {k: stats.get(k, {}).get("p95_ms", float("inf")) < v
+                for k, v in TARGETS_MS.items()},
+        "machine": {
+            "cpus": os.cpu_count(), "python": platform.python_version(),
+            "load1_before": round(result["load_before"][0], 2),  # type: ignore[index]
+            "load1_during": [s["load1"] for s in samples],
+            "cpu_busy_pct_during": [s["cpu_busy_pct"] for s in samples],
+        },
+        "note": "API: uvicorn on loopback, the login stood in for by a header "
+                "(benchmarks/casework_app.py); locust in the same machine; PostgreSQL the "
+                "test cluster of scripts/services/postgres.sh. The machine (2 cores) is "
+                "shared with other work: see machine.load1_during.",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "casework.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps({k: report[k] for k in ("results", "met", "machine")}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
