@@ -17,11 +17,13 @@ import random
 from locust import FastHttpUser, between, task
 
 PLAN = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+# Seconds a worker waits between two actions: "min,max" ($BENCH_WAIT).
+WAIT = tuple(float(x) for x in os.environ.get("BENCH_WAIT", "0.05,0.2").split(","))
 _next = itertools.count()
 
 
 class Worker(FastHttpUser):
-    wait_time = between(0.05, 0.2)
+    wait_time = between(WAIT[0], WAIT[1])
 
     def on_start(self) -> None:
         me = PLAN["workers"][next(_next) % len(PLAN["workers"])]
