@@ -71,7 +71,8 @@ def fill(url: str, n: int) -> dict[str, object]:
             INSERT INTO intake_batch (batch_id, bron, ontvangen_op, aantallen,
                                       verwijderde_velden, bewaren_tot)
             VALUES ('bench', 'bench', now() - interval '30 days', '{}', '{}', '2028-01-01')"""))
-        # 20% waiting, 5% picked up (assigned to a worker of the municipality), 75% closed.
+        # Zaak g is of municipality g % 10; of each municipality's zaken 20% wait, 5% are
+        # picked up (assigned to one of its workers), 75% are closed.
         conn.execute(text("""
             INSERT INTO zaak (id, gemeentecode, huishouden_sleutel, matchingsperiode, zaaktype,
                               status, eindresultaat, versie, datum_opgepakt, aantal_signalen,
@@ -79,13 +80,15 @@ def fill(url: str, n: int) -> dict[str, object]:
             SELECT g, (CAST(:g AS text[]))[1 + g % :ng], md5(g::text),
                    (date '2025-01-01' + ((g / 7) % 18) * interval '1 month')::date,
                    'enkelvoudig',
-                   CASE WHEN g % 100 < 20 THEN 'Nog niet opgepakt'
-                        WHEN g % 100 < 25 THEN 'Opgepakt' ELSE 'Afgesloten' END,
-                   CASE WHEN g % 100 >= 25 THEN 'Definitief geen contact kunnen krijgen' END,
-                   CASE WHEN g % 100 BETWEEN 20 AND 24 THEN 2 ELSE 0 END,
+                   CASE WHEN (g / 10) % 100 < 20 THEN 'Nog niet opgepakt'
+                        WHEN (g / 10) % 100 < 25 THEN 'Opgepakt' ELSE 'Afgesloten' END,
+                   CASE WHEN (g / 10) % 100 >= 25
+                        THEN 'Definitief geen contact kunnen krijgen' END,
+                   CASE WHEN (g / 10) % 100 BETWEEN 20 AND 24 THEN 2 ELSE 0 END,
                    date '2026-10-01', 1, date '2027-06-01', now() - interval '30 days',
-                   CASE WHEN g % 100 BETWEEN 20 AND 24
-                        THEN (CAST(:w AS bigint[]))[1 + (g % :ng) * :wpt + (g / 100) % :wpt] END
+                   CASE WHEN (g / 10) % 100 BETWEEN 20 AND 24
+                        THEN (CAST(:w AS bigint[]))[1 + (g % :ng) * :wpt + (g / 1000) % :wpt]
+                   END
             FROM generate_series(1, :n) g"""), params)
         conn.execute(text("SELECT setval(pg_get_serial_sequence('zaak', 'id'), :n)"), params)
         conn.execute(text("""
@@ -123,7 +126,7 @@ def fill(url: str, n: int) -> dict[str, object]:
             # Disjoint waiting zaken per worker: claims race only when the plan says so.
             waiting = conn.execute(text(
                 "SELECT id FROM zaak WHERE gemeentecode = :g AND status = 'Nog niet opgepakt' "
-                "AND id % :wpt = :slot ORDER BY id DESC LIMIT 300"),
+                "AND (id / 10) % :wpt = :slot ORDER BY id DESC LIMIT 300"),
                 {"g": GEMEENTEN[w["gemeente"]], "wpt": WORKERS_PER_TEAM,
                  "slot": w["slot"]}).scalars().all()
             w["toegewezen"], w["te_claimen"] = list(mine), list(waiting)

@@ -27,6 +27,7 @@ class Worker(FastHttpUser):
 
     def on_start(self) -> None:
         me = PLAN["workers"][next(_next) % len(PLAN["workers"])]
+        assert me["toegewezen"] and me["te_claimen"], "the plan gives every worker zaken"
         self.headers = {"X-Bench-Gebruiker": str(me["id"])}
         self.mine = me["toegewezen"]
         self.to_claim = list(me["te_claimen"])
