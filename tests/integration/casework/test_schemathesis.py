@@ -61,11 +61,26 @@ def test_no_server_errors_and_problem_json(case: schemathesis.Case, seeded: str)
     STATUSES[(case.operation.method.upper(), case.operation.path)].add(response.status_code)
     assert response.status_code < 500, (case.method, case.path, response.status_code,
                                         response.text[:300])
+    if (case.operation.method.upper() == "GET" and case.operation.path.startswith("/zaken/")
+            and response.status_code == 200):
+        _assert_audited(seeded, response.headers["x-request-id"])
     if response.status_code >= 400:
         assert response.headers["content-type"][0].startswith("application/problem+json"), (
             case.method, case.path, response.status_code, response.headers)
         body = response.json()
         assert body["status"] == response.status_code and body["title"] and body["code"]
+
+
+def _assert_audited(url: str, request_id: str) -> None:
+    """A zaak read that was served has its audit row (same request id)."""
+    from sqlalchemy import select
+
+    from vroegsignaal.storage.tables import AuditLog
+
+    with session_factory(url)() as s:
+        logged = s.execute(select(AuditLog.actie).where(AuditLog.trace_id == request_id)
+                           ).scalars().all()
+    assert set(logged) & {"zaak.lezen", "persoonsgegevens.lezen"}, request_id
 
 
 def test_the_run_reached_the_operations() -> None:
