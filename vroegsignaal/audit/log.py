@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import RowMapping, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import (
@@ -71,7 +71,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def row_hash(row: Mapping[str, Any], vorige_hash: str) -> str:
+def row_hash(row: Mapping[Any, Any], vorige_hash: str) -> str:
     """SHA-256 (hex) over the previous hash and the row's fields in a fixed canonical form
     (sorted JSON; times in UTC to the microsecond, dates ISO 8601)."""
     fields = {k: row[k] for k in _HASHED}
@@ -147,7 +147,7 @@ def record(
     }
     row["vorige_hash"] = vorige
     row["hash"] = row_hash(row, vorige)
-    session.execute(insert(_table), [row])
+    session.execute(insert(AuditLog).values(**row))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ class Verification:
     volgnummer: int | None = None
 
 
-def _rows(session: Session, batch: int = 5000) -> Iterator[Mapping[str, Any]]:
+def _rows(session: Session, batch: int = 5000) -> Iterator[RowMapping]:
     last = -1
     while True:
         chunk = session.execute(
@@ -222,13 +222,12 @@ def purge_prefix(session: Session, peildatum: dt.date) -> list[int]:
     if last is None:
         return []
     session.execute(
-        insert(AuditAnker.__table__),
-        [{"volgnummer": last[0], "hash": last[1], "peildatum": peildatum,
-          "tijdstip": dt.datetime.now(dt.UTC)}],
+        insert(AuditAnker).values(volgnummer=last[0], hash=last[1], peildatum=peildatum,
+                                  tijdstip=dt.datetime.now(dt.UTC))
     )
     return list(
         session.scalars(
-            delete(_table).where(AuditLog.volgnummer <= last[0]).returning(AuditLog.id)
+            delete(AuditLog).where(AuditLog.volgnummer <= last[0]).returning(AuditLog.id)
         )
     )
 

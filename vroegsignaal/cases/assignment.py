@@ -47,8 +47,6 @@ from vroegsignaal.storage.tables import (
     ZaakToewijzing,
 )
 
-zaak = Zaak.__table__
-
 
 @dataclass(frozen=True, slots=True)
 class CaseAssigned:
@@ -71,16 +69,17 @@ def _set(
     now = dt.datetime.now(dt.UTC)
     versie = row.versie + 1
     changed = session.execute(
-        update(zaak).where(zaak.c.id == row.id, zaak.c.versie == row.versie)
+        update(Zaak).where(Zaak.id == row.id, Zaak.versie == row.versie)
         .values(toegewezen_aan=gebruiker_id, team_id=team_id, versie=versie)
+        .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise CaseChanged(f"zaak {row.id} changed meanwhile")
     session.execute(
-        insert(ZaakToewijzing.__table__),
-        [{"zaak_id": row.id, "gebruiker_id": gebruiker_id, "team_id": team_id,
-          "door": actor_name(principal), "versie": versie, "tijdstip": now,
-          "bewaren_tot": row.bewaren_tot}],
+        insert(ZaakToewijzing).values(
+            zaak_id=row.id, gebruiker_id=gebruiker_id, team_id=team_id,
+            door=actor_name(principal), versie=versie, tijdstip=now,
+            bewaren_tot=row.bewaren_tot)
     )
     record(session, principal, actie=actie, doel=AUDIT_PURPOSE, resultaat="ok",
            zaak_id=row.id, huishouden_sleutel=row.huishouden_sleutel,

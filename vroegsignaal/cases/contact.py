@@ -95,17 +95,17 @@ def register_attempt(
         if attempt.tijdstip > now + dt.timedelta(minutes=5):
             raise CaseWorkRefused(f"zaak {zaak_id}", code="TIJDSTIP_IN_TOEKOMST")
         new_id = session.execute(
-            insert(Contactpoging.__table__).returning(Contactpoging.id),
-            [{"zaak_id": zaak_id, "soort": attempt.soort.value,
-              "tijdstip": attempt.tijdstip.astimezone(dt.UTC),
-              "datum": attempt.tijdstip.astimezone(AMSTERDAM).date(), "dagdeel": part.value,
-              "bereikt": attempt.bereikt,
-              "notitie": attempt.notitie.value if attempt.notitie else None,
-              "aanbod": attempt.aanbod, "door": principal.gebruiker_id,
-              "geregistreerd_op": now, "bewaren_tot": row.bewaren_tot}],
+            insert(Contactpoging).returning(Contactpoging.id).values(
+                zaak_id=zaak_id, soort=attempt.soort.value,
+                tijdstip=attempt.tijdstip.astimezone(dt.UTC),
+                datum=attempt.tijdstip.astimezone(AMSTERDAM).date(), dagdeel=part.value,
+                bereikt=attempt.bereikt,
+                notitie=attempt.notitie.value if attempt.notitie else None,
+                aanbod=attempt.aanbod, door=principal.gebruiker_id, geregistreerd_op=now,
+                bewaren_tot=row.bewaren_tot)
         ).scalar_one()
         if row.nieuw_signaal_sinds is not None:
-            session.execute(update(Zaak.__table__).where(Zaak.id == zaak_id)
+            session.execute(update(Zaak).where(Zaak.id == zaak_id)
                             .values(nieuw_signaal_sinds=None))
         record(session, principal, actie="contactpoging.registreren", doel=AUDIT_PURPOSE,
                resultaat="ok", zaak_id=zaak_id, huishouden_sleutel=row.huishouden_sleutel,

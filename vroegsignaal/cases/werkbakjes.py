@@ -71,10 +71,9 @@ def create_tray(
     data = filters.model_dump(mode="json", exclude_defaults=True)
     try:
         new_id = session.execute(
-            insert(Werkbakje.__table__).returning(Werkbakje.id),
-            [{"team_id": team_id, "naam": naam, "filter": data,
-              "aangemaakt_door": principal.gebruiker_id,
-              "aangemaakt_op": dt.datetime.now(dt.UTC)}],
+            insert(Werkbakje).returning(Werkbakje.id).values(
+                team_id=team_id, naam=naam, filter=data, aangemaakt_door=principal.gebruiker_id,
+                aangemaakt_op=dt.datetime.now(dt.UTC))
         ).scalar_one()
         record(session, principal, actie="werkbakje.aanmaken", doel=PURPOSE, resultaat="ok",
                details={"werkbakje_id": int(new_id), "team_id": team_id})
@@ -89,7 +88,7 @@ def delete_tray(session: Session, principal: Principal, werkbakje_id: int) -> No
     """A teamleider removes a werkbakje of their team (else `Forbidden`/`NotFound`)."""
     require(principal, Action.MANAGE_WERKBAKJES)
     tray = get_tray(session, principal, werkbakje_id)
-    session.execute(delete(Werkbakje.__table__).where(Werkbakje.id == werkbakje_id))
+    session.execute(delete(Werkbakje).where(Werkbakje.id == werkbakje_id))
     record(session, principal, actie="werkbakje.verwijderen", doel=PURPOSE, resultaat="ok",
            details={"werkbakje_id": werkbakje_id, "team_id": tray.team_id})
     session.commit()

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
@@ -155,7 +155,7 @@ def page(
                else false())
         .where(w.status.in_(statuses))
     )
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if filters.zaaktype:
         conditions.append(z.zaaktype.in_([t.value for t in filters.zaaktype]))
     if filters.crisis is not None:
@@ -166,7 +166,7 @@ def page(
         conditions.append(z.toegewezen_aan == principal.gebruiker_id)
     if filters.nietToegewezen:
         conditions.append(z.toegewezen_aan.is_(None))
-    signal_conditions = []
+    signal_conditions: list[ColumnElement[bool]] = []
     if filters.signaalpartner:
         signal_conditions.append(s.signaalpartner.in_([p.value for p in filters.signaalpartner]))
     if filters.pc4Van:

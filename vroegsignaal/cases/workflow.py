@@ -301,9 +301,9 @@ def closing_facts(
 def _retain(session: Session, zaak_id: int, bewaren_tot: dt.date) -> None:
     """Everything kept with the zaak is kept as long as the zaak."""
     session.execute(update(zaak).where(zaak.c.id == zaak_id).values(bewaren_tot=bewaren_tot))
-    for table in (signaal, statuswijziging, Contactpoging.__table__, ZaakToewijzing.__table__):
+    for model in (Signaal, ZaakStatuswijziging, Contactpoging, ZaakToewijzing):
         session.execute(
-            update(table).where(table.c.zaak_id == zaak_id).values(bewaren_tot=bewaren_tot)
+            update(model).where(model.zaak_id == zaak_id).values(bewaren_tot=bewaren_tot)
         )
 
 
@@ -348,7 +348,7 @@ def _move_signals(
     if told_now:
         now = dt.datetime.now(dt.UTC)
         session.execute(
-            insert(TerugkoppelingRow.__table__),
+            insert(TerugkoppelingRow),
             [{"schuldeiser": fb.schuldeiser, "signaal_id": fb.signaal_id,
               "status": fb.status.value, "aangemaakt_op": now, "verzonden_op": None,
               "bewaren_tot": add_months(today(), 6)} for fb in told_now],

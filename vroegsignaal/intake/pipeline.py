@@ -198,17 +198,14 @@ def _with_stored_status(session: Session, outcomes: list[SignalOutcome]) -> list
     """A replay of a picked-up signal is told the status the stored signal has now (its zaak
     may have been picked up or closed since: cases/workflow.py); one query, only when a
     batch has such replays."""
-    keys = [(o.schuldeiser, o.signaal_id) for o in outcomes
+    keys = {n: (o.schuldeiser or "", o.signaal_id or "") for n, o in enumerate(outcomes)
             if o.reden is ReasonCode.DUPLICAAT and o.first_reason is ReasonCode.OPGEPAKT
-            and o.schuldeiser and o.signaal_id]
+            and o.schuldeiser and o.signaal_id}
     if not keys:
         return outcomes
-    stored = repo.stored_statuses(session, keys)  # type: ignore[arg-type]
-    return [
-        replace(o, status=stored.get((o.schuldeiser, o.signaal_id)))  # type: ignore[arg-type]
-        if o.reden is ReasonCode.DUPLICAAT and o.first_reason is ReasonCode.OPGEPAKT else o
-        for o in outcomes
-    ]
+    stored = repo.stored_statuses(session, list(keys.values()))
+    return [replace(o, status=stored.get(keys[n])) if n in keys else o
+            for n, o in enumerate(outcomes)]
 
 
 def _match(session: Session, eligible: list[Checked], rules: RuleSet) -> steps.Matching:
