@@ -25,8 +25,21 @@ DEFAULT_ARGS: dict[str, Any] = {
 
 
 def peildatum(context: Any) -> dt.date:
-    """The run's "today": its logical date (else when it was due), as a Dutch calendar date."""
+    """The run's "today": the run parameter `peildatum` (YYYY-MM-DD) when given, else the day
+    the run was due (its logical date, else when it was triggered), in the Netherlands.
+
+    The parameter is how a run for another day is made (a rerun, a backfill, a test): a
+    run with a logical date in the future is never started by the scheduler.
+    """
     from zoneinfo import ZoneInfo
 
+    from airflow.sdk.exceptions import AirflowFailException
+
+    given = (context.get("params") or {}).get("peildatum")
+    if given:
+        try:
+            return dt.date.fromisoformat(str(given))
+        except ValueError as exc:
+            raise AirflowFailException(f"peildatum {given!r}: expected YYYY-MM-DD") from exc
     moment = context.get("logical_date") or context["dag_run"].run_after
     return moment.astimezone(ZoneInfo("Europe/Amsterdam")).date()

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Nightly: delete personal data past its retention date and log the deletion (dry run possible)."""
+"""Nightly: close the zaken that reached their maximum age, then delete personal data past its
+retention date and log the deletion (dry run possible)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,70 @@ import datetime as dt
 from typing import Any
 
 from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import TriggerRule, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
 
 
 @task(execution_timeout=dt.timedelta(hours=2))
+def close_expired_zaken(dry_run: bool = False) -> dict[str, Any]:
+    """Open zaken past their maximum age: closed by the system with the eindresultaat that
+    fits; a dry run counts them. Also counts what is "bijna verlopen"."""
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.retention.auto_closing import close_expired
+    from vroegsignaal.storage.db import session_scope
+
+    day = peildatum(get_current_context())
+    with session_scope(get_settings().database_url) as session:
+        return close_expired(session, peildatum=day, dry_run=bool(dry_run)).as_dict()
+
+
+@task(execution_timeout=dt.timedelta(minutes=30))
+def send_creditor_feedback(closing: dict[str, Any], dry_run: bool = False) -> dict[str, Any]:
+    """What the closings told each creditor (the `terugkoppeling` outbox) onto the Kafka
+    feedback topic; a dry run sends nothing."""
+    if dry_run:
+        return {"verstuurd": 0, "dry_run": True}
+    from kafka import KafkaProducer
+
+    from streaming.case_feedback import publish_pending
+    from streaming.settings import get_streaming_settings
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.storage.db import session_scope
+
+    s = get_streaming_settings()
+    producer = KafkaProducer(**s.producer_config(), client_id=f"{s.client_id}-bewaartermijn")
+    try:
+        with session_scope(get_settings().database_url) as session:
+            sent = publish_pending(session, producer, s.feedback_topic)
+    finally:
+        producer.close()
+    return {"verstuurd": sent, "dry_run": False, "gesloten": closing["gesloten"]}
+
+
+# Runs when the feedback could not be sent too (a broker outage does not hold up deletion;
+# the outbox keeps what is unsent for the next run, until its own term).
+@task(execution_timeout=dt.timedelta(hours=2), trigger_rule=TriggerRule.ALL_DONE)
 def purge_database(dry_run: bool = False) -> dict[str, Any]:
-    """Signals, cases, queue items, refusals, batches and audit rows past their term."""
+    """Signals, zaken, queue items, refusals, outbox rows, batches and audit rows past their
+    term. Fails after a real run that kept anything past its term without a ground."""
     from vroegsignaal.config import get_settings
     from vroegsignaal.retention.purge import purge
     from vroegsignaal.storage.db import session_scope
 
     context = get_current_context()
     with session_scope(get_settings().database_url) as session:
-        return purge(
+        summary = purge(
             session,
             peildatum=peildatum(context),
             run_id=context["run_id"],
             dry_run=bool(dry_run),
         )
+    if summary["zonder_grond"] and not dry_run:
+        raise AirflowFailException(
+            f"kept past their term without a ground: {summary['zonder_grond']} "
+            "(open zaken the automatic closing did not close: see close_expired_zaken)"
+        )
+    return summary
 
 
 @task(execution_timeout=dt.timedelta(minutes=30))
@@ -59,26 +106,36 @@ def purge_batch_files(dry_run: bool = False) -> dict[str, int]:
     default_args=DEFAULT_ARGS,
     tags=["vroegsignaal", "privacy", "retention", "nightly"],
 )
-def retention_purge(dry_run: bool = False) -> None:
+def retention_purge(dry_run: bool = False, peildatum: str = "") -> None:
     """
-    ### Retention purge
+    ### Retention: automatic closing and purge
 
-    Runs at 01:30 UTC; "today" is the run's logical date (Europe/Amsterdam).
-    Trigger with `dry_run=true` to see what would go: it plans and counts, and deletes
-    and logs nothing.
+    Runs at 01:30 UTC; "today" is the run parameter `peildatum` (YYYY-MM-DD) when given,
+    else the day the run was due (Europe/Amsterdam). Trigger with `dry_run=true` to see
+    what would happen: closings and deletions, counts only; nothing is changed or logged.
 
-    - **purge_database** (vroegsignaal/retention/purge.py): signals that led to no help
-      after their retention date (default 6 months, `gemeente_instelling`; a term per
-      signal status in `bewaartermijnen.yaml`), closed cases without follow-up help with
-      their signals and queue item, refusal rows, intake batches and audit rows past
-      `bewaren_tot`. Open cases and cases that became a debt-help file stay.
+    - **close_expired_zaken** (vroegsignaal/retention/auto_closing.py, ADR 0016): open
+      zaken without a signal or contact attempt for the municipality's maximum age (default
+      6 months) are closed by the system, "Automatisch afgesloten", with the eindresultaat
+      that fits ("Niet opgepakt: andere reden" when nobody tried, "Definitief geen contact
+      kunnen krijgen" when nobody was reached, "Geen reactie na eerder contact"); each is
+      audited, and dated by its result from today. Also counts the zaken "bijna verlopen".
+    - **send_creditor_feedback**: the coarse status of those signals to the feedback topic
+      (what is left in the `terugkoppeling` outbox).
+    - **purge_database** (vroegsignaal/retention/purge.py; also when the feedback could not
+      be sent): signals that led to no help, closed zaken with all they hold, refusal
+      rows, outbox rows, intake batches and audit rows past `bewaren_tot`. A zaak stays
+      past its date only under a recorded legal ground; the result counts what each ground
+      kept. Anything kept without one (an open zaak past its maximum age) fails the task,
+      after the deletions.
     - **purge_batch_files**: delivered files in `processed/` (7 days) and `quarantine/`
       (30 days).
 
     Every deletion is written to `verwijder_log`: table, ground, count and row ids,
     never personal data, in the same transaction as the deletion.
     """
-    purge_database(dry_run) >> purge_batch_files(dry_run)
+    sent = send_creditor_feedback(close_expired_zaken(dry_run), dry_run)
+    sent >> purge_database(dry_run) >> purge_batch_files(dry_run)
 
 
 retention_purge()

@@ -19,7 +19,11 @@ class GemeenteOverzicht(BaseModel):
     open: dict[str, int] = Field(description="Open zaken per status.")
     teLaat: int = Field(description="Open zaken past their due date.")
     nietToegewezen: int
+    bijnaVerlopen: int = Field(description="Open zaken the system closes within the warning "
+                               "days (maximum age) unless someone acts.")
     afgesloten: dict[str, int] = Field(description="Closed in the period, per eindresultaat.")
+    automatischAfgesloten: int = Field(description="Of those, closed by the system at their "
+                                       "maximum age.")
 
 
 @router.get("", response_model=list[GemeenteOverzicht],

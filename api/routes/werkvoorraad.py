@@ -34,6 +34,9 @@ class WerkvoorraadRegel(BaseModel):
     teamId: int | None
     nieuwSignaal: bool = Field(description="A signal joined after the zaak was picked up.")
     versie: int
+    verlooptOp: dt.date = Field(description="The day the system closes the zaak (its maximum "
+                                "age) unless a signal or contact attempt comes first.")
+    bijnaVerlopen: bool = Field(description="verlooptOp falls within the warning days.")
 
 
 class WerkvoorraadPagina(BaseModel):
@@ -60,13 +63,14 @@ def get_werkvoorraad(
     pc4Tot: Annotated[str | None, Query(pattern=r"^[1-9][0-9]{3}$")] = None,
     toegewezenAanMij: bool = False,
     nietToegewezen: bool = False,
+    bijnaVerlopen: bool | None = None,
     werkbakje: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> WerkvoorraadPagina:
     try:
         filters = werkvoorraad.WerkvoorraadFilter(
             signaalpartner=signaalpartner, zaaktype=zaaktype, status=status, crisis=crisis,
             teLaat=teLaat, pc4Van=pc4Van, pc4Tot=pc4Tot, toegewezenAanMij=toegewezenAanMij,
-            nietToegewezen=nietToegewezen,
+            nietToegewezen=nietToegewezen, bijnaVerlopen=bijnaVerlopen,
         )
     except ValidationError as exc:
         raise ApiProblem(400, "ONGELDIG_FILTER", "Het filter is ongeldig",
@@ -81,6 +85,7 @@ def get_werkvoorraad(
                 prioriteitRedenen=r.prioriteit_redenen, uitersteDatum=r.uiterste_datum,
                 crisis=r.crisis, teLaat=r.te_laat, toegewezenAan=r.toegewezen_aan,
                 teamId=r.team_id, nieuwSignaal=r.nieuw_signaal, versie=r.versie,
+                verlooptOp=r.verloopt_op, bijnaVerlopen=r.bijna_verlopen,
             )
             for r in page.rows
         ],

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import CurrentPrincipal, SessionDep
 from api.errors import ApiProblem
 from vroegsignaal.cases import assignment, closing, contact, detail
 from vroegsignaal.contract.enums import Contactsoort, Eindresultaat
+from vroegsignaal.retention.grounds import Bewaargrond, record_ground, revoke_ground
 
 router = APIRouter(prefix="/zaken", tags=["zaken"])
 ZaakId = Annotated[int, Path(alias="zaakId", ge=1, le=2**62, description="Id of the zaak.")]
@@ -36,6 +37,8 @@ class ZaakDetail(BaseModel):
     eerdereZaken: list[dict[str, Any]] = Field(description="The household's, 6 months back.")
     contactpogingen: list[dict[str, Any]]
     historie: list[dict[str, Any]] = Field(description="Status moves and assignments.")
+    bewaargronden: list[dict[str, Any]] = Field(
+        description="Recorded legal grounds to keep the zaak past its retention date.")
 
 
 class Persoonsgegevens(BaseModel):
@@ -83,6 +86,16 @@ class Afsluiting(Strict):
     versie: int | None = Field(None, ge=0)
 
 
+class NieuweBewaargrond(Strict):
+    grond: Bewaargrond
+    geldigTot: dt.date = Field(description="Until when the ground holds (at most ten years "
+                               "ahead); the purge keeps the zaak until then.")
+
+
+class BewaargrondId(BaseModel):
+    id: int
+
+
 class ZaakVersie(BaseModel):
     zaakId: int
     versie: int
@@ -94,7 +107,7 @@ def get_zaak(session: SessionDep, principal: CurrentPrincipal, zaak_id: ZaakId) 
     d = detail.zaak_detail(session, principal, zaak_id)
     return ZaakDetail(zaak=d.zaak, risico=d.risico, signalen=d.signalen,
                       eerdereZaken=d.eerdere_zaken, contactpogingen=d.contactpogingen,
-                      historie=d.historie)
+                      historie=d.historie, bewaargronden=d.bewaargronden)
 
 
 @router.get("/{zaakId}/persoonsgegevens", response_model=Persoonsgegevens,
@@ -184,3 +197,25 @@ def post_heropening(
 ) -> ZaakVersie:
     done = closing.reopen(session, principal, zaak_id, expected_version=body.versie)
     return ZaakVersie(zaakId=zaak_id, versie=done.version)
+
+
+@router.post("/{zaakId}/bewaargronden", response_model=BewaargrondId,
+             status_code=status.HTTP_201_CREATED,
+             summary="Record a legal ground to keep a zaak past its retention date (teamleider)",
+             openapi_extra=WRITE_ERRORS)
+def post_bewaargrond(
+    session: SessionDep, principal: CurrentPrincipal, zaak_id: ZaakId, body: NieuweBewaargrond
+) -> BewaargrondId:
+    return BewaargrondId(id=record_ground(session, principal, zaak_id, body.grond,
+                                          body.geldigTot))
+
+
+@router.delete("/{zaakId}/bewaargronden/{bewaargrondId}",
+               status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               summary="Revoke a retention ground (teamleider)", openapi_extra=READ_ERRORS)
+def delete_bewaargrond(
+    session: SessionDep, principal: CurrentPrincipal, zaak_id: ZaakId,
+    bewaargrond_id: Annotated[int, Path(alias="bewaargrondId", ge=1, le=2**62)],
+) -> Response:
+    revoke_ground(session, principal, zaak_id, bewaargrond_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -45,6 +45,7 @@ class Action(StrEnum):
     READ_AGGREGATES = "overzicht.lezen"
     MANAGE_SETTINGS = "instellingen.beheren"
     READ_AUDIT = "auditlog.lezen"
+    RECORD_GROUND = "bewaargrond.vastleggen"  # keep a zaak past its term (retention/grounds.py)
 
 
 WORKERS = frozenset({R.SCHULDHULPVERLENER, R.TEAMLEIDER})
@@ -58,6 +59,7 @@ RIGHTS: dict[Action, frozenset[UserRole]] = {
     Action.READ_AGGREGATES: frozenset({R.MANAGER, R.TEAMLEIDER}),
     Action.MANAGE_SETTINGS: frozenset({R.ADMIN}),
     Action.READ_AUDIT: frozenset({R.ADMIN}),
+    Action.RECORD_GROUND: frozenset({R.TEAMLEIDER}),
 }
 
 

@@ -10,7 +10,9 @@ channel as the kind.
 
 Only the worker the zaak is assigned to, or a teamleider, registers an attempt, and only
 on a zaak that was picked up and is not closed. It is appended (attempts never change)
-and audited; it also clears the "new signal" mark (the worker acted on the zaak).
+and audited; it also clears the "new signal" mark (the worker acted on the zaak), and the
+zaak's maximum age counts from the attempt's date when that is its latest activity
+(cases/expiry.py: the clock restarts).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal, UserRole
 from vroegsignaal.audit.log import record
+from vroegsignaal.cases import expiry
 from vroegsignaal.cases.access import Action, require_case
 from vroegsignaal.cases.errors import CaseWorkRefused
 from vroegsignaal.cases.workflow import AUDIT_PURPOSE, CaseStatus
@@ -104,6 +107,7 @@ def register_attempt(
                 aanbod=attempt.aanbod, door=principal.gebruiker_id, geregistreerd_op=now,
                 bewaren_tot=row.bewaren_tot)
         ).scalar_one()
+        expiry.touch(session, zaak_id, attempt.tijdstip.astimezone(AMSTERDAM).date())
         if row.nieuw_signaal_sinds is not None:
             session.execute(update(Zaak).where(Zaak.id == zaak_id)
                             .values(nieuw_signaal_sinds=None))

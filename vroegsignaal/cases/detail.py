@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
 """What a worker reads of one zaak, every read audited.
 
-`zaak_detail`: the zaak, its score with reasons, the signals as a timeline (each marked
-new when it joined after the worker picked the zaak up), the household's other zaken of
-the six months before (ADR 0003: opeenvolgend), the contact attempts and the history
-(status moves and assignments). Pseudonymous: ids, codes, amounts and dates.
+`zaak_detail`: the zaak (with its last activity and `bewarenTot`: for an open zaak the day
+the system closes it, for a closed one the day it is deleted), its score with reasons, the
+signals as a timeline (each marked new when it joined after the worker picked the zaak
+up), the household's other zaken of the six months before (ADR 0003: opeenvolgend), the
+contact attempts, the history (status moves and assignments) and the recorded retention
+grounds. Pseudonymous: ids, codes, amounts and dates.
 
 `personal_data`: the decrypted identifiers of the zaak's signals (name, date of birth,
 address, phone, e-mail), for contacting the resident: its own audited action
@@ -27,6 +29,7 @@ from vroegsignaal.cases.workflow import AUDIT_PURPOSE
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.dates import add_months
 from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
+from vroegsignaal.retention.grounds import grounds_of
 from vroegsignaal.storage.tables import (
     Contactpoging,
     IntakeBatch,
@@ -50,6 +53,7 @@ class CaseDetail:
     eerdere_zaken: list[dict[str, Any]] = field(default_factory=list)
     contactpogingen: list[dict[str, Any]] = field(default_factory=list)
     historie: list[dict[str, Any]] = field(default_factory=list)
+    bewaargronden: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -114,6 +118,7 @@ def zaak_detail(session: Session, principal: Principal, zaak_id: int) -> CaseDet
             "toegewezenAan": z.toegewezen_aan, "teamId": z.team_id,
             "aangemaaktOp": _utc(z.aangemaakt_op), "geslotenOp": _utc(z.gesloten_op),
             "nieuwSignaalSinds": new_since,
+            "laatsteActiviteitOp": z.laatste_activiteit_op, "bewarenTot": z.bewaren_tot,
         },
         risico=None if item is None else {
             "prioriteit": item.prioriteit, "redenen": list(item.prioriteit_redenen or []),
@@ -142,6 +147,12 @@ def zaak_detail(session: Session, principal: Principal, zaak_id: int) -> CaseDet
             for a in attempts
         ],
         historie=history,
+        bewaargronden=[
+            {"id": g.id, "grond": g.grond.value, "geldigTot": g.geldig_tot,
+             "vastgelegdDoor": g.vastgelegd_door, "vastgelegdOp": _utc(g.vastgelegd_op),
+             "ingetrokkenOp": _utc(g.ingetrokken_op)}
+            for g in grounds_of(session, zaak_id)
+        ],
     )
     record(session, principal, actie="zaak.lezen", doel=AUDIT_PURPOSE, resultaat="ok",
            zaak_id=zaak_id, huishouden_sleutel=z.huishouden_sleutel, gemeentecode=z.gemeentecode)

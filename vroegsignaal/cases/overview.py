@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.cases.access import Action, require
-from vroegsignaal.cases.workflow import OPEN
+from vroegsignaal.cases.expiry import count_nearly_expired
+from vroegsignaal.cases.workflow import OPEN, CaseStatus
 from vroegsignaal.dates import add_months, today
 from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak
 
@@ -21,12 +22,15 @@ def overview(
     session: Session, principal: Principal, *, maanden: int = 12, peildatum: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """Per municipality the principal serves: open zaken per status, overdue, unassigned,
-    and zaken closed in the last `maanden` months per eindresultaat. Counts only."""
+    "bijna verlopen" (closed by the system within the warning days unless someone acts:
+    cases/expiry.py), and zaken closed in the last `maanden` months per eindresultaat, of
+    which by the system at their maximum age. Counts only."""
     require(principal, Action.READ_AGGREGATES)
     day = peildatum or today()
     gemeenten = sorted(principal.gemeenten)
     out: dict[str, dict[str, Any]] = {
-        g: {"gemeentecode": g, "open": {}, "teLaat": 0, "nietToegewezen": 0, "afgesloten": {}}
+        g: {"gemeentecode": g, "open": {}, "teLaat": 0, "nietToegewezen": 0,
+            "bijnaVerlopen": 0, "afgesloten": {}, "automatischAfgesloten": 0}
         for g in gemeenten
     }
     if not gemeenten:
@@ -52,6 +56,8 @@ def overview(
         .group_by(z.gemeentecode)
     ):
         out[g]["nietToegewezen"] = n
+    for g, n in count_nearly_expired(session, gemeenten=gemeenten, peildatum=day).items():
+        out[g]["bijnaVerlopen"] = n
     since = dt.datetime.combine(add_months(day, -maanden), dt.time(), dt.UTC)
     for g, result, n in session.execute(
         select(z.gemeentecode, z.eindresultaat, func.count()).where(
@@ -59,4 +65,11 @@ def overview(
         .group_by(z.gemeentecode, z.eindresultaat)
     ):
         out[g]["afgesloten"][result] = n
+    for g, n in session.execute(
+        select(z.gemeentecode, func.count()).where(
+            z.gemeentecode.in_(gemeenten), z.status == CaseStatus.AUTOMATISCH_AFGESLOTEN.value,
+            z.gesloten_op >= since)
+        .group_by(z.gemeentecode)
+    ):
+        out[g]["automatischAfgesloten"] = n
     return [out[g] for g in gemeenten]

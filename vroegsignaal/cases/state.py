@@ -22,7 +22,10 @@ class CaseState:
 
     `signalen` are the signals this batch adds; `touched` says the batch added any;
     `loaded_type` is the zaaktype as loaded, so a reclassification can be told apart.
-    `status` and `versie` are the workflow's (cases/workflow.py).
+    `status` and `versie` are the workflow's (cases/workflow.py). `bewaren_tot` of an open
+    zaak is the day it reaches its maximum age: `laatste_activiteit_op` (the later of the
+    last signal's receipt and the last contact attempt) plus the municipality's
+    `zaak_max_leeftijd_maanden` (cases/expiry.py).
     """
 
     gemeentecode: str
@@ -38,6 +41,7 @@ class CaseState:
     loaded_type: str | None = None
     status: CaseStatus = INITIAL
     versie: int = 0
+    laatste_activiteit_op: dt.date | None = None
 
 
 def classify(case: CaseState, household_cases: Sequence[CaseState], months: int) -> str:

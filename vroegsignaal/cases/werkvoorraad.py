@@ -9,8 +9,10 @@ opaque to the client), so a page costs the same at any depth and rows do not shi
 between pages when others claim or close zaken.
 
 Filters (`WerkvoorraadFilter`, also a werkbakje's saved filter): kind of creditor, zaaktype,
-crisis, overdue, a PC4 range, assigned to me, unassigned, status. A page holds ids and
-codes only: no personal data is decrypted for a list.
+crisis, overdue, a PC4 range, assigned to me, unassigned, status, and "bijna verlopen"
+(the zaken the system will close within the municipality's warning days, every team's
+filter: cases/expiry.py). A page holds ids and codes only: no personal data is decrypted
+for a list. Each row says when the zaak expires (`verloopt_op`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.cases.access import Action, NotFound, require
 from vroegsignaal.cases.errors import CaseWorkRefused
+from vroegsignaal.cases.expiry import nearly_expired, warning_days
 from vroegsignaal.cases.workflow import OPEN, CaseStatus
 from vroegsignaal.contract.enums import Signaalpartner, Zaaktype
 from vroegsignaal.dates import today
@@ -52,6 +55,9 @@ class WerkvoorraadFilter(BaseModel):
     pc4Tot: str | None = Field(None, pattern=r"^[1-9][0-9]{3}$")
     toegewezenAanMij: bool = False
     nietToegewezen: bool = False
+    bijnaVerlopen: bool | None = Field(
+        None, description="Reaches its maximum age within the municipality's warning days "
+        "(verloop_waarschuwing_dagen) and is then closed by the system.")
 
     @model_validator(mode="after")
     def _consistent(self) -> WerkvoorraadFilter:
@@ -86,6 +92,8 @@ class Row:
     team_id: int | None
     nieuw_signaal: bool
     versie: int
+    verloopt_op: dt.date  # the system closes it on this day unless someone acts
+    bijna_verlopen: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +153,13 @@ def page(
     w, z, s = WerkvoorraadItem, Zaak, Signaal
     day = peildatum or today()
     overdue = or_(w.te_laat_sinds.is_not(None), w.uiterste_datum < day)
+    expiring = nearly_expired(warning_days(session, principal.gemeenten), day)
     statuses = [st.value for st in (filters.status or sorted(OPEN))]
     query = (
         select(w.zaak_id, w.gemeentecode, w.status, z.zaaktype, z.aantal_signalen, w.prioriteit,
                w.prioriteit_redenen, w.uiterste_datum, w.crisis, overdue.label("te_laat"),
-               z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie)
+               z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie,
+               w.bewaren_tot, expiring.label("bijna_verlopen"))
         .join(z, z.id == w.zaak_id)
         .where(w.gemeentecode.in_(sorted(principal.gemeenten)) if principal.gemeenten
                else false())
@@ -166,6 +176,8 @@ def page(
         conditions.append(z.toegewezen_aan == principal.gebruiker_id)
     if filters.nietToegewezen:
         conditions.append(z.toegewezen_aan.is_(None))
+    if filters.bijnaVerlopen is not None:
+        conditions.append(expiring if filters.bijnaVerlopen else ~expiring)
     signal_conditions: list[ColumnElement[bool]] = []
     if filters.signaalpartner:
         signal_conditions.append(s.signaalpartner.in_([p.value for p in filters.signaalpartner]))
@@ -188,7 +200,8 @@ def page(
     rows = [
         Row(r.zaak_id, r.gemeentecode, r.status, r.zaaktype, r.aantal_signalen, r.prioriteit,
             list(r.prioriteit_redenen or []), r.uiterste_datum, r.crisis, bool(r.te_laat),
-            r.toegewezen_aan, r.team_id, r.nieuw_signaal_sinds is not None, r.versie)
+            r.toegewezen_aan, r.team_id, r.nieuw_signaal_sinds is not None, r.versie,
+            r.bewaren_tot, bool(r.bijna_verlopen))
         for r in session.execute(query)
     ]
     more = len(rows) > limit

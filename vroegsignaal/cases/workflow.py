@@ -41,7 +41,7 @@ consists of more than the move (claiming: cases/assignment.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -126,6 +126,8 @@ VERVOLGHULP: frozenset[Eindresultaat] = frozenset({
 })
 WORKER_ROLES = frozenset({UserRole.SCHULDHULPVERLENER, UserRole.TEAMLEIDER})
 AUDIT_PURPOSE = "vroegsignalering.behandeling"  # docs/privacy.md, processing purposes
+# How long an outbox row (creditor code, its signal id, the status told) is kept.
+FEEDBACK_MONTHS = 6
 
 
 def role_of(by: Mover) -> Role:
@@ -171,6 +173,8 @@ def transition(
     eindresultaat: Eindresultaat | None = None,
     expected_version: int | None = None,
     bus: EventBus | None = None,
+    day: dt.date | None = None,
+    purpose: str = AUDIT_PURPOSE,
 ) -> CaseStatusChanged:
     """Move zaak `zaak_id` to `to`, commit, then announce it; returns the announced event.
 
@@ -178,7 +182,10 @@ def transition(
     intake's); `reason` says why in a few words (stored in the history, so ids and codes,
     never a resident's details). `expected_version` is the `zaak.versie` the caller showed
     the user: if someone changed the zaak since, nothing changes and `CaseChanged` is
-    raised.
+    raised. `day` is the calendar day the move counts for in the dates it sets (retention,
+    the maximum age of a reopened zaak); default today in the Netherlands. The nightly
+    automatic closing passes its peildatum, so a rerun for a day dates the same.
+    `purpose` is the audit row's processing purpose (docs/privacy.md).
 
     Raises `Forbidden` (a principal who is no worker), `CaseNotFound` (no such zaak, or
     one of a municipality the user does not serve), `TransitionRefused` (the table, the
@@ -187,7 +194,7 @@ def transition(
     """
     try:
         change = move(session, zaak_id, to, by=by, reason=reason, eindresultaat=eindresultaat,
-                      expected_version=expected_version)
+                      expected_version=expected_version, day=day, purpose=purpose)
     except Exception:
         session.rollback()
         raise
@@ -204,14 +211,18 @@ def move(
     reason: str,
     eindresultaat: Eindresultaat | None = None,
     expected_version: int | None = None,
+    day: dt.date | None = None,
+    purpose: str = AUDIT_PURPOSE,
 ) -> CaseStatusChanged:
     """`transition` without the commit and the announcement: the caller commits and then
     publishes the returned event (`events.commit`), or rolls back. Same checks and
     errors; the session is not rolled back here."""
     role = role_of(by)
+    day = day or today()
     current = session.execute(
         select(zaak.c.status, zaak.c.versie, zaak.c.gemeentecode, zaak.c.bewaren_tot,
-               zaak.c.huishouden_sleutel).where(zaak.c.id == zaak_id)
+               zaak.c.huishouden_sleutel, zaak.c.laatste_activiteit_op)
+        .where(zaak.c.id == zaak_id)
     ).one_or_none()
     if current is None or (isinstance(by, Principal) and not by.serves(current.gemeentecode)):
         raise CaseNotFound(f"zaak {zaak_id}")
@@ -228,12 +239,20 @@ def move(
     bewaren_tot = current.bewaren_tot
     if to in CLOSED:
         assert eindresultaat is not None
-        facts = closing_facts(session, zaak_id, current.gemeentecode, eindresultaat, now)
+        facts = closing_facts(session, zaak_id, current.gemeentecode, eindresultaat, now,
+                              day=day)
         values.update(facts, nieuw_signaal_sinds=None)
         bewaren_tot = facts["bewaren_tot"]
-    elif to is S.OPGEPAKT:
-        values.update(gesloten_op=None, score_bij_sluiten=None, scoremodel_bij_sluiten=None,
-                      nieuw_signaal_sinds=None)
+    else:
+        if old in CLOSED:
+            # Reopened: open again until its maximum age, counted from this day at the
+            # latest (a reopening is the worker's, or a new signal's, activity).
+            last = max(current.laatste_activiteit_op, day)
+            bewaren_tot = add_months(last, _max_age(session, current.gemeentecode))
+            values.update(laatste_activiteit_op=last, bewaren_tot=bewaren_tot)
+        if to is S.OPGEPAKT:
+            values.update(gesloten_op=None, score_bij_sluiten=None,
+                          scoremodel_bij_sluiten=None, nieuw_signaal_sinds=None)
     moved = session.execute(
         update(zaak).where(zaak.c.id == zaak_id, zaak.c.versie == current.versie).values(values)
     )
@@ -244,8 +263,8 @@ def move(
         .values(status=to.value, bijgewerkt_op=now, bewaren_tot=bewaren_tot)
     )
     if bewaren_tot != current.bewaren_tot:
-        _retain(session, zaak_id, bewaren_tot)
-    told_now = _move_signals(session, zaak_id, old, to, eindresultaat, bewaren_tot)
+        retain(session, [zaak_id])
+    told_now = _move_signals(session, zaak_id, old, to, eindresultaat, day)
     change = CaseStatusChanged(
         zaak_id=zaak_id,
         gemeentecode=current.gemeentecode,
@@ -260,25 +279,25 @@ def move(
         feedback=told_now,
     )
     append_history(session, [change], bewaren_tot={zaak_id: bewaren_tot})
-    if isinstance(by, Principal):
-        record(session, by, actie="zaak.status", doel=AUDIT_PURPOSE, resultaat="ok",
-               zaak_id=zaak_id, huishouden_sleutel=current.huishouden_sleutel,
-               gemeentecode=current.gemeentecode,
-               details={"van": old.value, "naar": to.value, "versie": versie,
-                        "eindresultaat": eindresultaat.value if eindresultaat else None})
+    # Every move is audited, the system's too (the automatic closing: ADR 0016).
+    record(session, by, actie="zaak.status", doel=purpose, resultaat="ok",
+           zaak_id=zaak_id, huishouden_sleutel=current.huishouden_sleutel,
+           gemeentecode=current.gemeentecode,
+           details={"van": old.value, "naar": to.value, "versie": versie, "reden": reason,
+                    "eindresultaat": eindresultaat.value if eindresultaat else None})
     return change
 
 
 def closing_facts(
     session: Session, zaak_id: int, gemeentecode: str, eindresultaat: Eindresultaat,
-    now: dt.datetime,
+    now: dt.datetime, *, day: dt.date | None = None,
 ) -> dict[str, Any]:
     """What closing stores on the zaak: the closing time, the retention date by result and
     the score the werkvoorraad showed (the future training label's anchor: ADR 0012).
 
-    Retention (DOMAIN.md step 9): `bewaartermijn_maanden` after closing when no help
-    followed; `bewaartermijn_schuldhulp_maanden` (the debt-help file's term) after a
-    result in `VERVOLGHULP`; both per municipality in `gemeente_instelling`.
+    Retention (DOMAIN.md step 9): `bewaartermijn_maanden` after the closing `day` (default
+    today) when no help followed; `bewaartermijn_schuldhulp_maanden` (the debt-help file's
+    term) after a result in `VERVOLGHULP`; both per municipality in `gemeente_instelling`.
     """
     terms = session.execute(
         select(GemeenteInstelling.bewaartermijn_maanden,
@@ -292,19 +311,37 @@ def closing_facts(
     ).one_or_none()
     return {
         "gesloten_op": now,
-        "bewaren_tot": add_months(today(), months),
+        "bewaren_tot": add_months(day or today(), months),
         "score_bij_sluiten": score[0] if score else None,
         "scoremodel_bij_sluiten": score[1] if score else None,
     }
 
 
-def _retain(session: Session, zaak_id: int, bewaren_tot: dt.date) -> None:
-    """Everything kept with the zaak is kept as long as the zaak."""
-    session.execute(update(zaak).where(zaak.c.id == zaak_id).values(bewaren_tot=bewaren_tot))
-    for model in (Signaal, ZaakStatuswijziging, Contactpoging, ZaakToewijzing):
-        session.execute(
-            update(model).where(model.zaak_id == zaak_id).values(bewaren_tot=bewaren_tot)
-        )
+# What is kept as long as its zaak (and deleted with it by the purge).
+KEPT_WITH_ZAAK = (Signaal, ZaakStatuswijziging, Contactpoging, ZaakToewijzing, WerkvoorraadItem)
+
+
+def retain(session: Session, zaak_ids: Sequence[int]) -> None:
+    """Everything kept with these zaken gets its zaak's `bewaren_tot`: one date for a zaak
+    and all it holds (the purge deletes them together)."""
+    ids = list(zaak_ids)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        for model in KEPT_WITH_ZAAK:
+            own = select(zaak.c.bewaren_tot).where(zaak.c.id == model.zaak_id)
+            session.execute(
+                update(model).where(model.zaak_id.in_(chunk))
+                .values(bewaren_tot=own.scalar_subquery())
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _max_age(session: Session, gemeentecode: str) -> int:
+    """The municipality's `zaak_max_leeftijd_maanden` (gemeente_instelling)."""
+    return int(session.execute(
+        select(GemeenteInstelling.zaak_max_leeftijd_maanden)
+        .where(GemeenteInstelling.gemeentecode == gemeentecode)
+    ).scalar_one())
 
 
 _NNO, _OP = Signaalstatus.NOG_NIET_OPGEPAKT.value, Signaalstatus.OPGEPAKT.value
@@ -312,7 +349,7 @@ _NNO, _OP = Signaalstatus.NOG_NIET_OPGEPAKT.value, Signaalstatus.OPGEPAKT.value
 
 def _move_signals(
     session: Session, zaak_id: int, old: CaseStatus, to: CaseStatus,
-    eindresultaat: Eindresultaat | None, bewaren_tot: dt.date,
+    eindresultaat: Eindresultaat | None, day: dt.date,
 ) -> tuple[Terugkoppeling, ...]:
     """Keep the DDAS status of the zaak's picked-up signals with the zaak, and queue what
     each creditor is told where that changes (the outbox `terugkoppeling`).
@@ -351,7 +388,7 @@ def _move_signals(
             insert(TerugkoppelingRow),
             [{"schuldeiser": fb.schuldeiser, "signaal_id": fb.signaal_id,
               "status": fb.status.value, "aangemaakt_op": now, "verzonden_op": None,
-              "bewaren_tot": add_months(today(), 6)} for fb in told_now],
+              "bewaren_tot": add_months(day, FEEDBACK_MONTHS)} for fb in told_now],
         )
     return told_now
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.audit.log import record
 from vroegsignaal.cases.access import Action, NotFound, require
+from vroegsignaal.cases.expiry import reschedule
 from vroegsignaal.contract.enums import Signaalpartner
 from vroegsignaal.storage.tables import GemeenteInstelling
 
@@ -37,6 +38,11 @@ class GemeenteDrempels(BaseModel):
     crisis_werkdagen: int = Field(ge=1, le=30)
     bewaartermijn_maanden: int = Field(ge=1, le=120)
     bewaartermijn_schuldhulp_maanden: int = Field(ge=1, le=240)
+    zaak_max_leeftijd_maanden: int = Field(
+        ge=1, le=24, description="An open zaak without a new signal or contact attempt for "
+        "this many months is closed by the system (ADR 0016).")
+    verloop_waarschuwing_dagen: int = Field(
+        ge=0, le=90, description="Days before that a zaak shows as bijna verlopen.")
 
     @model_validator(mode="after")
     def _window(self) -> GemeenteDrempels:
@@ -44,6 +50,8 @@ class GemeenteDrempels(BaseModel):
             raise ValueError("termijn_min_dagen ligt niet voor termijn_max_dagen")
         if any(v < 0 for v in self.minimumbedragen.values()):
             raise ValueError("een minimumbedrag is nooit negatief")
+        if self.verloop_waarschuwing_dagen >= 28 * self.zaak_max_leeftijd_maanden:
+            raise ValueError("verloop_waarschuwing_dagen valt niet binnen de maximale leeftijd")
         return self
 
 
@@ -70,7 +78,8 @@ def get_thresholds(session: Session, principal: Principal, gemeentecode: str) ->
 def set_thresholds(
     session: Session, principal: Principal, gemeentecode: str, new: GemeenteDrempels
 ) -> GemeenteDrempels:
-    """Replace the thresholds; audited with what changed (old and new values)."""
+    """Replace the thresholds; audited with what changed (old and new values). A changed
+    maximum age re-dates the municipality's open zaken (cases/expiry.py: `reschedule`)."""
     row = _row(session, principal, gemeentecode)
     old = _values(row)
     values = new.model_dump(mode="json")
@@ -78,6 +87,10 @@ def set_thresholds(
     for key, value in values.items():
         setattr(row, key, value)
     row.bijgewerkt_op = dt.datetime.now(dt.UTC)
+    if "zaak_max_leeftijd_maanden" in changed:
+        session.flush()
+        changed["zaak_max_leeftijd_maanden"]["zakenHerdateerd"] = reschedule(
+            session, gemeentecode)
     record(session, principal, actie="instellingen.wijzigen", doel=PURPOSE, resultaat="ok",
            gemeentecode=gemeentecode, details={"gewijzigd": changed})
     session.commit()

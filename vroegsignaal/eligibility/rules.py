@@ -31,6 +31,10 @@ class Rules:
     bewaartermijn_maanden: int = 6
     # a zaak closed with help that follows (vervolghulp): the debt-help file's term
     bewaartermijn_schuldhulp_maanden: int = 84
+    # an open zaak without a signal or contact attempt for this long is closed by the
+    # system (cases/expiry.py); "bijna verlopen" this many days before
+    zaak_max_leeftijd_maanden: int = 6
+    verloop_waarschuwing_dagen: int = 14
 
     def minimumbedrag(self, signaalpartner: str) -> int:
         return int(self.minimumbedragen.get(signaalpartner, 0))
@@ -52,7 +56,7 @@ def _defaults(gemeentecode: str) -> Rules:
 _THRESHOLDS = (
     "termijn_min_dagen", "termijn_max_dagen", "herhaal_periode_dagen", "opeenvolgend_maanden",
     "contact_termijn_dagen", "crisis_werkdagen", "bewaartermijn_maanden",
-    "bewaartermijn_schuldhulp_maanden",
+    "bewaartermijn_schuldhulp_maanden", "zaak_max_leeftijd_maanden", "verloop_waarschuwing_dagen",
 )
 
 
@@ -79,6 +83,8 @@ class RuleSet:
                     crisis_werkdagen=r.crisis_werkdagen,
                     bewaartermijn_maanden=r.bewaartermijn_maanden,
                     bewaartermijn_schuldhulp_maanden=r.bewaartermijn_schuldhulp_maanden,
+                    zaak_max_leeftijd_maanden=r.zaak_max_leeftijd_maanden,
+                    verloop_waarschuwing_dagen=r.verloop_waarschuwing_dagen,
                 )
                 for r in rows
             }

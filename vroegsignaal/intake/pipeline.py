@@ -33,6 +33,7 @@ from vroegsignaal.cases.workflow import (
     CaseStatus,
     append_history,
     check_transition,
+    retain,
     role_of,
 )
 from vroegsignaal.config import Settings, get_settings
@@ -176,7 +177,10 @@ def _run_once(
     repo.insert_refusals(
         session, [_refusal_row(r, batch_id, source, ctx) for r in contract.refused]
     )
-    repo.update_cases(session, existing + matching.reclassified)
+    repo.update_cases(session, existing, matching.reclassified)
+    # What the zaken held before is kept as long as the zaken now are (their maximum age
+    # moved on with the new signals: cases/expiry.py).
+    retain(session, [c.id for c in existing if c.id])
     repo.mark_new_signals(
         session, [c.id for c in existing if c.id and c.status is CaseStatus.OPGEPAKT],
         at=batch_row["ontvangen_op"],

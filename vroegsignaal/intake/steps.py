@@ -282,7 +282,7 @@ def match(
             continue
         last[f.reference_key] = PickedUp(b.signaaldatum, b.bedrag, b.crisissignaal)
         key = (r.gemeentecode, f.household_key, month_start(b.signaaldatum))
-        retain = add_months(cand.message.ontvangen_op, r.bewaartermijn_maanden)
+        received = cand.message.ontvangen_op
         case = touched.get(key)
         if case is None:
             loaded = index.get(key)
@@ -304,8 +304,8 @@ def match(
                     matchingsperiode=key[2],
                     zaaktype=Zaaktype.ENKELVOUDIG.value,
                     aantal_signalen=0,
-                    datum_opgepakt=cand.message.ontvangen_op,
-                    bewaren_tot=retain,
+                    datum_opgepakt=received,
+                    bewaren_tot=received,  # dated below, by its maximum age
                     status=INITIAL,
                 )
             elif loaded.status in CLOSED:
@@ -320,7 +320,11 @@ def match(
                 index[key] = touched[key] = case
                 case.touched = True
         case.aantal_signalen += 1
-        case.bewaren_tot = max(case.bewaren_tot, retain)
+        # Every zaak the batch touches is open afterwards: it is kept until it reaches its
+        # maximum age, counted from its last activity (cases/expiry.py). A reopened zaak
+        # loses the date its closing gave it.
+        case.laatste_activiteit_op = max(case.laatste_activiteit_op or received, received)
+        case.bewaren_tot = add_months(case.laatste_activiteit_op, r.zaak_max_leeftijd_maanden)
         case.signalen.append(
             CaseSignal(b.signaalpartner.value, b.schuldeiser, b.bedrag, b.ontstaansdatum,
                        b.signaaldatum, b.crisissignaal, b.warmeOverdracht)

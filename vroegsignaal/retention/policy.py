@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from vroegsignaal.config import Settings, get_settings
-from vroegsignaal.contract.enums import Eindresultaat, Signaalstatus
+from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.errors import VroegsignaalError
 
 STAGES = ("processed", "quarantine")
@@ -38,8 +38,6 @@ class RetentionPolicy:
     intake_batch_maanden: int = 24
     # months after receipt, per DDAS signal status, for signals without a case
     signaal_zonder_zaak_maanden: dict[str, int] = field(default_factory=dict)
-    # cases with one of these results follow the debt-help file and are never purged here
-    zaak_behouden_bij_eindresultaat: frozenset[str] = frozenset()
     # days after a delivered file was finished, per stage
     batchbestand_dagen: dict[str, int] = field(default_factory=dict)
 
@@ -49,9 +47,12 @@ class RetentionPolicy:
             "weigering_maanden",
             "intake_batch_maanden",
             "signaal_zonder_zaak_maanden",
-            "zaak_behouden_bij_eindresultaat",
             "batchbestand_dagen",
         }
+        if "zaak_behouden_bij_eindresultaat" in data:
+            raise RetentionPolicyError(
+                "zaak_behouden_bij_eindresultaat: no zaak is kept by its result any more; "
+                "record a legal ground on the zaak (ADR 0016, retention/grounds.py)")
         if unknown := set(data) - known:
             raise RetentionPolicyError(f"unknown keys: {sorted(unknown)}")
         statuses = {s.value for s in Signaalstatus}
@@ -61,10 +62,6 @@ class RetentionPolicy:
                 raise RetentionPolicyError(f"{status!r} is not a status of a signal without case")
             if not isinstance(term, int) or term < 1:
                 raise RetentionPolicyError(f"{status!r}: the term is a whole number of months >= 1")
-        results = {r.value for r in Eindresultaat}
-        keep = frozenset(data.get("zaak_behouden_bij_eindresultaat") or ())
-        if bad := keep - results:
-            raise RetentionPolicyError(f"not DDAS eindresultaten: {sorted(bad)}")
         days = dict(data.get("batchbestand_dagen") or {})
         for stage, term in days.items():
             if stage not in STAGES or not isinstance(term, int) or term < 0:
@@ -77,7 +74,6 @@ class RetentionPolicy:
             terms[key] = term
         return cls(
             signaal_zonder_zaak_maanden=months,
-            zaak_behouden_bij_eindresultaat=keep,
             batchbestand_dagen=days,
             **terms,
         )

@@ -3,16 +3,24 @@
 
 One service, two triggers (the nightly DAG dags/retention_purge.py, and whoever calls
 `purge` by hand), as Amsterdam/signals' ADR 0006 does. "Today" is the caller's
-`peildatum` (the DAG passes its logical date), so a rerun deletes the same set.
+`peildatum` (the DAG passes its run's date), so a rerun deletes the same set.
 
-What goes (docs/batch-intake.md, "Retention"; policy in bewaartermijnen.yaml):
+What goes (docs/privacy.md, section 4; policy in bewaartermijnen.yaml):
 
-- signals without a case (refused after storage: they led to no help) on or after their
+- signals without a zaak (refused after storage: they led to no help) on or after their
   `bewaren_tot`, or, for a status the policy lists, its term in months after receipt;
-- cases with an eindresultaat, on or after their `bewaren_tot`, together with their
-  signals, queue item and status history; never an open case, never a case whose
-  eindresultaat made it a debt-help file;
-- refusal rows, intake batch rows without refusals, audit rows: on or after `bewaren_tot`.
+- closed zaken on or after their `bewaren_tot`, whatever their eindresultaat, together with
+  what they hold: signals, queue item, status history, contact attempts, assignments and
+  lapsed retention grounds (ADR 0016);
+- refusal rows, intake batch rows without refusals, creditor-feedback outbox rows, audit
+  rows: on or after `bewaren_tot`.
+
+What stays past its date, and why, is reported per run (`bewaard_over_termijn`, per ground
+and table): a zaak whose recorded legal ground still holds (retention/grounds.py), audit
+rows behind an older row that is not yet due (the chain goes only as a prefix), batch rows
+a remaining refusal points at. An open zaak past its maximum age has no ground: the
+automatic closing (retention/auto_closing.py) runs before the purge and closes it, and one
+it missed is reported as `zonder_grond` (the nightly DAG then fails, so someone looks).
 
 Deletion runs in chunks; each chunk re-checks the condition in its DELETE, takes the ids
 the database actually deleted (RETURNING) and writes them, with the ground and the count,
@@ -32,17 +40,23 @@ from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert,
 from sqlalchemy.orm import Session
 
 from vroegsignaal.audit import log as audit_log
+from vroegsignaal.cases.workflow import CLOSED, OPEN
 from vroegsignaal.dates import add_months
+from vroegsignaal.retention.grounds import holds, kept_by_ground
 from vroegsignaal.retention.policy import RetentionPolicy
 from vroegsignaal.storage.tables import (
     AuditLog,
+    Contactpoging,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
+    Terugkoppeling,
     VerwijderLog,
     WerkvoorraadItem,
     Zaak,
+    ZaakBewaargrond,
     ZaakStatuswijziging,
+    ZaakToewijzing,
 )
 
 log = logging.getLogger(__name__)
@@ -57,6 +71,20 @@ batch: Table = IntakeBatch.__table__  # type: ignore[assignment]
 audit: Table = AuditLog.__table__  # type: ignore[assignment]
 verwijder_log: Table = VerwijderLog.__table__  # type: ignore[assignment]
 statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
+contactpoging: Table = Contactpoging.__table__  # type: ignore[assignment]
+toewijzing: Table = ZaakToewijzing.__table__  # type: ignore[assignment]
+bewaargrond: Table = ZaakBewaargrond.__table__  # type: ignore[assignment]
+terugkoppeling: Table = Terugkoppeling.__table__  # type: ignore[assignment]
+# What a zaak holds, deleted before it (foreign keys) and logged per table.
+ZAAK_PARTS: tuple[Table, ...] = (
+    werkvoorraad, signaal, statuswijziging, contactpoging, toewijzing, bewaargrond,
+)
+ZAAK_GROUND = "zaak afgesloten: bewaren_tot verstreken, geen bewaargrond"
+OPEN_PAST_TERM = "open zaak: maximale leeftijd bereikt, niet automatisch afgesloten"
+AUDIT_KEPT = "auditlog: hash-keten, een ouder record is nog niet verlopen"
+BATCH_KEPT = "intake-batch: een weigering die blijft verwijst ernaar"
+_CLOSED = sorted(st.value for st in CLOSED)
+_OPEN = sorted(st.value for st in OPEN)
 
 
 @dataclass
@@ -71,25 +99,26 @@ class Group:
 
 @dataclass
 class PurgePlan:
+    """What a purge run deletes (`groups`, `zaak_ids` with `zaak_parts`) and what it keeps
+    past its date: `kept` per ground and table, `without_ground` per table."""
+
     peildatum: dt.date
     groups: list[Group] = field(default_factory=list)
-    zaak_ids: list[int] = field(default_factory=list)  # deleted with signals and queue item
-    zaak_signalen: int = 0
-    zaak_werkvoorraad: int = 0
-    zaak_statuswijzigingen: int = 0
-    open_zaken_over_termijn: int = 0
-    hulpzaken_over_termijn: int = 0
+    zaak_ids: list[int] = field(default_factory=list)  # deleted with what they hold
+    zaak_parts: dict[str, int] = field(default_factory=dict)  # table -> rows held
+    kept: dict[str, dict[str, int]] = field(default_factory=dict)
+    without_ground: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
+        """Rows to delete per table."""
         out: dict[str, int] = {}
         for g in self.groups:
             out[g.tabel] = out.get(g.tabel, 0) + len(g.ids)
         if self.zaak_ids:
             out["zaak"] = len(self.zaak_ids)
-            out["signaal"] = out.get("signaal", 0) + self.zaak_signalen
-            out["werkvoorraad_item"] = self.zaak_werkvoorraad
-            if self.zaak_statuswijzigingen:
-                out["zaak_statuswijziging"] = self.zaak_statuswijzigingen
+            for tabel, n in self.zaak_parts.items():
+                if n:
+                    out[tabel] = out.get(tabel, 0) + n
         return out
 
 
@@ -126,58 +155,86 @@ def _signal_groups(session: Session, peildatum: dt.date, policy: RetentionPolicy
     return groups
 
 
-def _zaak_condition(peildatum: dt.date, policy: RetentionPolicy) -> ColumnElement[bool]:
-    keep = sorted(policy.zaak_behouden_bij_eindresultaat)
+def _zaak_condition(peildatum: dt.date) -> ColumnElement[bool]:
+    """A zaak the purge deletes: closed, past its date, no ground that holds."""
     return and_(
-        zaak.c.eindresultaat.is_not(None),
-        zaak.c.eindresultaat.not_in(keep) if keep else zaak.c.id.is_not(None),
+        zaak.c.status.in_(_CLOSED),
         zaak.c.bewaren_tot <= peildatum,
+        ~kept_by_ground(zaak.c.id, peildatum),
     )
+
+
+def _parts(session: Session, zaak_ids: Sequence[int]) -> dict[str, int]:
+    """Rows each table of `ZAAK_PARTS` holds for these zaken."""
+    out = {t.name: 0 for t in ZAAK_PARTS}
+    for chunk in _chunks(zaak_ids):
+        for table in ZAAK_PARTS:
+            out[table.name] += _count(session, table, table.c.zaak_id.in_(list(chunk)))
+    return out
+
+
+def _kept_zaken(session: Session, peildatum: dt.date) -> dict[str, dict[str, int]]:
+    """Zaken past their date that a ground keeps, with what they hold, per ground (a zaak
+    with several grounds counts under the one that holds longest)."""
+    g = bewaargrond
+    best: dict[int, tuple[dt.date, str]] = {}
+    for zaak_id, grond, until in session.execute(
+        select(g.c.zaak_id, g.c.grond, g.c.geldig_tot)
+        .join(zaak, zaak.c.id == g.c.zaak_id)
+        .where(zaak.c.bewaren_tot <= peildatum, holds(peildatum))
+    ):
+        if zaak_id not in best or (until, grond) > best[zaak_id]:
+            best[zaak_id] = (until, grond)
+    by_ground: dict[str, list[int]] = {}
+    for zaak_id, (_, grond) in sorted(best.items()):
+        by_ground.setdefault(f"bewaargrond: {grond}", []).append(zaak_id)
+    return {grond: {"zaak": len(ids), **{t: n for t, n in _parts(session, ids).items() if n}}
+            for grond, ids in sorted(by_ground.items())}
 
 
 def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy) -> PurgePlan:
+    """What a purge on `peildatum` deletes and keeps under `policy`; changes nothing."""
     plan = PurgePlan(peildatum)
     plan.groups += [g for g in _signal_groups(session, peildatum, policy) if g.ids]
-    zcond = _zaak_condition(peildatum, policy)
+    zcond = _zaak_condition(peildatum)
     plan.zaak_ids = list(session.scalars(select(zaak.c.id).where(zcond).order_by(zaak.c.id)))
-    for chunk in _chunks(plan.zaak_ids):
-        plan.zaak_signalen += _count(session, signaal, signaal.c.zaak_id.in_(list(chunk)))
-        plan.zaak_werkvoorraad += _count(
-            session, werkvoorraad, werkvoorraad.c.zaak_id.in_(list(chunk))
-        )
-        plan.zaak_statuswijzigingen += _count(
-            session, statuswijziging, statuswijziging.c.zaak_id.in_(list(chunk))
-        )
-    expired = zaak.c.bewaren_tot <= peildatum
-    plan.open_zaken_over_termijn = _count(
-        session, zaak, and_(expired, zaak.c.eindresultaat.is_(None))
-    )
-    keep = sorted(policy.zaak_behouden_bij_eindresultaat)
-    if keep:
-        plan.hulpzaken_over_termijn = _count(
-            session, zaak, and_(expired, zaak.c.eindresultaat.in_(keep))
-        )
-    cond = weigering.c.bewaren_tot <= peildatum
-    ids = list(session.scalars(select(weigering.c.id).where(cond).order_by(weigering.c.id)))
-    if ids:
-        plan.groups.append(Group(weigering.name, "weigering: bewaren_tot verstreken", ids, cond))
+    plan.zaak_parts = _parts(session, plan.zaak_ids)
+    plan.kept = _kept_zaken(session, peildatum)
+    open_past = list(session.scalars(select(zaak.c.id).where(
+        zaak.c.status.in_(_OPEN), zaak.c.bewaren_tot <= peildatum,
+        ~kept_by_ground(zaak.c.id, peildatum))))
+    if open_past:
+        plan.without_ground = {
+            "zaak": len(open_past), **{t: n for t, n in _parts(session, open_past).items() if n}
+        }
+    for table, grond in (
+        (weigering, "weigering: bewaren_tot verstreken"),
+        (terugkoppeling, "terugkoppeling aan schuldeiser: bewaren_tot verstreken"),
+    ):
+        cond = table.c.bewaren_tot <= peildatum
+        ids = list(session.scalars(select(table.c.id).where(cond).order_by(table.c.id)))
+        if ids:
+            plan.groups.append(Group(table.name, grond, ids, cond))
     # The audit trail is a hash chain: only a prefix of rows that are all due goes, through
     # audit.purge_prefix (the application role has no DELETE on it: ADR 0012).
     ids = audit_log.due_prefix(session, peildatum)
     if ids:
         plan.groups.append(Group(audit.name, AUDIT_GROUND, ids, audit.c.bewaren_tot <= peildatum))
+    behind = _count(session, audit, audit.c.bewaren_tot <= peildatum) - len(ids)
+    if behind:
+        plan.kept[AUDIT_KEPT] = {audit.name: behind}
     # A batch row (counts only) goes when it is due and no refusal row that stays needs it.
-    bcond = and_(
-        batch.c.bewaren_tot <= peildatum,
-        ~exists().where(
-            weigering.c.batch_id == batch.c.batch_id, weigering.c.bewaren_tot > peildatum
-        ),
+    needed = exists().where(
+        weigering.c.batch_id == batch.c.batch_id, weigering.c.bewaren_tot > peildatum
     )
+    bcond = and_(batch.c.bewaren_tot <= peildatum, ~needed)
     ids = list(session.scalars(select(batch.c.batch_id).where(bcond).order_by(batch.c.batch_id)))
     if ids:
         plan.groups.append(
             Group("intake_batch", "intake-batch: bewaren_tot verstreken", ids, bcond)
         )
+    if held := _count(session, batch, and_(batch.c.bewaren_tot <= peildatum, needed)):
+        plan.kept[BATCH_KEPT] = {batch.name: held}
     return plan
 
 
@@ -210,46 +267,34 @@ def _delete(session: Session, table: Table, key: Any, condition: ColumnElement[b
     return list(session.scalars(delete(table).where(condition).returning(key)))
 
 
-def _purge_cases(
-    session: Session, plan: PurgePlan, policy: RetentionPolicy, run_id: str, deleted: dict[str, int]
-) -> None:
-    zcond = _zaak_condition(plan.peildatum, policy)
-    grond = "zaak met eindresultaat zonder vervolghulp: bewaren_tot verstreken"
+def _purge_cases(session: Session, plan: PurgePlan, run_id: str, deleted: dict[str, int]) -> None:
+    zcond = _zaak_condition(plan.peildatum)
     is_pg = session.get_bind().dialect.name == "postgresql"
     for chunk in _chunks(plan.zaak_ids):
-        # Still due? A signal that joined meanwhile has moved bewaren_tot on.
+        # Still due? A signal that joined meanwhile reopened it and moved its date on; a
+        # ground recorded meanwhile keeps it.
         query = select(zaak.c.id).where(zaak.c.id.in_(list(chunk)), zcond)
         ids = list(session.scalars(query.with_for_update() if is_pg else query))
         if ids:
-            done = {
-                "werkvoorraad_item": _delete(
-                    session, werkvoorraad, werkvoorraad.c.id, werkvoorraad.c.zaak_id.in_(ids)
-                ),
-                "signaal": _delete(session, signaal, signaal.c.id, signaal.c.zaak_id.in_(ids)),
-                "zaak_statuswijziging": _delete(
-                    session, statuswijziging, statuswijziging.c.id,
-                    statuswijziging.c.zaak_id.in_(ids),
-                ),
-                "zaak": _delete(session, zaak, zaak.c.id, zaak.c.id.in_(ids)),
-            }
+            done = {t.name: _delete(session, t, t.c.id, t.c.zaak_id.in_(ids))
+                    for t in ZAAK_PARTS}
+            done["zaak"] = _delete(session, zaak, zaak.c.id, zaak.c.id.in_(ids))
             for tabel, gone in done.items():
-                if tabel == "zaak_statuswijziging" and not gone:
-                    continue  # most zaken were never moved: no empty log line for them
-                _log(session, run_id, plan.peildatum, tabel, grond, gone)
+                # no empty log line for what most zaken never had (attempts, grounds, ...)
+                _log(session, run_id, plan.peildatum, tabel, ZAAK_GROUND, gone)
                 deleted[tabel] = deleted.get(tabel, 0) + len(gone)
         session.commit()
 
 
-def execute_purge(
-    session: Session, plan: PurgePlan, policy: RetentionPolicy, run_id: str
-) -> dict[str, int]:
+def execute_purge(session: Session, plan: PurgePlan, run_id: str) -> dict[str, int]:
     """Delete the plan chunk by chunk, logging each chunk; the counts actually deleted."""
     deleted: dict[str, int] = {}
-    order = {"signaal": 0, "intake_weigering": 1, "audit_log": 2, "intake_batch": 3}
+    order = {"signaal": 0, "intake_weigering": 1, "terugkoppeling": 2, "audit_log": 3,
+             "intake_batch": 4}
     signal_groups = [g for g in plan.groups if g.tabel == "signaal"]
     for group in signal_groups:
         _run_group(session, group, run_id, plan.peildatum, deleted)
-    _purge_cases(session, plan, policy, run_id, deleted)
+    _purge_cases(session, plan, run_id, deleted)
     for group in sorted(
         (g for g in plan.groups if g.tabel != "signaal"), key=lambda g: order[g.tabel]
     ):
@@ -263,6 +308,7 @@ def _run_group(
     table = {
         "signaal": signaal,
         "intake_weigering": weigering,
+        "terugkoppeling": terugkoppeling,
         "audit_log": audit,
         "intake_batch": batch,
     }[group.tabel]
@@ -288,11 +334,17 @@ def purge(
     policy: RetentionPolicy | None = None,
     dry_run: bool = False,
 ) -> dict[str, Any]:
-    """Plan, and unless `dry_run`, delete and log; a summary with counts only."""
+    """Plan, and unless `dry_run`, delete and log; a summary with counts only.
+
+    The summary: `gepland` and `verwijderd` (rows per table), `bewaard_over_termijn` (rows
+    past their date that stay, per ground and table) and `zonder_grond` (rows past their
+    date that stay without one: open zaken the automatic closing has not closed; empty
+    after a nightly run).
+    """
     policy = policy or RetentionPolicy.load()
     plan = plan_purge(session, peildatum=peildatum, policy=policy)
     planned = plan.counts()
-    deleted = {} if dry_run else execute_purge(session, plan, policy, run_id)
+    deleted = {} if dry_run else execute_purge(session, plan, run_id)
     session.commit()
     summary = {
         "run_id": run_id,
@@ -300,18 +352,12 @@ def purge(
         "dry_run": dry_run,
         "gepland": planned,
         "verwijderd": deleted,
-        "bewaard_open_zaken_over_termijn": plan.open_zaken_over_termijn,
-        "bewaard_hulpzaken_over_termijn": plan.hulpzaken_over_termijn,
+        "bewaard_over_termijn": plan.kept,
+        "zonder_grond": plan.without_ground,
     }
     log.info(
         "retention purge run_id=%s peildatum=%s dry_run=%s planned=%s deleted=%s "
-        "kept_open_cases=%d kept_help_cases=%d",
-        run_id,
-        peildatum,
-        dry_run,
-        summary["gepland"],
-        deleted,
-        plan.open_zaken_over_termijn,
-        plan.hulpzaken_over_termijn,
+        "kept_past_term=%s without_ground=%s",
+        run_id, peildatum, dry_run, planned, deleted, plan.kept, plan.without_ground,
     )
     return summary

@@ -189,6 +189,7 @@ def household_cases(
                 zaak.c.bewaren_tot,
                 zaak.c.status,
                 zaak.c.versie,
+                zaak.c.laatste_activiteit_op,
             )
             .where(_in(session, zaak.c.huishouden_sleutel, chunk))
             # A zaak a worker has picked up takes the household's new signals, however old
@@ -209,6 +210,7 @@ def household_cases(
                     bewaren_tot=r.bewaren_tot,
                     status=CaseStatus(r.status),
                     versie=r.versie,
+                    laatste_activiteit_op=r.laatste_activiteit_op,
                 )
             )
     return cases
@@ -311,6 +313,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
             "datum_opgepakt": c.datum_opgepakt,
             "aantal_signalen": c.aantal_signalen,
             "bewaren_tot": c.bewaren_tot,
+            "laatste_activiteit_op": c.laatste_activiteit_op,
             "aangemaakt_op": now,
         }
         for c in cases
@@ -338,29 +341,36 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
         case.id = case_id
 
 
-def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Update rows by primary key `id`; every row dict names the same columns.
+def bulk_update(
+    session: Session, table: Table, rows: list[dict[str, Any]], *, match: Sequence[str] = ()
+) -> int:
+    """Update rows by primary key `id` (and the columns `match` names, which keep their
+    value); every row dict names the same columns. The number of rows updated.
 
     PostgreSQL: one `UPDATE ... FROM unnest(...)` with an array per column; SQLite: an
     executemany of the portable UPDATE.
     """
     if not rows:
-        return
-    columns = [c for c in rows[0] if c != "id"]
+        return 0
+    keys = ["id", *match]
+    columns = [c for c in rows[0] if c not in keys]
     if not _is_pg(session):
         stmt = (
             update(table)
-            .where(table.c.id == bindparam("b_id"))
+            .where(*(table.c[k] == bindparam(f"b_{k}") for k in keys))
             .values({c: bindparam(f"b_{c}") for c in columns})
         )
-        session.connection().execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows])
-        return
+        done = session.connection().execute(
+            stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows]
+        )
+        return int(done.rowcount)
     dialect = session.get_bind().dialect
-    names = ["id", *columns]
+    names = [*keys, *columns]
     arrays = ", ".join(
         f"CAST(:a{i} AS {table.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(names)
     )
     assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+    where = " AND ".join(f"{table.name}.{k} = v.{k}" for k in keys)
     params = {
         f"a{i}": [
             orjson.dumps(row[c]).decode() if isinstance(table.c[c].type, JSON) else row[c]
@@ -368,31 +378,38 @@ def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         ]
         for i, c in enumerate(names)
     }
-    session.execute(
+    done = session.execute(
         text(
             f"UPDATE {table.name} SET {assignments} FROM unnest({arrays}) "
-            f"AS v({', '.join(names)}) WHERE {table.name}.id = v.id"
+            f"AS v({', '.join(names)}) WHERE {where}"
         ),
         params,
     )
+    return int(done.rowcount)  # type: ignore[attr-defined]
 
 
-def update_cases(session: Session, cases: Sequence[CaseState]) -> None:
-    """Write the matching facts of existing zaken (type, count, retention); the workflow's
-    columns (status, versie) are `transition`'s and `reopen_cases`'."""
-    bulk_update(
-        session,
-        zaak,
-        [
-            {
-                "id": c.id,
-                "zaaktype": c.zaaktype,
-                "aantal_signalen": c.aantal_signalen,
-                "bewaren_tot": c.bewaren_tot,
-            }
-            for c in cases
-        ],
-    )
+def update_cases(
+    session: Session, cases: Sequence[CaseState], reclassified: Sequence[CaseState] = ()
+) -> None:
+    """Write the matching facts of existing zaken: for the zaken the batch added signals to,
+    type, count, last activity and retention, each only at the version it was loaded at (a
+    zaak closed meanwhile, by a worker or the automatic closing, raises `CaseChanged` and
+    the batch runs again, and reopens it); for `reclassified` zaken only the type. The
+    workflow's columns (status, versie) are `transition`'s and `reopen_cases`'."""
+    rows = [
+        {
+            "id": c.id,
+            "versie": c.versie,
+            "zaaktype": c.zaaktype,
+            "aantal_signalen": c.aantal_signalen,
+            "laatste_activiteit_op": c.laatste_activiteit_op,
+            "bewaren_tot": c.bewaren_tot,
+        }
+        for c in cases
+    ]
+    if bulk_update(session, zaak, rows, match=("versie",)) != len(rows):
+        raise CaseChanged("a zaak changed while the intake added signals to it")
+    bulk_update(session, zaak, [{"id": c.id, "zaaktype": c.zaaktype} for c in reclassified])
 
 
 def reopen_cases(session: Session, cases: Sequence[CaseState], status: str) -> None:

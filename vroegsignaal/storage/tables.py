@@ -78,6 +78,14 @@ class GemeenteInstelling(Base):
     bewaartermijn_schuldhulp_maanden: Mapped[int] = mapped_column(
         Integer, default=84, server_default=text("84")
     )
+    # An open zaak without a new signal or contact attempt for this many months is closed by
+    # the system; "bijna verlopen" this many days before (cases/expiry.py, ADR 0016).
+    zaak_max_leeftijd_maanden: Mapped[int] = mapped_column(
+        Integer, default=6, server_default=text("6")
+    )
+    verloop_waarschuwing_dagen: Mapped[int] = mapped_column(
+        Integer, default=14, server_default=text("14")
+    )
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -131,7 +139,13 @@ class Zaak(Base):
     versie: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     datum_opgepakt: Mapped[dt.date | None] = mapped_column(Date)
     aantal_signalen: Mapped[int] = mapped_column(Integer, default=0)
+    # Open: the day the zaak reaches its maximum age and the system closes it
+    # (`laatste_activiteit_op` + zaak_max_leeftijd_maanden); closed: the day the purge may
+    # delete it, by its eindresultaat. Everything kept with the zaak carries the same date.
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+    # The later of the last signal's receipt and the last contact attempt (or a worker's
+    # reopening): where the maximum age counts from (cases/expiry.py).
+    laatste_activiteit_op: Mapped[dt.date] = mapped_column(Date)
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     # Case work (cases/assignment.py): the worker it is assigned to, and the team that owns
     # it (None: every team that serves its municipality).
@@ -422,6 +436,23 @@ class ZaakToewijzing(Base):
     versie: Mapped[int] = mapped_column(Integer)  # the zaak's version after the change
     tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class ZaakBewaargrond(Base):
+    """A recorded legal ground to keep a zaak past its retention date (retention/grounds.py):
+    a code from a closed list, who recorded it and until when it holds. Never free text.
+    The purge keeps the zaak (and what is kept with it) while a ground holds, and reports
+    it per ground; a revoked or lapsed ground keeps nothing."""
+
+    __tablename__ = "zaak_bewaargrond"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    grond: Mapped[str] = mapped_column(String(60))  # retention.grounds.Bewaargrond
+    geldig_tot: Mapped[dt.date] = mapped_column(Date)
+    vastgelegd_door: Mapped[str] = mapped_column(String(80))  # "gebruiker:17"
+    vastgelegd_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ingetrokken_door: Mapped[str | None] = mapped_column(String(80))
+    ingetrokken_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Werkbakje(Base):

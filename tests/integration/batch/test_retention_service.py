@@ -23,12 +23,17 @@ from vroegsignaal.retention.purge import purge
 from vroegsignaal.storage.db import session_factory
 from vroegsignaal.storage.tables import (
     AuditLog,
+    Contactpoging,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
+    Terugkoppeling,
     VerwijderLog,
     WerkvoorraadItem,
     Zaak,
+    ZaakBewaargrond,
+    ZaakStatuswijziging,
+    ZaakToewijzing,
 )
 
 pytestmark = pytest.mark.integration
@@ -39,6 +44,11 @@ TABLES = {
     "intake_weigering": IntakeWeigering,
     "audit_log": AuditLog,
     "intake_batch": IntakeBatch,
+    "zaak_statuswijziging": ZaakStatuswijziging,
+    "contactpoging": Contactpoging,
+    "zaak_toewijzing": ZaakToewijzing,
+    "zaak_bewaargrond": ZaakBewaargrond,
+    "terugkoppeling": Terugkoppeling,
 }
 
 
@@ -77,8 +87,15 @@ def test_purge_removes_exactly_the_expired_records_and_logs_them(session: Sessio
 
     done = purge(session, peildatum=PEILDATUM, run_id="echt", policy=policy)
     assert done["verwijderd"] == {t: len(ids) for t, ids in sc.delete.items()}
-    assert done["bewaard_open_zaken_over_termijn"] == 1
-    assert done["bewaard_hulpzaken_over_termijn"] == 1
+    # Kept past their date: the zaak under its ground with what it holds, the batch row a
+    # refusal needs; without a ground: the open zaak nobody closed (the purge alone ran).
+    assert done["bewaard_over_termijn"] == {
+        "bewaargrond: Bezwaar, beroep of klacht loopt": {
+            "zaak": 1, "signaal": 1, "werkvoorraad_item": 1, "zaak_statuswijziging": 1,
+            "zaak_bewaargrond": 1},
+        "intake-batch: een weigering die blijft verwijst ernaar": {"intake_batch": 1},
+    }
+    assert done["zonder_grond"] == {"zaak": 1, "signaal": 1, "werkvoorraad_item": 1}
     assert _logged(session, "echt") == sc.delete, "the log names exactly what went"
     for table, ids in sc.delete.items():
         assert _existing(session, table, ids) == set(), table
@@ -114,10 +131,7 @@ def test_log_holds_no_personal_data(session: Session) -> None:
 def test_a_term_per_status_overrides_the_default(session: Session) -> None:
     sc = build_retention_scenario(session)
     policy = RetentionPolicy.from_dict(
-        {
-            "signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaalde melding": 3},
-            "zaak_behouden_bij_eindresultaat": ["Vervolghulp en/of verwijzing"],
-        }
+        {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaalde melding": 3}}
     )
     purge(session, peildatum=PEILDATUM, run_id="kort", policy=policy)
     logged = _logged(session, "kort")
@@ -147,6 +161,14 @@ def test_a_term_per_status_overrides_the_default(session: Session) -> None:
 def test_a_misspelt_policy_is_refused(data: dict) -> None:
     with pytest.raises(RetentionPolicyError):
         RetentionPolicy.from_dict(data)
+
+
+def test_keeping_zaken_by_their_result_is_gone() -> None:
+    """The blanket rule that kept every debt-help zaak is replaced by recorded grounds: a
+    policy file that still has it is refused, saying so (ADR 0016)."""
+    with pytest.raises(RetentionPolicyError, match="record a legal ground"):
+        RetentionPolicy.from_dict(
+            {"zaak_behouden_bij_eindresultaat": ["Vervolghulp en/of verwijzing"]})
 
 
 def test_delivered_files_go_after_their_term(session: Session, tmp_path: Path) -> None:
