@@ -142,17 +142,9 @@ def terugkoppeling(
 ) -> None:
     """Send the creditor feedback of workers' moves still in the outbox (pick-up, closing)
     to the feedback topic; run it on a schedule next to the API (ADR 0012)."""
-    from kafka import KafkaProducer
-
-    from streaming.case_feedback import publish_pending
+    from streaming.case_feedback import send_outbox
     from vroegsignaal.config import get_settings
-    from vroegsignaal.storage.db import session_scope
 
     s = _settings(bootstrap_servers=bootstrap_servers, feedback_topic=topic)
-    producer = KafkaProducer(**s.producer_config(), client_id=f"{s.client_id}-terugkoppeling")
-    try:
-        with session_scope(get_settings().database_url) as session:
-            sent = publish_pending(session, producer, s.feedback_topic)
-    finally:
-        producer.close()
+    sent = send_outbox(s, get_settings().database_url, client="terugkoppeling")
     typer.echo(f"{sent} terugkoppelingen verstuurd naar {s.feedback_topic}")

@@ -31,20 +31,12 @@ def send_creditor_feedback(closing: dict[str, Any], dry_run: bool = False) -> di
     feedback topic; a dry run sends nothing."""
     if dry_run:
         return {"verstuurd": 0, "dry_run": True}
-    from kafka import KafkaProducer
-
-    from streaming.case_feedback import publish_pending
+    from streaming.case_feedback import send_outbox
     from streaming.settings import get_streaming_settings
     from vroegsignaal.config import get_settings
-    from vroegsignaal.storage.db import session_scope
 
-    s = get_streaming_settings()
-    producer = KafkaProducer(**s.producer_config(), client_id=f"{s.client_id}-bewaartermijn")
-    try:
-        with session_scope(get_settings().database_url) as session:
-            sent = publish_pending(session, producer, s.feedback_topic)
-    finally:
-        producer.close()
+    sent = send_outbox(get_streaming_settings(), get_settings().database_url,
+                       client="bewaartermijn")
     return {"verstuurd": sent, "dry_run": False, "gesloten": closing["gesloten"]}
 
 

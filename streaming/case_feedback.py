@@ -6,7 +6,8 @@ move's own transaction (nothing is lost when a process dies after the commit);
 `publish_pending` sends the unsent rows, waits for the broker's acknowledgement, and only
 then marks them sent: at-least-once, as the intake's feedback (ADR 0006), so a creditor
 de-duplicates on (schuldeiser, signaalId, status). `subscribe_after_commit` sends right
-after each move (the API process); `vroegsignaal terugkoppeling` sends what is left.
+after each move (the API process); `send_outbox` sends what is left (`vroegsignaal
+terugkoppeling`, and the nightly retention DAG after the automatic closing).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kafka import KafkaProducer
 from sqlalchemy.orm import Session
 
 from streaming.feedback_records import feedback_key, feedback_value, timestamp
+from streaming.settings import StreamingSettings
 from vroegsignaal.events import BUS, CaseStatusChanged, EventBus
 from vroegsignaal.feedback_outbox import mark_sent, pending
 
@@ -46,6 +48,20 @@ def publish_pending(
         mark_sent(session, [i for i, _ in rows])
         session.commit()
         sent += len(rows)
+
+
+def send_outbox(settings: StreamingSettings, database_url: str, *, client: str) -> int:
+    """`publish_pending` with a producer of its own (client id suffix `client`), closed
+    afterwards; the number of rows sent."""
+    from vroegsignaal.storage.db import session_scope
+
+    producer = KafkaProducer(**settings.producer_config(),
+                             client_id=f"{settings.client_id}-{client}")
+    try:
+        with session_scope(database_url) as session:
+            return publish_pending(session, producer, settings.feedback_topic)
+    finally:
+        producer.close()
 
 
 def subscribe_after_commit(
