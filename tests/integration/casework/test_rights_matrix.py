@@ -11,6 +11,7 @@ of the resource in the body. A route without an entry fails the test.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from tests.integration.casework.conftest import AuditedClient
 from vroegsignaal.cases import werkbakjes
 from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter
 from vroegsignaal.intake.pipeline import run_intake
+from vroegsignaal.retention.grounds import Bewaargrond, record_ground
 
 pytestmark = pytest.mark.integration
 
@@ -71,6 +73,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/zaken/{zaakId}/afsluiting"): Entry(
         frozenset(WORKERS), _zaak_body({"eindresultaat": "Geen reactie na eerder contact"})),
     ("POST", "/api/v1/zaken/{zaakId}/heropening"): Entry(frozenset(WORKERS), _zaak_body({})),
+    ("POST", "/api/v1/zaken/{zaakId}/bewaargronden"): Entry(
+        frozenset({"teamleider"}),
+        _zaak_body({"grond": "Bezwaar, beroep of klacht loopt",
+                    "geldigTot": (dt.date.today() + dt.timedelta(days=365)).isoformat()})),
+    ("DELETE", "/api/v1/zaken/{zaakId}/bewaargronden/{bewaargrondId}"): Entry(
+        frozenset({"teamleider"})),
     ("GET", "/api/v1/werkbakjes"): Entry(frozenset(WORKERS), scoped=False),
     ("POST", "/api/v1/werkbakjes"): Entry(
         frozenset({"teamleider"}),
@@ -159,6 +167,12 @@ def test_rights(method: str, path: str, api: AuditedClient, pg_session: Session,
 
             claim(pg_session, world.principal(pg_session, "schuldhulpverlener"), own_zaak)
             claim(pg_session, world.principal(pg_session, "amsterdammer"), foreign_zaak)
+        grounds = {"own": "0", "foreign": "0"}
+        if "{bewaargrondId}" in path:
+            until = dt.date.today() + dt.timedelta(days=365)
+            for key, z, who in (("own", own_zaak, lead), ("foreign", foreign_zaak, lead_a)):
+                grounds[key] = str(record_ground(pg_session, who, z, Bewaargrond.PROCEDURE,
+                                                 until))
         own_tray = werkbakjes.create_tray(pg_session, lead, team_id=world.teams["utrecht"],
                                           naam=f"eigen{ctx.n}", filters=WerkvoorraadFilter())
         foreign_tray = werkbakjes.create_tray(pg_session, lead_a,
@@ -168,9 +182,11 @@ def test_rights(method: str, path: str, api: AuditedClient, pg_session: Session,
         other = signaal(schuldeiser="WBV-ANDER", signaalId=f"ANDER-{ctx.n}")
         run_intake([sig, other], session=pg_session, source="test")
         own = {"zaakId": str(own_zaak), "werkbakjeId": str(own_tray.id),
-               "gemeentecode": "GM0344", "signaal_id": sig["signaalId"]}
+               "gemeentecode": "GM0344", "signaal_id": sig["signaalId"],
+               "bewaargrondId": grounds["own"]}
         foreign = {"zaakId": str(foreign_zaak), "werkbakjeId": str(foreign_tray.id),
-                   "gemeentecode": AMSTERDAM, "signaal_id": other["signaalId"]}
+                   "gemeentecode": AMSTERDAM, "signaal_id": other["signaalId"],
+                   "bewaargrondId": grounds["foreign"]}
         secrets = [f"ander{ctx.n}", other["signaalId"], "Testhuizen", "Proefstraat"]
         return own, foreign, secrets
 
