@@ -192,3 +192,82 @@ def test_an_attempt_near_the_end_restarts_the_clock(pg_session: Session, world: 
     run = close_expired(s, peildatum=add_months(attempt_day, 6))
     assert run.gesloten == {UTRECHT: {"Definitief geen contact kunnen krijgen": 1}}
     assert zaak_row(s, zaak_id).status == AUTO
+
+
+def test_a_changed_maximum_age_redates_the_open_zaken(pg_session: Session, world: World) -> None:
+    """An administrator shortens Utrecht's maximum age to 3 months: its open zaak (and all
+    it holds) is dated 3 months after its last signal at once, a closed one and another
+    municipality's keep their dates; the audit row says how many moved. A warning window
+    as long as the maximum age is refused."""
+    from pydantic import ValidationError
+
+    from vroegsignaal.eligibility.admin import GemeenteDrempels, get_thresholds, set_thresholds
+
+    s = pg_session
+    received = dt.date(2026, 3, 10)
+    closed = new_zaak(s, signaaldatum=received)
+    close_expired(s, peildatum=add_months(received, 6))  # dated 6 months on
+    open_zaak = new_zaak(s, signaaldatum=dt.date(2026, 6, 1))
+    foreign = new_zaak(s, AMSTERDAM, signaaldatum=dt.date(2026, 6, 1))
+    closed_date = zaak_row(s, closed).bewaren_tot
+
+    admin = world.principal(s, "admin")
+    current = get_thresholds(s, admin, UTRECHT)
+    assert (current.zaak_max_leeftijd_maanden, current.verloop_waarschuwing_dagen) == (6, 14)
+    set_thresholds(s, admin, UTRECHT,
+                   current.model_copy(update={"zaak_max_leeftijd_maanden": 3}))
+    assert zaak_row(s, open_zaak).bewaren_tot == dt.date(2026, 9, 1)
+    assert s.scalar(select(Signaal.bewaren_tot).where(Signaal.zaak_id == open_zaak)) == \
+        dt.date(2026, 9, 1)
+    assert zaak_row(s, closed).bewaren_tot == closed_date
+    assert zaak_row(s, foreign).bewaren_tot == dt.date(2026, 12, 1)
+    audit = s.execute(select(AuditLog).where(AuditLog.actie == "instellingen.wijzigen")
+                      ).scalar_one()
+    assert audit.details["gewijzigd"]["zaak_max_leeftijd_maanden"] == {
+        "oud": 6, "nieuw": 3, "zakenHerdateerd": 1}
+    with pytest.raises(ValidationError, match="verloop_waarschuwing_dagen"):
+        GemeenteDrempels.model_validate({**current.model_dump(), "zaak_max_leeftijd_maanden": 1,
+                                         "verloop_waarschuwing_dagen": 30})
+
+
+def test_a_ground_is_a_teamleiders_with_an_end(pg_session: Session, world: World) -> None:
+    """Only a teamleider of the zaak's municipality records a ground; its end date lies
+    after today and at most ten years ahead; a revoked ground cannot be revoked again.
+    Both are audited with the ground's code, never free text."""
+    from vroegsignaal.cases.access import NotFound
+    from vroegsignaal.cases.errors import CaseWorkRefused, Forbidden
+    from vroegsignaal.retention.grounds import (
+        Bewaargrond,
+        grounds_of,
+        record_ground,
+        revoke_ground,
+    )
+
+    s = pg_session
+    zaak_id = new_zaak(s)
+    lead = world.principal(s, "teamleider")
+    until = add_months(today(), 12)
+    with pytest.raises(Forbidden):
+        record_ground(s, world.principal(s, "schuldhulpverlener"), zaak_id,
+                      Bewaargrond.SCHULDHULPDOSSIER, until)
+    with pytest.raises(NotFound):
+        record_ground(s, world.principal(s, "teamleider-amsterdam"), zaak_id,
+                      Bewaargrond.SCHULDHULPDOSSIER, until)
+    for bad in (today(), add_months(today(), 121)):
+        with pytest.raises(CaseWorkRefused) as refused:
+            record_ground(s, lead, zaak_id, Bewaargrond.SCHULDHULPDOSSIER, bad)
+        assert refused.value.code == "GELDIG_TOT_ONGELDIG"
+    ground = record_ground(s, lead, zaak_id, Bewaargrond.SCHULDHULPDOSSIER, until)
+    revoke_ground(s, lead, zaak_id, ground)
+    with pytest.raises(NotFound):
+        revoke_ground(s, lead, zaak_id, ground)
+    (kept,) = grounds_of(s, zaak_id)
+    assert kept.grond is Bewaargrond.SCHULDHULPDOSSIER and kept.ingetrokken_op is not None
+    audited = s.execute(select(AuditLog.actie, AuditLog.details).where(
+        AuditLog.zaak_id == zaak_id, AuditLog.actie.like("bewaargrond.%"))
+        .order_by(AuditLog.volgnummer)).all()
+    assert audited == [
+        ("bewaargrond.vastleggen", {"bewaargrond_id": ground, "grond": "SCHULDHULPDOSSIER",
+                                    "geldig_tot": until.isoformat()}),
+        ("bewaargrond.intrekken", {"bewaargrond_id": ground}),
+    ]
