@@ -231,15 +231,25 @@ def test_manager_sees_counts_and_admin_changes_thresholds(
     utrecht = counts.json()[0]
     assert (utrecht["gemeentecode"], utrecht["open"], utrecht["nietToegewezen"]) == (
         "GM0344", {"Nog niet opgepakt": 2}, 2)
-    assert set(utrecht) == {"gemeentecode", "open", "teLaat", "nietToegewezen", "afgesloten"}
+    assert set(utrecht) == {"gemeentecode", "open", "teLaat", "nietToegewezen", "bijnaVerlopen",
+                            "afgesloten", "automatischAfgesloten"}
+    # The factory's signals (March 2026) are past their maximum age today: nearly expired
+    # until the nightly run closes them (ADR 0016).
+    assert (utrecht["bijnaVerlopen"], utrecht["automatischAfgesloten"]) == (2, 0)
     admin = api.as_user("admin")
     current = api.get(f"{V1}/beheer/gemeenten/GM0344/drempels", headers=admin)
     assert current.status_code == 200, current.text
     body = current.json()
+    assert (body["zaakMaxLeeftijdMaanden"], body["verloopWaarschuwingDagen"]) == (6, 14)
     body["bewaartermijnMaanden"] = 9
+    body["zaakMaxLeeftijdMaanden"], body["verloopWaarschuwingDagen"] = 1, 30
+    refused = api.put(f"{V1}/beheer/gemeenten/GM0344/drempels", json=body, headers=admin)
+    assert refused.status_code == 400, "30 warning days do not fit in a month's maximum age"
+    body["zaakMaxLeeftijdMaanden"], body["verloopWaarschuwingDagen"] = 12, 14
     changed = api.put(f"{V1}/beheer/gemeenten/GM0344/drempels", json=body, headers=admin)
     assert changed.status_code == 200, changed.text
     assert changed.json()["bewaartermijnMaanden"] == 9
+    assert changed.json()["zaakMaxLeeftijdMaanden"] == 12
     audit = api.get(f"{V1}/beheer/auditlog", params={"zaakId": 1}, headers=admin)
     assert audit.status_code == 200
     foreign = api.get(f"{V1}/beheer/gemeenten/GM0363/drempels", headers=admin)
