@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from vroegsignaal.accounts import api_keys, creditors, teams, users
@@ -28,6 +28,8 @@ TeamId = Annotated[int, Path(ge=1, le=2**62)]
 SleutelId = Annotated[int, Path(ge=1, le=2**62)]
 Gemeentecode = Annotated[str, Path(pattern=r"^GM[0-9]{4}$")]
 Schuldeisercode = Annotated[str, Path(pattern=r"^[\w.\-:]{1,64}$")]
+# Free text an admin types (names, contact details): no control characters.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$")]
 ERRORS = ["400", "401", "403", "404"]
 CHANGE_ERRORS = [*ERRORS, "409", "422"]
 
@@ -59,12 +61,12 @@ class GebruikerUit(BaseModel):
 
 
 class NieuweGebruiker(BaseModel):
-    gebruikersnaam: str = Field(min_length=2, max_length=80)
-    weergavenaam: str = Field(min_length=1, max_length=120)
+    gebruikersnaam: Text = Field(min_length=2, max_length=80)
+    weergavenaam: Text = Field(min_length=1, max_length=120)
     gemeentecode: str | None = Field(default=None, pattern=r"^GM[0-9]{4}$")
-    email: str | None = Field(default=None, max_length=254)
-    telefoon: str | None = Field(default=None, max_length=30)
-    wachtwoord: str | None = Field(
+    email: Text | None = Field(default=None, max_length=254)
+    telefoon: Text | None = Field(default=None, max_length=30)
+    wachtwoord: Text | None = Field(
         default=None, min_length=1, max_length=256, description="Omit for an OIDC-only account."
     )
 
@@ -72,9 +74,9 @@ class NieuweGebruiker(BaseModel):
 class GebruikerWijziging(BaseModel):
     """Fields left out stay as they are; `gemeentecode: null` removes the own municipality."""
 
-    weergavenaam: str | None = Field(default=None, min_length=1, max_length=120)
-    email: str | None = Field(default=None, max_length=254)
-    telefoon: str | None = Field(default=None, max_length=30)
+    weergavenaam: Text | None = Field(default=None, min_length=1, max_length=120)
+    email: Text | None = Field(default=None, max_length=254)
+    telefoon: Text | None = Field(default=None, max_length=30)
     gemeentecode: str | None = Field(default=None, pattern=r"^GM[0-9]{4}$")
     actief: bool | None = None
 
@@ -233,8 +235,8 @@ class TeamUit(BaseModel):
 
 
 class NieuwTeam(BaseModel):
-    naam: str = Field(min_length=2, max_length=80)
-    gemeenten: list[str] = Field(
+    naam: Text = Field(min_length=2, max_length=80)
+    gemeenten: list[Annotated[str, StringConstraints(pattern=r"^GM[0-9]{4}$")]] = Field(
         default_factory=list, max_length=400, description="CBS codes the team serves."
     )
 
@@ -343,7 +345,7 @@ class SchuldeiserUit(BaseModel):
 
 class NieuweSchuldeiser(BaseModel):
     code: str = Field(pattern=r"^[\w.\-:]{1,64}$", description="The contract's `schuldeiser`.")
-    naam: str = Field(min_length=1, max_length=120)
+    naam: Text = Field(min_length=1, max_length=120)
     signaalpartner: Signaalpartner | None = None
 
 

@@ -91,8 +91,7 @@ def login_with_password(
     if previous is not None:
         sessions.end(session, previous)
     _check_throttle(session, throttle, name, origin, now)
-    query = select(Gebruiker).where(Gebruiker.gebruikersnaam == normalise_name(name))
-    user = session.execute(query).scalar_one_or_none()
+    user = _user_named(session, name)
     password_ok = verify_password(user.wachtwoord_hash if user else None, password)
     if user is None or not password_ok or not user.actief:
         _count_failure(
@@ -223,6 +222,16 @@ def store_totp_secret(settings: Settings, user: Gebruiker, secret: str) -> None:
     sealed = totp.seal(settings, secret, user_owner(user.id))
     user.totp_geheim, user.totp_sleutel_id = sealed.blob, sealed.key_id
     user.totp_laatste_stap = None
+
+
+def _user_named(session: Session, name: str) -> Gebruiker | None:
+    """The account of a login name; None for a name no account can have (control
+    characters, too long), without asking the database (PostgreSQL refuses NUL)."""
+    wanted = normalise_name(name)
+    if len(wanted) > 80 or not wanted.isprintable():
+        return None
+    query = select(Gebruiker).where(Gebruiker.gebruikersnaam == wanted)
+    return session.execute(query).scalar_one_or_none()
 
 
 def _check_throttle(

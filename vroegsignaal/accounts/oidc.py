@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -116,11 +117,14 @@ def _state_hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
 
+# A path (with query) in this app: no scheme, no host, no "//", no backslash or control
+# characters; anything else returns to "/" (no open redirect).
+RETURN_PATH = re.compile(r"^/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,199}$")
+
+
 def safe_return_path(terug: str | None) -> str:
-    """A path in this app to go to after login; anything else becomes "/" (no open redirect)."""
-    if not terug or not terug.startswith("/") or terug.startswith("//") or "\\" in terug:
-        return "/"
-    return terug[:200]
+    """Where to go after login: `terug` when it is a path in this app, else "/"."""
+    return terug if terug and RETURN_PATH.match(terug) else "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +182,10 @@ def finish(
     """
     app = client(settings)
     state = params.get("state") or ""
-    if "error" in params or not state or not browser_state:
-        raise OidcLoginFailed(params.get("error", "state ontbreekt")[:60])
+    if "error" in params:
+        raise OidcLoginFailed("de identity provider meldt een fout")
+    if not state or not browser_state:
+        raise OidcLoginFailed("state ontbreekt")
     if not hmac.compare_digest(state.encode(), browser_state.encode()):
         raise OidcLoginFailed("state hoort niet bij deze browser")
     pending = session.get(OidcAanmelding, _state_hash(state))

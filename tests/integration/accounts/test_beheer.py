@@ -187,3 +187,15 @@ def test_anonymous_gets_401_problem_json(client: TestClient) -> None:
     assert answer.status_code == 401
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["code"] == "NIET_GEAUTHENTICEERD"
+
+
+def test_control_characters_in_names_are_a_bad_request(
+    utrecht_admin: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, csrf = utrecht_admin
+    answer = client.post(
+        USERS, json={"gebruikersnaam": "x1", "weergavenaam": "nul\x00teken"}, headers=csrf
+    )
+    assert answer.status_code == 400 and answer.json()["invalidParams"][0]["veld"].endswith(
+        "weergavenaam"
+    )

@@ -373,3 +373,14 @@ def test_logins_and_logouts_are_in_the_audit_trail(accounts_db: str, client: Tes
     with session_scope(accounts_db) as session:
         text_of_log = str(session.execute(select(AuditLog.details)).scalars().all())
     assert "fout-wachtwoord" not in text_of_log and PASSWORD not in text_of_log
+
+
+@pytest.mark.parametrize("name", ["nul\x00teken", "tab\tnaam", "é" * 80])
+def test_odd_login_names_fail_like_any_other(client: TestClient, name: str) -> None:
+    answer = _password_login(client, name, "fout-wachtwoord")
+    assert answer.status_code == 401 and answer.json()["code"] == "AANMELDEN_MISLUKT"
+
+
+def test_odd_login_names_longer_than_allowed_are_a_bad_request(client: TestClient) -> None:
+    answer = _password_login(client, "x" * 81, "fout-wachtwoord")
+    assert answer.status_code == 400 and answer.json()["code"] == "ONGELDIG_VERZOEK"

@@ -128,3 +128,22 @@ def test_a_taken_name_gives_the_oidc_account_a_name_of_its_own(session: Session)
 
     assert first.gebruikersnaam == "j.jansen"
     assert second.gebruikersnaam.startswith("oidc-") and second.id != first.id
+
+
+@pytest.mark.parametrize(
+    ("asked", "goes_to"),
+    [
+        ("/werkvoorraad", "/werkvoorraad"),
+        ("/zaken/12?tab=contact", "/zaken/12?tab=contact"),
+        ("//elders.example/", "/"),
+        ("/\\elders.example", "/"),
+        ("https://elders.example/", "/"),
+        ("/a\x00b", "/"),
+        (None, "/"),
+        ("/" + "a" * 250, "/"),
+    ],
+)
+def test_return_path_stays_in_the_app(asked: str | None, goes_to: str) -> None:
+    from vroegsignaal.accounts.oidc import safe_return_path
+
+    assert safe_return_path(asked) == goes_to
