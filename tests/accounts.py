@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 
+from tests.oidc import KeycloakRealm
 from vroegsignaal.accounts import api_keys, creditors, teams, users
 from vroegsignaal.accounts.principal import SystemPrincipal, UserRole
 from vroegsignaal.accounts.totp import code_at
@@ -116,3 +117,18 @@ def login(client: TestClient, account: TestAccount) -> str:
         body = answer.json()
     assert body["stap"] == "volledig", body
     return str(body["csrfToken"])
+
+
+def oidc_env(
+    realm: KeycloakRealm, database_url: str, public_url: str | None = None
+) -> dict[str, str]:
+    """The settings of an app that logs in through the test realm (environment variables)."""
+    env = {
+        "VROEGSIGNAAL_DATABASE_URL": database_url,
+        "VROEGSIGNAAL_OIDC_ISSUER": realm.issuer,
+        "VROEGSIGNAAL_OIDC_CLIENT_ID": realm.client_id,
+        "VROEGSIGNAAL_OIDC_CLIENT_SECRET": realm.client_secret,
+    }
+    if public_url:
+        env["VROEGSIGNAAL_PUBLIC_URL"] = public_url
+    return env

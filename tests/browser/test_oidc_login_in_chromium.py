@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.accounts import oidc_env
 from tests.live_server import free_loopback_socket, serve_app
 from tests.oidc import KeycloakRealm
 from vroegsignaal.storage.seed import prepare_database
@@ -26,13 +27,7 @@ def oidc_base_url(
     database_url = new_postgres_database()
     prepare_database(database_url)
     sock = free_loopback_socket()
-    env = {
-        "VROEGSIGNAAL_DATABASE_URL": database_url,
-        "VROEGSIGNAAL_PUBLIC_URL": f"http://127.0.0.1:{sock.getsockname()[1]}",
-        "VROEGSIGNAAL_OIDC_ISSUER": keycloak.issuer,
-        "VROEGSIGNAAL_OIDC_CLIENT_ID": keycloak.client_id,
-        "VROEGSIGNAAL_OIDC_CLIENT_SECRET": keycloak.client_secret,
-    }
+    env = oidc_env(keycloak, database_url, f"http://127.0.0.1:{sock.getsockname()[1]}")
     log_path = Path(tmp_path_factory.mktemp("oidc-browser")) / "uvicorn.log"
     with serve_app(env, log_path, sock=sock) as base_url:
         yield base_url

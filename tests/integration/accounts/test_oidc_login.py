@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.accounts import make_team
+from tests.accounts import make_team, oidc_env
 from tests.live_server import free_loopback_socket, serve_app
 from tests.oidc import KeycloakRealm, loopback_client, submit_login_form
 from vroegsignaal.storage.db import session_scope
@@ -46,13 +46,7 @@ def oidc_app(
     make_team(database_url, "regio-zwolle", ["GM0193", "GM0148"], [])
     sock = free_loopback_socket()
     public_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    env = {
-        "VROEGSIGNAAL_DATABASE_URL": database_url,
-        "VROEGSIGNAAL_PUBLIC_URL": public_url,
-        "VROEGSIGNAAL_OIDC_ISSUER": keycloak.issuer,
-        "VROEGSIGNAAL_OIDC_CLIENT_ID": keycloak.client_id,
-        "VROEGSIGNAAL_OIDC_CLIENT_SECRET": keycloak.client_secret,
-    }
+    env = oidc_env(keycloak, database_url, public_url)
     log_path = Path(tmp_path_factory.mktemp("oidc-app")) / "uvicorn.log"
     with serve_app(env, log_path, sock=sock) as base_url:
         assert base_url == public_url

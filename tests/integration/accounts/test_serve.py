@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.accounts import oidc_env
 from tests.live_server import ROOT, free_loopback_socket
 from tests.oidc import KeycloakRealm
 from vroegsignaal.storage.seed import prepare_database
@@ -33,11 +34,8 @@ def test_serve_runs_workers_behind_a_trusted_proxy(
     env = {
         **os.environ,
         "VROEGSIGNAAL_ENV": "test",
-        "VROEGSIGNAAL_DATABASE_URL": database_url,
-        "VROEGSIGNAAL_OIDC_ISSUER": keycloak.issuer,
-        "VROEGSIGNAAL_OIDC_CLIENT_ID": keycloak.client_id,
-        "VROEGSIGNAAL_OIDC_CLIENT_SECRET": keycloak.client_secret,
         "PYTHONPATH": str(ROOT),
+        **oidc_env(keycloak, database_url),
     }
     log = (tmp_path / "serve.log").open("wb")
     command = [
