@@ -189,7 +189,8 @@ class IntakeConsumer:
 
     def _producer(self) -> KafkaProducer:
         return KafkaProducer(
-            **self.settings.producer_config(), client_id=f"{self.settings.client_id}-uitvoer"
+            **self.settings.output_producer_config(),
+            client_id=f"{self.settings.client_id}-uitvoer",
         )
 
     def _dead_letter_limit(self) -> int:

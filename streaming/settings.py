@@ -131,6 +131,15 @@ class StreamingSettings(BaseSettings):
         }
 
 
+    def output_producer_config(self) -> dict[str, Any]:
+        """The consumer's own producer (dead letters, feedback): at-least-once by design
+        (ADR 0006), so without idempotence. kafka-python 3.0 turns an idempotent
+        producer fatal on any record the broker refuses (e.g. one too large for the
+        dead-letter topic), after which every send fails; without idempotence a refused
+        record fails alone and is sent again smaller (streaming/publish.py)."""
+        return {**self.producer_config(), "enable_idempotence": False}
+
+
 @lru_cache(maxsize=1)
 def get_streaming_settings() -> StreamingSettings:
     return StreamingSettings()

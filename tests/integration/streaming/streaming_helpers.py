@@ -201,7 +201,9 @@ class ConsumerProcess:
 
     @classmethod
     def start(cls, settings: StreamingSettings, database_url: str, log_path: Path,
-              *args: str, env: dict[str, str] | None = None) -> ConsumerProcess:
+              *args: str, env: dict[str, str] | None = None,
+              prelude: str = "") -> ConsumerProcess:
+        """`prelude`: Python run before the CLI, e.g. to take a library away."""
         environment = {
             **os.environ,
             "VROEGSIGNAAL_DATABASE_URL": database_url,
@@ -216,8 +218,9 @@ class ConsumerProcess:
             **(env or {}),
         }
         log = log_path.open("ab")
+        command = [*CLI[:2], prelude + CLI[2]] if prelude else CLI
         proc = subprocess.Popen(
-            [*CLI, "consume", *args], cwd=REPO_ROOT, env=environment,
+            [*command, "consume", *args], cwd=REPO_ROOT, env=environment,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
