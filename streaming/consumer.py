@@ -197,11 +197,16 @@ class IntakeConsumer:
         """Largest dead-letter record: the topic's max.message.bytes as the broker reports
         it (the configured value if it does not), and never above the producer's limit."""
         s = self.settings
-        admin = admin_client(s)
+        topic_limit = None
         try:
-            topic_limit = max_message_bytes(admin, s.dead_letter_topic)
-        finally:
-            admin.close()
+            admin = admin_client(s)
+        except KafkaError as exc:
+            log.warning("kafka admin client unavailable error=%s", type(exc).__name__)
+        else:
+            try:
+                topic_limit = max_message_bytes(admin, s.dead_letter_topic)
+            finally:
+                admin.close()
         limit = min(topic_limit or s.dead_letter_max_bytes,
                     s.producer_config()["max_request_size"])
         log.info("kafka dead letters bounded bytes=%d topic=%s source=%s", limit,

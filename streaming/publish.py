@@ -203,14 +203,17 @@ class Publisher:
 
     def _send(self, d: Delivery) -> None:
         waiting, d.to_send = d.to_send, []
-        for m in waiting:
+        for i, m in enumerate(waiting):
             try:
                 future = self.producer.send(m.topic, key=m.key, value=m.value, headers=m.headers)
             except _TOO_LARGE:
                 self._too_large(d, m)
-            except KafkaError as exc:  # e.g. no metadata within max_block_ms: try again
+            except KafkaError as exc:
+                # No metadata or no buffer space within max_block_ms: the broker is away.
+                # The rest would each block as long; all wait for the next round.
                 d.done.failures[type(exc).__name__] += 1
-                d.to_send.append(m)
+                d.to_send.extend(waiting[i:])
+                return
             else:
                 d.in_flight.append((m, future))
 

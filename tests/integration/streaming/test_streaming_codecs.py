@@ -12,6 +12,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+from streaming.dead_letter import header_dict
 from tests.factories import signaal
 from tests.integration.streaming.conftest import OwnService
 from tests.integration.streaming.creditor_clients import (
@@ -22,30 +23,17 @@ from tests.integration.streaming.creditor_clients import (
 )
 from tests.integration.streaming.streaming_helpers import (
     ConsumerThread,
-    Message,
     Progress,
     new_settings,
     produce,
     read_all,
+    signal_ids,
+    signal_messages,
+    stored_signal_ids,
     wait_until,
 )
-from vroegsignaal.streaming.dead_letter import header_dict
 
 pytestmark = pytest.mark.integration
-
-
-def _messages(prefix: str, n: int) -> list[Message]:
-    return [(b"GM0344", orjson.dumps(signaal(signaalId=f"{prefix}-{i}",
-                                             client__huisnummer=str(i + 1))))
-            for i in range(n)]
-
-
-def _stored(pg_url: str) -> set[str]:
-    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
-    with engine.connect() as c:
-        ids = set(c.execute(sa.text("SELECT signaal_id FROM signaal")).scalars())
-    engine.dispose()
-    return ids
 
 
 def _segments(broker: OwnService, topic: str) -> list[Path]:
@@ -70,16 +58,16 @@ def test_every_codec_from_librdkafka_and_the_java_console_producer_is_stored(
     settings = new_settings(own_kafka.address, partitions=2)
     expected: set[str] = set()
     for codec in CODECS:
-        rdk, java = _messages(f"RDK-{codec}", 25), _messages(f"JAVA-{codec}", 25)
+        rdk, java = signal_messages(f"RDK-{codec}", 25), signal_messages(f"JAVA-{codec}", 25)
         produce_librdkafka(own_kafka.address, settings.intake_topic, rdk,
                            compression_type=codec, partitioner="murmur2_random")
         java_console_produce(own_kafka.address, settings.intake_topic, java, codec)
-        expected |= {orjson.loads(v)["signaalId"] for _, v in rdk + java if v}
+        expected |= signal_ids(rdk + java)
     assert _codecs_on_disk(own_kafka, settings.intake_topic) == set(CODECS)
     with ConsumerThread(settings, pg_url), Progress(settings) as progress:
         wait_until(lambda: progress.committed() >= len(expected), timeout=120,
                    what="every codec's records committed")
-    assert _stored(pg_url) == expected
+    assert stored_signal_ids(pg_url) == expected
 
 
 def test_an_undecodable_record_is_dead_lettered_by_its_coordinates_and_skipped(
@@ -89,7 +77,7 @@ def test_an_undecodable_record_is_dead_lettered_by_its_coordinates_and_skipped(
     The consumer tries it twice, dead-letters its offset with the reason, and takes in
     what follows: the partition does not block and the consumer does not spin."""
     settings = new_settings(own_kafka.address, partitions=1)
-    before, after = _messages("VOOR", 3), _messages("NA", 3)
+    before, after = signal_messages("VOOR", 3), signal_messages("NA", 3)
     for messages in (before, [(b"GM0344", orjson.dumps(signaal(signaalId="S-KAPOT")))], after):
         produce(settings, messages)  # each its own record batch
     own_kafka.stop()
@@ -102,7 +90,7 @@ def test_an_undecodable_record_is_dead_lettered_by_its_coordinates_and_skipped(
 
     with ConsumerThread(settings, pg_url) as run, Progress(settings) as progress:
         wait_until(lambda: progress.committed() >= 7, timeout=120, what="offsets past the damage")
-    assert _stored(pg_url) == {orjson.loads(v)["signaalId"] for _, v in before + after if v}
+    assert stored_signal_ids(pg_url) == signal_ids(before + after)
     [dead] = read_all(settings, settings.dead_letter_topic)
     h = header_dict(dead.headers)
     assert (h["bron-partitie"], h["bron-offset"]) == ("0", "3")

@@ -8,14 +8,11 @@ import re
 import subprocess
 import uuid
 
-import orjson
 import pytest
-import sqlalchemy as sa
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.partitioner.default import murmur2
 
 from streaming.lag import group_lag
-from tests.factories import signaal
 from tests.integration.streaming.creditor_clients import (
     librdkafka,
     produce_librdkafka,
@@ -25,33 +22,16 @@ from tests.integration.streaming.creditor_clients import (
 )
 from tests.integration.streaming.streaming_helpers import (
     ConsumerThread,
-    Message,
     new_settings,
     read_all,
+    signal_ids,
+    signal_messages,
+    stored_signal_ids,
     wait_until,
 )
 from vroegsignaal.synthetic import all_gemeentecodes
 
 pytestmark = pytest.mark.integration
-
-
-def _messages(prefix: str, n: int, keys: list[str] | None = None) -> list[Message]:
-    """Valid signals with ids prefix-0..n-1, one household each, keyed by municipality
-    (the factory's postcode is Utrecht's unless `keys` spreads them over partitions)."""
-    out = []
-    for i in range(n):
-        key = keys[i % len(keys)] if keys else "GM0344"
-        msg = signaal(signaalId=f"{prefix}-{i}", client__huisnummer=str(100 + i))
-        out.append((key.encode(), orjson.dumps(msg)))
-    return out
-
-
-def _stored_ids(pg_url: str) -> set[str]:
-    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
-    with engine.connect() as c:
-        ids = set(c.execute(sa.text("SELECT signaal_id FROM signaal")).scalars())
-    engine.dispose()
-    return ids
 
 
 def _java_partition(key: bytes, partitions: int) -> int:
@@ -82,9 +62,9 @@ def test_committed_and_aborted_transactions_leave_group_lag_zero(
     settings = new_settings(kafka_bootstrap, partitions=3, lag_interval_s=0.5)
     keys = sorted(all_gemeentecodes())[:6]
     assert {_java_partition(k.encode(), 3) for k in keys} == {0, 1, 2}
-    committed_first = _messages("TX-A", 12, keys)
-    aborted = _messages("TX-ABORT", 7, keys)
-    committed_last = _messages("TX-B", 5, keys)
+    committed_first = signal_messages("TX-A", 12, keys)
+    aborted = signal_messages("TX-ABORT", 7, keys)
+    committed_last = signal_messages("TX-B", 5, keys)
     producer = librdkafka(kafka_bootstrap, transactional_id=f"vs-test-{uuid.uuid4().hex[:8]}",
                           compression_type="lz4", partitioner="murmur2_random")
     producer.init_transactions()
@@ -113,13 +93,9 @@ def test_committed_and_aborted_transactions_leave_group_lag_zero(
         assert set(_lag_by_kafka_tool(kafka_bootstrap, settings.group_id).values()) == {"0"}
     finally:
         admin.close()
-    stored = _stored_ids(pg_url)
-    assert stored == {m["signaalId"] for m in _decoded(committed_first + committed_last)}
+    stored = stored_signal_ids(pg_url)
+    assert stored == signal_ids(committed_first + committed_last)
     assert not any(i.startswith("TX-ABORT") for i in stored)
-
-
-def _decoded(messages: list[Message]) -> list[dict[str, str]]:
-    return [orjson.loads(v) for _, v in messages if v is not None]
 
 
 def _gauge_lag(run: ConsumerThread) -> dict[int, float]:
@@ -138,17 +114,17 @@ def test_the_documented_java_and_librdkafka_producers_reach_the_intake(
     and `vroegsignaal send` do, and everything is taken in."""
     settings = new_settings(kafka_bootstrap, partitions=24)
     keys = sorted(all_gemeentecodes())[:60]
-    java = _messages("JAVA", 120, keys)
-    rdkafka = _messages("RDK", 120, keys)
+    java = signal_messages("JAVA", 120, keys)
+    rdkafka = signal_messages("RDK", 120, keys)
     tag = uuid.uuid4().hex[:8]
     assert "sent 120" in run_java_example(kafka_bootstrap, settings.intake_topic, java, "lz4",
                                           f"vs-java-{tag}")
     assert "sent 120 failed 0" in run_librdkafka_example(
         kafka_bootstrap, settings.intake_topic, rdkafka, "zstd", f"vs-rdk-{tag}")
     with ConsumerThread(settings, pg_url):
-        wait_until(lambda: len(_stored_ids(pg_url)) >= 240, timeout=90,
+        wait_until(lambda: len(stored_signal_ids(pg_url)) >= 240, timeout=90,
                    what="both producers' signals stored")
-    assert _stored_ids(pg_url) == {m["signaalId"] for m in _decoded(java + rdkafka)}
+    assert stored_signal_ids(pg_url) == signal_ids(java + rdkafka)
     for rec in read_all(settings, settings.intake_topic):
         assert rec.partition == _java_partition(rec.key, 24), rec.key
 

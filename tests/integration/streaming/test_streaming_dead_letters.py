@@ -200,7 +200,8 @@ def test_an_oversized_refused_array_fits_its_dead_letter_sealed_and_compressed(
     h = header_dict(dead.headers)
     assert (h["fout"], h["versleuteling"]) == ("GEEN_OBJECT", "AES-256-GCM/v2")
     assert len(dead.value) < 1024 * 1024
-    assert DeadLetterSeal.from_settings(get_settings()).open(dead.value, dead.headers).value == array
+    opened = DeadLetterSeal.from_settings(get_settings()).open(dead.value, dead.headers)
+    assert opened.value == array
 
 
 def test_a_dead_letter_the_broker_refuses_as_too_large_is_sent_again_without_its_original(

@@ -14,14 +14,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import orjson
 import pytest
 
-from tests.factories import signaal
 from tests.integration.streaming.creditor_clients import produce_librdkafka
 from tests.integration.streaming.streaming_helpers import (
     ConsumerProcess,
-    Message,
     Progress,
     assert_consistent,
     db_state,
@@ -29,6 +26,7 @@ from tests.integration.streaming.streaming_helpers import (
     metric,
     new_settings,
     scrape,
+    signal_messages,
     wait_until,
 )
 
@@ -36,12 +34,6 @@ pytestmark = pytest.mark.integration
 
 WITHOUT_ZSTD = "import sys; sys.modules['zstandard'] = None; "  # import zstandard fails
 GRACE_S = 30  # docs/streaming.md: SIGTERM ends the consumer within 30 s
-
-
-def _messages(prefix: str, n: int) -> list[Message]:
-    return [(b"GM0344", orjson.dumps(signaal(signaalId=f"{prefix}-{i}",
-                                             client__huisnummer=str(i + 1))))
-            for i in range(n)]
 
 
 def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
@@ -67,9 +59,9 @@ def test_a_codec_missing_stalls_its_partition_without_spinning_and_sigterm_ends_
     kafka_bootstrap: str, pg_url: str, tmp_path: Path
 ) -> None:
     settings = new_settings(kafka_bootstrap, partitions=2)
-    produce_librdkafka(kafka_bootstrap, settings.intake_topic, _messages("ZSTD", 20),
+    produce_librdkafka(kafka_bootstrap, settings.intake_topic, signal_messages("ZSTD", 20),
                        partition=0, compression_type="zstd")
-    produce_librdkafka(kafka_bootstrap, settings.intake_topic, _messages("PLAIN", 20),
+    produce_librdkafka(kafka_bootstrap, settings.intake_topic, signal_messages("PLAIN", 20),
                        partition=1, compression_type="none")
     port = free_port()
     log_path = tmp_path / "consume.log"
