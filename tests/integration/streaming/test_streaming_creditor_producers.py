@@ -13,6 +13,7 @@ from kafka import KafkaAdminClient, TopicPartition
 from kafka.partitioner.default import murmur2
 
 from streaming.lag import group_lag
+from synthetic import all_gemeentecodes
 from tests.integration.streaming.creditor_clients import (
     librdkafka,
     produce_librdkafka,
@@ -29,7 +30,6 @@ from tests.integration.streaming.streaming_helpers import (
     stored_signal_ids,
     wait_until,
 )
-from vroegsignaal.synthetic import all_gemeentecodes
 
 pytestmark = pytest.mark.integration
 

@@ -159,7 +159,7 @@ def _array_of_signals(n: int) -> bytes:
     """A creditor's mistake from issue 14: one message holding a JSON array of signals."""
     from itertools import islice
 
-    from vroegsignaal.synthetic import all_gemeentecodes, generate_signals
+    from synthetic import all_gemeentecodes, generate_signals
 
     signals = islice(generate_signals(gemeenten=all_gemeentecodes(), start=DAY, months=1,
                                       seed=14), n)
