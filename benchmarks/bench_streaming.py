@@ -96,6 +96,7 @@ def _signal_file(n: int, seed: int) -> Path:
     return path
 
 
+LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
 _CREDITOR = {"compression_type": None}  # the creditor producer's codec (--compression)
 
 
@@ -502,7 +503,10 @@ def main() -> None:
             "consumer_rss_mb": peak < 300,
         },
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(),
+                    # other work on a shared machine makes every figure noisy
+                    "load_average_start": LOAD_AT_START,
+                    "load_average_end": [round(x, 2) for x in os.getloadavg()]},
         "note": "Broker, PostgreSQL (fsync off), producer and consumers share the machine. "
                 "Rates: (a) from the first record polled; (b) consumers in a formed group, "
                 "the N messages produced in one transaction: from its commit (all N "
