@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,7 @@ from vroegsignaal.errors import (
     VroegsignaalError,
 )
 
+log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 # The HTTP status of a domain error by its kind (first match in the class's MRO); any
 # other domain error is a request the rules refuse: 422.
@@ -68,7 +70,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(VroegsignaalError)
     async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
-        response = problem(status_of(exc), exc.code, exc.title, exc.detail)
+        status = status_of(exc)
+        # A 403 or 404 names no ids and explains nothing beyond its title: it must not
+        # confirm what exists (issue 10: nothing of the resource in a refusal).
+        detail = exc.title if status in (403, 404) else exc.detail
+        response = problem(status, exc.code, exc.title, detail)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -90,4 +96,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
-        return problem(exc.status_code, code, str(exc.detail))
+        response = problem(exc.status_code, code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Logged with its type only: the message may hold input.
+        log.error("unexpected error %s", type(exc).__name__, exc_info=exc)
+        return problem(500, "INTERNE_FOUT", "Er ging iets mis aan onze kant")

@@ -44,8 +44,9 @@ class Settings(BaseSettings):
     # Registry of trained eviction-risk models (models/registry.py); scoring uses its
     # promoted model and falls back to the transparent rule when there is none.
     model_dir: str = "var/models"
-    # Accounts and login (docs/adr/0012-authentication.md). Creditor API keys are rows of
-    # `api_sleutel` (`vroegsignaal keys api ...`), no longer settings.
+    # Accounts and login (docs/adr/0012-authentication-sessions-oidc-api-keys.md).
+    # Creditor API keys are rows of `api_sleutel` (`vroegsignaal keys api ...`), no longer
+    # settings.
     # Where users reach the service, e.g. https://vroegsignaal.gemeente.nl: the OIDC
     # redirect URI and the allowed Origin of state-changing requests derive from it.
     public_url: str = ""

@@ -57,6 +57,13 @@ class SessionExpired(NotAuthenticated):
     title = "De sessie is verlopen; meld u opnieuw aan"
 
 
+class LoginIncomplete(NotAuthenticated):
+    """A session whose second factor is still due: it reaches nothing but the login steps."""
+
+    code = "AANMELDING_NIET_AFGEROND"
+    title = "De aanmelding is nog niet afgerond: de tweede factor ontbreekt"
+
+
 @dataclass(frozen=True, slots=True)
 class IssuedSession:
     """A new session: `token` goes into the cookie, `csrf_token` to the page or client."""
