@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Benchmark: a 1,000,000-row batch file validated (Great Expectations) and ingested into
-PostgreSQL by the signal_batch_intake task code, without a scheduler.
+PostgreSQL by the signal_batch_intake task code, without a scheduler: registered as a
+delivery, claimed, validated and ingested by the worker processes of
+batch/parallel.py (`--workers`, default 2, as VROEGSIGNAAL_BATCH_WORKERS).
 
 Writes benchmarks/results/batch_intake.json: seconds per step, rows per second and the
 peak memory of the whole client process tree. Target (issue 5): under 3 minutes and
@@ -110,6 +112,7 @@ def main() -> None:
             "VROEGSIGNAAL_BATCH_INBOX": str(work / "inbox"),
             "VROEGSIGNAAL_BATCH_WORK_DIR": str(work),
             "VROEGSIGNAAL_BATCH_WORKERS": str(args.workers),
+            "VROEGSIGNAAL_BATCH_MIN_FILE_AGE_SECONDS": "0",
             "AIRFLOW_HOME": str(CACHE / "airflow"),
             "GX_ANALYTICS_ENABLED": "false",
         }
@@ -129,7 +132,7 @@ def main() -> None:
 
 
 def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[str, Any]:
-    from batch.delivery import claim_delivery
+    from batch.delivery import register_inbox
     from vroegsignaal.storage.seed import prepare_database
 
     prepare_database(url)
@@ -141,12 +144,9 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
     sys.path.insert(0, str(ROOT / "dags"))
     import signal_batch_intake as dag_file  # the DAG's own task code
 
-    run = "benchmark"
-    claimed = {
-        "pad": claim_delivery(f"{CREDITOR}/{source.name}", run=run),
-        "schuldeiser": CREDITOR,
-        "run": run,
-    }
+    (levering,) = register_inbox()
+    claimed = dag_file.claim_file.function(levering)
+    load_at_start = os.getloadavg()
     with PeakMemory() as memory:
         start = time.perf_counter()
         validation = dag_file.validate_file.function(claimed)
@@ -184,8 +184,10 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
         "new_cases": totals.get("nieuwe_zaken"),
         "scorer": scorer_identity(default_scorer()),
         "targets": {"seconds_total": 180, "peak_rss_mb_client_total": 1024},
+        "parallel_path": "batch.parallel worker processes (python -m), ADR 0007",
         "machine": {
             "cpus": os.cpu_count(),
+            "load_average_at_start": load_at_start,
             "load_average_at_end": os.getloadavg(),
             "python": platform.python_version(),
             "platform": platform.platform(),

@@ -423,3 +423,42 @@ class VerwijderLog(Base):
     grond: Mapped[str] = mapped_column(String(200))
     aantal: Mapped[int] = mapped_column(Integer)
     ids: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class BatchLevering(Base):
+    """A file a schuldeiser delivered in the batch inbox (docs/batch-intake.md).
+
+    `id` is opaque (random): Airflow's run ids, run configuration, task results and log
+    lines carry it instead of the file name, which a schuldeiser may have made from a
+    person's name. The name is kept only here (and in the work folders, with the file) and
+    goes with the retention purge: `bewaren_tot` is set when the delivery is finished.
+    Arrival order per schuldeiser is (`gewijzigd_ns`, `bestandsnaam`): the file's
+    modification time, which the transfer service sets when the upload completes.
+    """
+
+    __tablename__ = "batch_levering"
+    __table_args__ = (
+        Index("ix_batch_levering_volgorde", "schuldeiser", "status", "gewijzigd_ns"),
+    )
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    schuldeiser: Mapped[str] = mapped_column(String(64))
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    grootte: Mapped[int] = mapped_column(BigInteger)
+    gewijzigd_ns: Mapped[int] = mapped_column(BigInteger)
+    ontvangen_op: Mapped[dt.date] = mapped_column(Date)  # the receipt date of its signals
+    status: Mapped[str] = mapped_column(String(16))
+    aangemeld_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    afgerond_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bewaren_tot: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+
+class VerwijderProefrun(Base):
+    """A dry run of the retention purge: its plan in counts. The nightly purge deletes
+    nothing until an operator has run (and seen) at least one (docs/batch-intake.md)."""
+
+    __tablename__ = "verwijder_proefrun"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(250))
+    peildatum: Mapped[dt.date] = mapped_column(Date)
+    uitgevoerd_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    gepland: Mapped[dict[str, Any]] = mapped_column(default=dict)

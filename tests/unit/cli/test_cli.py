@@ -63,3 +63,32 @@ def test_unknown_file_type_is_a_clear_error(workdir: Path) -> None:
 def test_keys_generate() -> None:
     out = _ok(["keys", "generate"])
     assert "VROEGSIGNAAL_ENCRYPTION_KEY=k1:" in out and "VROEGSIGNAAL_HMAC_KEY=" in out
+
+
+def test_generate_writes_one_valid_file_per_schuldeiser_into_an_inbox(workdir: Path) -> None:
+    from batch.folders import BatchFolders, find_deliveries
+    from batch.rule import Grond, decide
+    from batch.validation import validate_file
+
+    out = _ok(["generate", "--inbox", "inbox", "-g", "GM0193", "--maanden", "1", "--seed", "2"])
+    assert "Geleverd in inbox" in out
+    found = find_deliveries(BatchFolders(workdir / "inbox", workdir), min_age_seconds=0)
+    assert len(found) > 5 and not list((workdir / "inbox").rglob("*.part"))
+    assert len({d.schuldeiser for d in found}) == len(found), "one file per schuldeiser"
+    for delivery in found:  # every row passes the batch-file checks of its folder
+        validation = validate_file(
+            delivery.path,
+            suite="batch_intake_signalen",
+            parameters={"schuldeisers": [delivery.schuldeiser]},
+        )
+        verdict = decide(validation, max_invalid_fraction=0.01)
+        assert verdict.grond is Grond.ALLES_GELDIG, (delivery.schuldeiser, validation.failed)
+    with_errors = workdir / "fout"
+    _ok(["generate", "--inbox", str(with_errors), "-g", "GM0193", "--maanden", "1",
+         "--seed", "2", "--met-fouten"])  # fmt: skip
+    assert sum(1 for _ in with_errors.rglob("*.csv")) == len(found)
+
+
+def test_generate_needs_a_file_or_an_inbox(workdir: Path) -> None:
+    result = runner.invoke(app, ["generate", "-g", "GM0193"])
+    assert result.exit_code == 2 and "give an output file or --inbox" in result.output
