@@ -29,7 +29,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
 START_TIMEOUT = 240.0
-STOP_GRACE = 30.0
+STOP_GRACE = 10.0  # then SIGKILL: the session is over, nothing to keep
 
 
 def _free_port() -> int:
