@@ -147,6 +147,7 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
     (levering,) = register_inbox()
     claimed = dag_file.claim_file.function(levering)
     load_at_start = os.getloadavg()
+    cpu_before = _cpu_seconds()
     with PeakMemory() as memory:
         start = time.perf_counter()
         validation = dag_file.validate_file.function(claimed)
@@ -157,6 +158,7 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
             else {}
         )
         ingested = time.perf_counter()
+    cpu_used = _cpu_seconds() - cpu_before
     from vroegsignaal.queue.rescoring import scorer_identity
     from vroegsignaal.scoring import default_scorer
 
@@ -178,6 +180,9 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
         "rows_per_second": round(rows / total_s),
         # The whole client process tree (task process, validation and intake workers),
         # sampled every 0.1 s; PostgreSQL's own memory is not included.
+        # CPU of this process and its (reaped) worker processes: on a shared machine the
+        # wall time depends on the load, this much less. PostgreSQL's CPU is not in it.
+        "cpu_seconds_client_total": round(cpu_used, 1),
         "peak_rss_mb_client_total": memory.peak_total_mb,
         "peak_rss_mb_largest_process": memory.peak_process_mb,
         "outcomes": totals.get("per_reden", {}),
@@ -195,6 +200,14 @@ def _run(args: argparse.Namespace, source: Path, url: str, work: Path) -> dict[s
         "note": "PostgreSQL is the test cluster of scripts/services/postgres.sh (fsync and "
         "full_page_writes off); the machine is shared, see load_average_at_end.",
     }
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def _same_device(a: Path, b: Path) -> bool:
