@@ -47,6 +47,19 @@ class Settings(BaseSettings):
     # Creditor API keys as JSON {"<schuldeiser code>": "<sha256 hex of the key>"}; only
     # hashes are configured, so a leaked configuration does not leak keys.
     api_keys: dict[str, str] = {}
+    # KPI regions (vroegsignaal/kpi/regions.py); default: vroegsignaal/kpi/regions.yaml.
+    kpi_regions_file: str = ""
+    # DDAS delivery to CBS (vroegsignaal/ddas/, docs/ddas.md).
+    ddas_code_gegevensleverancier: str = "VROEGSIGNAAL"  # agreed with the DDAS programme
+    ddas_organisatie_naam: str = ""  # default: "Gemeente <naam>"
+    ddas_organisatie_kvk: str = ""
+    ddas_signing_key_file: str = ""  # PEM private key of the signing certificate
+    ddas_signing_cert_file: str = ""  # PEM chain, signing certificate first
+    ddas_signing_kid: str = "vroegsignaal-ddas"
+    ddas_trust_anchors_file: str = ""  # PEM CAs the callers' request signatures chain to
+    ddas_oauth_issuer: str = ""  # the OAuth 2.0 server that issues CBS's access tokens
+    ddas_oauth_clients: list[str] = ["cbs-ddas"]  # client ids allowed to pull
+    ddas_export_dir: str = "var/ddas"  # where the DAG writes deliveries and reports
 
     @model_validator(mode="after")
     def _keys(self) -> Settings:

@@ -349,3 +349,42 @@ class VerwijderLog(Base):
     grond: Mapped[str] = mapped_column(String(200))
     aantal: Mapped[int] = mapped_column(Integer)
     ids: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class KpiRollup(Base):
+    """Materialised KPI counts per municipality, month and category (vroegsignaal/kpi/):
+    rebuilt by the refresh (dags/refresh_kpi_rollups.py). Counts only, never a key.
+
+    `categorie` is "" for a KPI without categories; `huishoudens` is the number of
+    distinct households behind `aantal`, for small-cell protection.
+    """
+
+    __tablename__ = "kpi_rollup"
+    kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    maand: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int] = mapped_column(BigInteger)
+    huishoudens: Mapped[int] = mapped_column(BigInteger)
+
+
+class KpiCel(Base):
+    """A published KPI cell, after small-cell protection (vroegsignaal/kpi/disclosure.py):
+    the only KPI table any output reads. `aantal` is None when the cell is withheld
+    (`onderdrukt` says why); the value of a withheld cell is not stored here.
+
+    One protection unit (`eenheid`: a region, or a municipality in none) and calendar
+    year form one cube; "*" in `gemeentecode` or `categorie`, and 0 in `maand`, mark its
+    totals.
+    """
+
+    __tablename__ = "kpi_cel"
+    kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
+    eenheid: Mapped[str] = mapped_column(String(16), primary_key=True)
+    jaar: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    maand: Mapped[int] = mapped_column(Integer, primary_key=True)
+    categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int | None] = mapped_column(BigInteger)
+    onderdrukt: Mapped[str | None] = mapped_column(String(10))
+    ververst_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
