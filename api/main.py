@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 
 import vroegsignaal
 from api import errors, openapi
+from api.ddas.app import create_ddas_app
 from api.routes import health, signalen
 
 API_VERSION = "1.0.0"
@@ -44,6 +45,8 @@ def create_app() -> FastAPI:
     openapi.install(app)
     for router in (signalen.router, health.router):
         app.include_router(router, prefix="/api/v1")
+    # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
+    app.mount("/ddas/v1", create_ddas_app())
 
     @app.middleware("http")
     async def api_version_header(

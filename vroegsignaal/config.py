@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     ddas_oauth_issuer: str = ""  # the OAuth 2.0 server that issues CBS's access tokens
     ddas_oauth_clients: list[str] = ["cbs-ddas"]  # client ids allowed to pull
     ddas_export_dir: str = "var/ddas"  # where the DAG writes deliveries and reports
+    ddas_gemeenten: list[str] = []  # the municipalities this installation delivers for
 
     @model_validator(mode="after")
     def _keys(self) -> Settings:
