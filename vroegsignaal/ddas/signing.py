@@ -53,6 +53,8 @@ def _sig_d(value: Any) -> None:
 
 REGISTRY = JWSRegistry(header_registry={"sigD": HeaderParameter("JAdES sigD", _sig_d)},
                        algorithms=[ALG])
+# x5c carries the certificate chain: a PKIoverheid chain of three is ~6 kB of header.
+REGISTRY.max_header_length = 32 * 1024
 
 
 def digest(body: bytes) -> str:

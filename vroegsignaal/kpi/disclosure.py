@@ -192,7 +192,7 @@ def _best_box(
     cost = np.where(feasible, cost, np.iinfo(np.int64).max)
     best = np.unravel_index(int(np.argmin(cost)), cost.shape)  # first minimum: stable
     partner = [int(grids[a][best]) for a in range(k)]
-    return [tuple(partner[a] if moved else cell[a] for a in range(k))
+    return [tuple(partner[a] if moved[a] else cell[a] for a in range(k))
             for moved in itertools.product((False, True), repeat=k)]
 
 
