@@ -102,8 +102,10 @@ def publish_unit(
             continue
         protected = protect(cube, threshold)
         withheld += int((~protected.published).sum())
-        for index in np.ndindex(cube.counts.shape):
-            g, m, c = index
+        # An absent cell reads as a published 0 (views.py): only non-zero or withheld
+        # cells are written.
+        for index in zip(*np.nonzero((cube.counts != 0) | ~protected.published), strict=True):
+            g, m, c = (int(i) for i in index)
             reason = protected.suppressed[index]
             out.append({
                 "kpi": measure.name, "eenheid": unit.code, "jaar": jaar,
