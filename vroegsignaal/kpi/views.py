@@ -89,12 +89,20 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class Point:
+    """One month of a trend: `value` None where withheld or empty."""
+
+    label: str
+    value: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Series:
-    """A trend: one point per month (None where withheld or empty)."""
+    """A trend: one point per month."""
 
     key: str
     label: str
-    points: tuple[tuple[str, float | None], ...]
+    points: tuple[Point, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,12 +269,13 @@ TABLE_KEYS = (*TABLE_KPIS, "uitkomst_eindresultaat", "uitkomst_aanpak")
 
 
 def _series(cells: _Cells, g: str) -> tuple[Series, ...]:
-    def points(kpi: str, cat: str) -> tuple[tuple[str, float | None], ...]:
-        return tuple((MONTH_NAMES[m - 1], cells.get(kpi, g, m, cat).value) for m in range(1, 13))
+    def points(kpi: str, cat: str) -> tuple[Point, ...]:
+        return tuple(Point(MONTH_NAMES[m - 1], cells.get(kpi, g, m, cat).value)
+                     for m in range(1, 13))
 
-    def shares(num: tuple[str, str], den: tuple[str, str]) -> tuple[tuple[str, float | None], ...]:
-        return tuple((MONTH_NAMES[m - 1], ratio([cells.get(num[0], g, m, num[1])],
-                                                 cells.get(den[0], g, m, den[1])).value)
+    def shares(num: tuple[str, str], den: tuple[str, str]) -> tuple[Point, ...]:
+        return tuple(Point(MONTH_NAMES[m - 1], ratio([cells.get(num[0], g, m, num[1])],
+                                                     cells.get(den[0], g, m, den[1])).value)
                      for m in range(1, 13))
 
     return (
