@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from api.deps import current_principal
 from api.main import create_app
-from tests.casework import build_world, principal_override
 from tests.integration.kpi.test_kpi_figures import PEILDATUM, build
 from vroegsignaal.config import get_settings
 from vroegsignaal.kpi.publish import refresh_kpis
@@ -24,6 +23,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def client(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    from tests.casework import build_world, principal_override  # issue 10's test world
+
     monkeypatch.setenv("VROEGSIGNAAL_DATABASE_URL", pg_url)
     get_settings.cache_clear()
     with session_factory(pg_url)() as session:
