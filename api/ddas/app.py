@@ -19,7 +19,7 @@ import orjson
 from cryptography import x509
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -45,9 +45,20 @@ class GegevensRequest(BaseModel):
     page: int = Field(default=1, ge=1, le=1_000_000)
     pageSize: int | None = Field(default=None, ge=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        """Every field may be left out, none may be null (DDAS-VS.yaml: no nullable)."""
+        if isinstance(data, dict):
+            nulls = [k for k, v in data.items() if v is None]
+            if nulls:
+                raise ValueError(f"null niet toegestaan: {', '.join(sorted(nulls))}")
+        return data
 
-def fsc_problem(status: int, fsc_code: str, title: str, detail: str) -> JSONResponse:
-    headers = {"Fsc-Error-Code": fsc_code}
+
+def fsc_problem(status: int, fsc_code: str, title: str, detail: str,
+                extra: dict[str, str] | None = None) -> JSONResponse:
+    headers = {"Fsc-Error-Code": fsc_code, **(extra or {})}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     body = {"code": fsc_code, "domain": "ERROR_DOMAIN_INWAY", "title": title, "detail": detail,
@@ -78,7 +89,7 @@ def create_ddas_app() -> FastAPI:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
             return fsc_problem(405, "ERROR_CODE_METHOD_UNSUPPORTED", "Methode niet toegestaan",
-                               "Alleen POST /gegevens")
+                               "Alleen POST /gegevens", {"Allow": "POST"})  # RFC 9110 15.5.6
         return fsc_problem(404, "ERROR_CODE_SERVICE_NOT_FOUND", "Niet gevonden",
                            "Onbekende service of resource")
 
