@@ -21,8 +21,9 @@ The rules (docs/kpi.md, "Small-cell protection"):
    the cell being one corner, and withhold all its corners. Adding `+d` to the corners
    of one sign and `-d` to the others keeps every published total, so an attacker who
    solves the table's equations can only bound the cell. The box is chosen so that those
-   bounds reach 0 and at least the threshold (protection levels `L = v`,
-   `U = max(threshold - v, 1)` for a cell of value `v`); among those boxes the one that
+   bounds reach 0 and at least the threshold (protection levels `L = min(v, threshold)`,
+   `U = max(threshold - v, 1)` for a cell of value `v`: a total with few households but
+   a large count keeps a threshold's width below it); among those boxes the one that
    withholds the least (sum of newly withheld values) is taken.
 3. If no box gives that protection (a tiny table), the whole cube is withheld.
 
@@ -152,8 +153,9 @@ def protect(cube: Cube, threshold: int = THRESHOLD) -> ProtectedCube:
 def _best_box(
     cube: Cube, withheld: NDArray[np.bool_], cell: tuple[int, ...], threshold: int
 ) -> list[tuple[int, ...]] | None:
-    """The cheapest box with `cell` as a corner whose corners allow moving `cell` down to
-    0 and up by `max(threshold - v, 1)`; its corners, or None when there is none.
+    """The cheapest box with `cell` as a corner whose corners allow moving `cell` down by
+    `min(v, threshold)` (to 0 for a small cell) and up by `max(threshold - v, 1)`; its
+    corners, or None when there is none.
 
     Candidates: one partner index per dimension (any other label or the margin), all
     scored at once with NumPy. The sign of a corner is the product over the dimensions
@@ -162,7 +164,7 @@ def _best_box(
     """
     k = len(cube.dims)
     v = int(cube.counts[cell])
-    up, down = max(threshold - v, 1), v
+    up, down = max(threshold - v, 1), min(v, threshold)
     partners = [np.array([q for q in range(d.size) if q != cell[a]], dtype=np.int64)
                 for a, d in enumerate(cube.dims)]
     if any(len(p) == 0 for p in partners):

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.kpi import definitions as d
 from vroegsignaal.kpi.disclosure import THRESHOLD, Cube, Dimension, protect
 from vroegsignaal.kpi.regions import Region, load_regions
-from vroegsignaal.kpi.rollup import refresh_rollup
+from vroegsignaal.kpi.rollup import MONTH, refresh_rollup
 from vroegsignaal.storage.tables import KpiCel, KpiRollup
 
 log = logging.getLogger(__name__)
@@ -124,20 +124,23 @@ Counts = dict[str, dict[tuple[str, int, str], tuple[int, int]]]
 
 def _load(session: Session, unit: Region, jaar: int) -> Counts:
     """The unit's counts of `jaar`, by measure: (gemeente, month, category) -> (count,
-    households). Aggregates, a few thousand rows, never signals."""
+    households); month 0 is the year's row, category "*" the row over all categories.
+    Aggregates, a few thousand rows, never signals."""
     r = KpiRollup
-    query = select(r.kpi, r.gemeentecode, r.maand, r.categorie, r.aantal, r.huishoudens).where(
+    query = select(r.kpi, r.gemeentecode, r.periode, r.maand, r.categorie, r.aantal,
+                   r.huishoudens).where(
         r.gemeentecode.in_(unit.gemeenten), r.maand >= dt.date(jaar, 1, 1),
         r.maand < dt.date(jaar + 1, 1, 1))
     out: Counts = defaultdict(dict)
-    for kpi, g, maand, cat, n, h in session.execute(query):
-        out[kpi][(g, maand.month, cat)] = (int(n), int(h))
+    for kpi, g, periode, maand, cat, n, h in session.execute(query):
+        month = maand.month if periode == MONTH else 0
+        out[kpi][(g, month, cat)] = (int(n), int(h))
     return out
 
 
 def _categories(measure: d.Measure, data: dict[tuple[str, int, str], tuple[int, int]]
                 ) -> tuple[str, ...]:
-    seen = {c for (_, _, c) in data}
+    seen = {c for (_, _, c) in data} - {TOTAL}
     if measure.name in STATISTICS:
         return tuple(str(i) for i in range(d.DAYS_CAP + 1))
     extra = sorted(seen - set(measure.categories))
@@ -146,17 +149,31 @@ def _categories(measure: d.Measure, data: dict[tuple[str, int, str], tuple[int, 
 
 def _cube(unit: Region, measure: d.Measure, categories: tuple[str, ...],
           data: dict[tuple[str, int, str], tuple[int, int]]) -> Cube:
+    """The cube with its totals: counts summed; households counted (the rollup's month
+    and year rows over all categories and per category), summed only over municipalities,
+    which share no household. Without the year rows (a partial refresh) the lower bounds
+    of `Cube.from_interior` stay."""
     gi = {g: i for i, g in enumerate(unit.gemeenten)}
     ci = {c: i for i, c in enumerate(categories)}
     shape = (len(unit.gemeenten), 12, len(categories))
     counts = np.zeros(shape, dtype=np.int64)
     households = np.zeros(shape, dtype=np.int64)
+    counted = np.full((len(unit.gemeenten), 13, len(categories) + 1), -1, dtype=np.int64)
     for (g, month, cat), (n, h) in data.items():
-        counts[gi[g], month - 1, ci[cat]] = n
-        households[gi[g], month - 1, ci[cat]] = h
+        m = 12 if month == 0 else month - 1
+        c = len(categories) if cat == TOTAL else ci[cat]
+        if month and cat != TOTAL:
+            counts[gi[g], m, c] = n
+            households[gi[g], m, c] = h
+        counted[gi[g], m, c] = h
     dims = (Dimension("gemeente", unit.gemeenten, True), Dimension("maand", MONTHS, False),
             Dimension("categorie", categories, measure.additive))
-    return Cube.from_interior(dims, counts, households)
+    cube = Cube.from_interior(dims, counts, households)
+    exact = cube.households.copy()
+    known = counted >= 0
+    exact[:-1][known] = counted[known]
+    exact[-1] = exact[:-1].sum(axis=0)  # the region: municipalities share no household
+    return Cube(dims, cube.counts, exact)
 
 
 def _label(dim: Dimension, i: int) -> str:

@@ -47,7 +47,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from vroegsignaal.contract.enums import Dagdeel, Eindresultaat
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.kpi import definitions as d
-from vroegsignaal.kpi.sqldates import date_of, days_between, month_start, plus_months
+from vroegsignaal.kpi.sqldates import date_of, days_between, month_start, plus_months, year_start
 from vroegsignaal.storage.tables import KpiRollup, Signaal, Team, WerkvoorraadItem
 
 rollup = KpiRollup.__table__
@@ -69,7 +69,9 @@ poging = table(
 )
 CLOSED = ("Afgesloten", "Automatisch afgesloten")
 OPEN = ("Nog niet opgepakt", "Opgepakt")
-COLUMNS = ("kpi", "gemeentecode", "maand", "categorie", "aantal", "huishoudens")
+COLUMNS = ("kpi", "gemeentecode", "periode", "maand", "categorie", "aantal", "huishoudens")
+MONTH, YEAR = "maand", "jaar"  # `kpi_rollup.periode`; a year's row has maand = 1 January
+TOTAL = "*"  # the category of a row over all categories
 
 
 class Scope:
@@ -80,6 +82,10 @@ class Scope:
                  peildatum: dt.date) -> None:
         self.gemeenten = None if gemeenten is None else sorted(set(gemeenten))
         self.van, self.tot, self.peildatum = van.replace(day=1), tot.replace(day=1), peildatum
+
+    @property
+    def whole_years(self) -> bool:
+        return self.van.month == 1 and self.tot.month == 1 and self.tot > self.van
 
     def where_gemeente(self, col: ColumnElement[Any]) -> ColumnElement[bool]:
         return col.is_not(None) if self.gemeenten is None else col.in_(self.gemeenten)
@@ -106,14 +112,31 @@ class _Rows:
         self.query = self.query.select_from(from_)
         return self
 
-    def counted(self) -> Select[Any]:
-        """Grouped in an outer query, so no dialect has to match expressions."""
-        rows = self.query.subquery()
-        return select(
-            literal(self.kpi, String).label("kpi"), rows.c.g.label("gemeentecode"),
-            rows.c.m.label("maand"), rows.c.c.label("categorie"),
-            func.count().label("aantal"), func.count(rows.c.h.distinct()).label("huishoudens"),
-        ).group_by(rows.c.g, rows.c.m, rows.c.c)
+    def counted(self, years: bool) -> list[Select[Any]]:
+        """The counts per (municipality, month, category), and the totals a published cube
+        needs exact household numbers for: per month over all categories ("*") and, when
+        `years`, per calendar year with and without category. Households do not add up
+        over months or over categories (one household, several signals), so these are
+        counted, not summed. Grouped in outer queries over one CTE, so no dialect has to
+        match expressions."""
+        rows = self.query.cte()
+        kpi = literal(self.kpi, String).label("kpi")
+        n, h = func.count().label("aantal"), func.count(rows.c.h.distinct()).label("huishoudens")
+        every = literal(TOTAL, String).label("categorie")
+        month, year = literal(MONTH, String), literal(YEAR, String)
+        out = [
+            select(kpi, rows.c.g.label("gemeentecode"), month.label("periode"),
+                   rows.c.m.label("maand"), rows.c.c.label("categorie"), n, h)
+            .group_by(rows.c.g, rows.c.m, rows.c.c),
+            select(kpi, rows.c.g, month, rows.c.m, every, n, h).group_by(rows.c.g, rows.c.m),
+        ]
+        if years:
+            y = year_start(rows.c.m)
+            out += [
+                select(kpi, rows.c.g, year, y, rows.c.c, n, h).group_by(rows.c.g, y, rows.c.c),
+                select(kpi, rows.c.g, year, y, every, n, h).group_by(rows.c.g, y),
+            ]
+        return out
 
 
 def _attempts() -> Any:
@@ -288,8 +311,10 @@ BUILDERS: tuple[Callable[[Scope], list[_Rows]], ...] = (
 
 
 def statements(scope: Scope) -> list[Select[Any]]:
-    """Every measure's SELECT for `scope` (columns `COLUMNS`)."""
-    return [rows.counted() for build in BUILDERS for rows in build(scope)]
+    """Every measure's SELECTs for `scope` (columns `COLUMNS`); year rows when the scope
+    is made of whole calendar years."""
+    return [q for build in BUILDERS for rows in build(scope)
+            for q in rows.counted(scope.whole_years)]
 
 
 def refresh_rollup(
@@ -302,15 +327,19 @@ def refresh_rollup(
     s = Scope(gemeenten, van, tot, peildatum)
     snapshots = [m.name for m in d.MEASURES if m.snapshot]
     gone = delete(rollup).where(s.where_gemeente(rollup.c.gemeentecode))
-    session.execute(gone.where(s.in_range(rollup.c.maand), rollup.c.kpi.not_in(snapshots)))
+    session.execute(gone.where(s.in_range(rollup.c.maand), rollup.c.kpi.not_in(snapshots),
+                               rollup.c.periode == MONTH))
+    if s.whole_years:
+        session.execute(gone.where(s.in_range(rollup.c.maand), rollup.c.periode == YEAR))
     session.execute(gone.where(rollup.c.maand == peildatum.replace(day=1),
-                               rollup.c.kpi.in_(snapshots)))
+                               rollup.c.kpi.in_(snapshots), rollup.c.periode == MONTH))
     written = 0
     queries = statements(s)
-    # Statements in batches of a few UNION ALLs: fewer round trips, plans stay simple.
-    for i in range(0, len(queries), 6):
+    # One measure's groupings per statement: its CTE is computed once.
+    per = 4 if s.whole_years else 2
+    for i in range(0, len(queries), per):
         result = session.execute(
-            insert(rollup).from_select(list(COLUMNS), union_all(*queries[i:i + 6]))
+            insert(rollup).from_select(list(COLUMNS), union_all(*queries[i:i + per]))
         )
         written += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
     session.commit()

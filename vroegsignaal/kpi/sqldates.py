@@ -23,6 +23,13 @@ class month_start(FunctionElement[Any]):  # lower case: reads like the SQL it co
     inherit_cache = True
 
 
+class year_start(FunctionElement[Any]):
+    """1 January of the year of a date."""
+
+    type = Date()
+    inherit_cache = True
+
+
 class date_of(FunctionElement[Any]):
     """The Dutch calendar date of a timestamp with time zone."""
 
@@ -56,6 +63,16 @@ def _month_start_pg(element: month_start, compiler: Any, **kw: Any) -> str:
 @compiles(month_start, "sqlite")
 def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(year_start, "postgresql")
+def _year_start_pg(element: year_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('year', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(year_start, "sqlite")
+def _year_start_sqlite(element: year_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of year')"
 
 
 @compiles(date_of, "postgresql")

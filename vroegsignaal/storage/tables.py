@@ -355,13 +355,16 @@ class KpiRollup(Base):
     """Materialised KPI counts per municipality, month and category (vroegsignaal/kpi/):
     rebuilt by the refresh (dags/refresh_kpi_rollups.py). Counts only, never a key.
 
-    `categorie` is "" for a KPI without categories; `huishoudens` is the number of
-    distinct households behind `aantal`, for small-cell protection.
+    `periode` is "maand" (a month's counts; `maand` its first day) or "jaar" (the calendar
+    year's, `maand` its 1 January); `categorie` "*" counts over all categories.
+    `huishoudens` is the number of distinct households behind `aantal`, for small-cell
+    protection: it does not add up over months or categories, so those totals are counted.
     """
 
     __tablename__ = "kpi_rollup"
     kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
     gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    periode: Mapped[str] = mapped_column(String(5), primary_key=True)
     maand: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
     aantal: Mapped[int] = mapped_column(BigInteger)

@@ -25,11 +25,12 @@ def upgrade() -> None:
         "kpi_rollup",
         sa.Column("kpi", sa.String(length=48), nullable=False),
         sa.Column("gemeentecode", sa.String(length=6), nullable=False),
+        sa.Column("periode", sa.String(length=5), nullable=False),
         sa.Column("maand", sa.Date(), nullable=False),
         sa.Column("categorie", sa.String(length=80), nullable=False),
         sa.Column("aantal", sa.BigInteger(), nullable=False),
         sa.Column("huishoudens", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("kpi", "gemeentecode", "maand", "categorie",
+        sa.PrimaryKeyConstraint("kpi", "gemeentecode", "periode", "maand", "categorie",
                                 name=op.f("pk_kpi_rollup")),
     )
     op.create_table(
