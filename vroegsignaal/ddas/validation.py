@@ -6,6 +6,12 @@ then every vroegsignaal and every vroegsignaalzaak against its item schema, reso
 the full schema (its `$defs`). The schema puts no constraint across items (no
 `uniqueItems` on these lists), so the parts pass exactly when the whole does.
 
+Two validators, one schema: every part is checked with jsonschema-rs (Rust, about 4 us a
+record) and, only when that finds it invalid, again with Python's jsonschema for the
+report's paths. Measured reason: Python's jsonschema alone took 400 us a record on the
+test machine, six minutes for a delivery of 500,000 signals against a 60-second target.
+The tests validate whole deliveries with Python's jsonschema too, so the two must agree.
+
 Problems name where and which rule (`path`, `keyword`), never the offending value: a
 value can be a postcode or a date of birth, and reports and logs hold no personal data.
 """
@@ -18,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
@@ -61,9 +68,22 @@ def validator(kind: str) -> Validator:
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@lru_cache(maxsize=4)
+def fast_validator(kind: str) -> Any:
+    """The same part's jsonschema-rs validator (formats checked, nothing fetched)."""
+    root = schema()
+    pointer = ITEM_POINTERS[kind]
+    part = root if pointer == "#" else {"$ref": root["$id"] + pointer}
+    registry = jsonschema_rs.Registry([(root["$id"], root)])
+    return jsonschema_rs.Draft202012Validator(part, validate_formats=True, registry=registry)
+
+
 def check(kind: str, instance: Any, index: int = -1) -> list[Problem]:
     """The problems of one part (empty when valid)."""
-    return [
+    if fast_validator(kind).is_valid(instance):
+        return []
+    problems = [
         Problem(kind, index, "/" + "/".join(str(p) for p in e.absolute_path), str(e.validator))
         for e in validator(kind).iter_errors(instance)
     ]
+    return problems or [Problem(kind, index, "/", "schema")]
