@@ -4,7 +4,8 @@
 One service, two doors: `write_delivery_file` (the command line `vroegsignaal
 export-ddas` and the DAG) and `write_page` (the pull API that CBS calls). Both stream
 from the database in chunks (`CHUNK` rows per fetch, a server-side cursor on
-PostgreSQL), turn each row into its DDAS record (vroegsignaal/ddas/records.py), validate
+PostgreSQL; a zaak's signals and contactpogingen as two more streams in zaak order),
+turn each row into its DDAS record (vroegsignaal/ddas/records.py), validate
 it against the schema (vroegsignaal/ddas/validation.py) and write it out as JSON at
 once, so a big city's half year is never held as Python objects. Nothing invalid leaves:
 the file is written under a temporary name and renamed only when every part passed, the
@@ -208,7 +209,7 @@ def _write(session: Session, spec: DeliverySpec, out: IO[bytes], *, page: Page |
         "vroegsignaal", (records.vroegsignaal(r, cipher) for r in _stream(session, signals)))
     out.write(b'],"vroegsignaalzaken":[')
     report.vroegsignaalzaken = writer.items(
-        "vroegsignaalzaak", records.vroegsignaalzaken(session, _stream(session, zaken)))
+        "vroegsignaalzaak", records.vroegsignaalzaken(session, zaken, CHUNK))
     out.write(b"]}]}")
     out.write(suffix)
     return report

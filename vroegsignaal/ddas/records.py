@@ -12,12 +12,10 @@ customer. A zaak has no id in DDAS; it lists its signals' IDs.
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, column, select, table
+from sqlalchemy import Boolean, Date, DateTime, Integer, Select, String, column, select, table
 from sqlalchemy.orm import Session
 
 from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
@@ -35,7 +33,6 @@ SIGNAL_COLUMNS = (s.id, s.schuldeiser, s.signaal_id, s.signaalpartner, s.bedrag,
                   s.ontstaansdatum, s.signaaldatum, s.crisissignaal, s.warme_overdracht,
                   s.status, s.sleutel_id, s.identificatie)
 ZAAK_COLUMNS = (z.id, z.matchingsperiode, z.eindresultaat, z.datum_opgepakt, z.aangemaakt_op)
-BATCH = 2_000  # zaken whose signals and attempts are read in one query
 
 
 def client(row: Any, cipher: IdentifierCipher) -> dict[str, Any]:
@@ -69,38 +66,60 @@ def _last_day(month: Any) -> str:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1]).isoformat()
 
 
-def vroegsignaalzaken(session: Session, rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    """DDAS vroegsignaalzaken from rows with `ZAAK_COLUMNS`, reading their signals' IDs and
-    contactpogingen `BATCH` zaken at a time."""
-    it = iter(rows)
-    while batch := list(islice(it, BATCH)):
-        ids = [r.id for r in batch]
-        signals: dict[int, list[dict[str, str]]] = defaultdict(list)
-        for zaak_id, signal_id in session.execute(
-            select(s.zaak_id, s.id).where(s.zaak_id.in_(ids)).order_by(s.id)
-        ):
-            signals[zaak_id].append({"ID": str(signal_id)})
-        attempts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for a in session.execute(
-            select(poging.c.zaak_id, poging.c.soort, poging.c.bereikt, poging.c.datum,
-                   poging.c.dagdeel)
-            .where(poging.c.zaak_id.in_(ids)).order_by(poging.c.tijdstip, poging.c.id)
-        ):
-            attempt: dict[str, Any] = {"soort": a.soort, "bereikt": bool(a.bereikt),
-                                       "datum": a.datum.isoformat()}
-            if a.dagdeel:
-                attempt["dagdeel"] = a.dagdeel
-            attempts[a.zaak_id].append(attempt)
-        for r in batch:
-            record: dict[str, Any] = {
-                "matchingsdatum": r.aangemaakt_op.date().isoformat(),
-                "startdatumMatchingperiode": r.matchingsperiode.isoformat(),
-                "einddatumMatchingperiode": _last_day(r.matchingsperiode),
-                "vroegsignalen": signals.get(r.id, []),
-                "contactpogingen": attempts.get(r.id, []),
-            }
-            if r.datum_opgepakt is not None:
-                record["datumOpgepakt"] = r.datum_opgepakt.isoformat()
-            if r.eindresultaat is not None:
-                record["resultaat"] = r.eindresultaat
-            yield record
+def _grouped(rows: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
+    """(zaak_id, rows) from rows sorted by zaak_id."""
+    current, bucket = None, []
+    for row in rows:
+        if row.zaak_id != current:
+            if bucket:
+                yield current, bucket  # type: ignore[misc]
+            current, bucket = row.zaak_id, []
+        bucket.append(row)
+    if bucket:
+        yield current, bucket  # type: ignore[misc]
+
+
+def vroegsignaalzaken(session: Session, zaken: Select[Any], chunk: int
+                      ) -> Iterator[dict[str, Any]]:
+    """DDAS vroegsignaalzaken for the zaken of `zaken` (a SELECT of `ZAAK_COLUMNS` ordered by
+    id). Three streams in zaak order, merged here: the zaken, their signals' IDs, their
+    contactpogingen; no list of ids goes to the database."""
+    ids = select(zaken.with_only_columns(z.id).subquery().c.id)
+    stream = {"yield_per": chunk}
+    signal_rows = session.execute(
+        select(s.zaak_id, s.id).where(s.zaak_id.in_(ids)).order_by(s.zaak_id, s.id)
+        .execution_options(**stream))
+    attempt_rows = session.execute(
+        select(poging.c.zaak_id, poging.c.soort, poging.c.bereikt, poging.c.datum,
+               poging.c.dagdeel).where(poging.c.zaak_id.in_(ids))
+        .order_by(poging.c.zaak_id, poging.c.tijdstip, poging.c.id).execution_options(**stream))
+    signals, attempts = _grouped(iter(signal_rows)), _grouped(iter(attempt_rows))
+    next_signals, next_attempts = next(signals, None), next(attempts, None)
+    for r in session.execute(zaken.execution_options(**stream)):
+        while next_signals is not None and next_signals[0] < r.id:
+            next_signals = next(signals, None)
+        while next_attempts is not None and next_attempts[0] < r.id:
+            next_attempts = next(attempts, None)
+        mine = next_signals[1] if next_signals is not None and next_signals[0] == r.id else []
+        tried = next_attempts[1] if next_attempts is not None and next_attempts[0] == r.id \
+            else []
+        record: dict[str, Any] = {
+            "matchingsdatum": r.aangemaakt_op.date().isoformat(),
+            "startdatumMatchingperiode": r.matchingsperiode.isoformat(),
+            "einddatumMatchingperiode": _last_day(r.matchingsperiode),
+            "vroegsignalen": [{"ID": str(x.id)} for x in mine],
+            "contactpogingen": [_attempt(a) for a in tried],
+        }
+        if r.datum_opgepakt is not None:
+            record["datumOpgepakt"] = r.datum_opgepakt.isoformat()
+        if r.eindresultaat is not None:
+            record["resultaat"] = r.eindresultaat
+        yield record
+
+
+def _attempt(a: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"soort": a.soort, "bereikt": bool(a.bereikt),
+                           "datum": a.datum.isoformat()}
+    if a.dagdeel:
+        out["dagdeel"] = a.dagdeel
+    return out
