@@ -10,9 +10,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import (
+    Conflict,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ServiceUnavailable,
+    TooManyAttempts,
+    VroegsignaalError,
+)
 
 PROBLEM = "application/problem+json"
+# The HTTP status of a domain error by its kind (first match in the class's MRO); any
+# other domain error is a request the rules refuse: 422.
+STATUS_OF: dict[type[VroegsignaalError], int] = {
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,
+    ServiceUnavailable: 503,
+}
 TYPE_BASE = "https://vroegsignaal.example/problemen/"
 
 
@@ -26,6 +44,13 @@ def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) 
     }
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def status_of(exc: VroegsignaalError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 422
 
 
 class ApiProblem(Exception):
@@ -43,7 +68,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(VroegsignaalError)
     async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
-        return problem(422, exc.code, exc.title, exc.detail)
+        response = problem(status_of(exc), exc.code, exc.title, exc.detail)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,7 +2,7 @@
 """kpi: materialised KPI counts and the published, protected KPI cells
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 09:00:00
 
 Both tables are derived (vroegsignaal/kpi/): the refresh rebuilds them from the signals,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
