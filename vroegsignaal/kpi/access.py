@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from vroegsignaal.accounts.principal import Principal, UserRole
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import Forbidden
 
 KPI_ROLES = frozenset({UserRole.MANAGER, UserRole.ADMIN})
 
 
-class KpiForbidden(VroegsignaalError):
+class KpiForbidden(Forbidden):
     code = "GEEN_TOEGANG"
     title = "Geen toegang tot deze cijfers"
 

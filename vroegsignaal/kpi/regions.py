@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from vroegsignaal.config import get_settings
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import NotFound, VroegsignaalError
 
 
 class RegionError(VroegsignaalError):
@@ -25,7 +25,7 @@ class RegionError(VroegsignaalError):
     title = "De regio-indeling is ongeldig"
 
 
-class UnknownRegion(VroegsignaalError):
+class UnknownRegion(NotFound):
     code = "REGIO_ONBEKEND"
     title = "Onbekende regio"
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.contract.enums import Signaalpartner
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import NotFound
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.kpi import definitions as d
 from vroegsignaal.kpi.access import require_kpi_access
@@ -35,7 +35,7 @@ MONTH_NAMES = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "o
 WITHHELD = "<10"  # how a withheld cell reads in tables and downloads
 
 
-class UnknownKpiTable(VroegsignaalError):
+class UnknownKpiTable(NotFound):
     code = "KPI_TABEL_ONBEKEND"
     title = "Onbekende KPI-tabel"
 
