@@ -13,12 +13,39 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from sqlalchemy import insert
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    column,
+    insert,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from vroegsignaal.config import get_settings
 from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
-from vroegsignaal.storage.tables import Contactpoging, Signaal, WerkvoorraadItem, Zaak
+from vroegsignaal.storage.tables import Signaal, WerkvoorraadItem
+
+# The zaak and contactpoging columns as issue 10's case work stores them (its tables).
+Zaak = table(
+    "zaak", column("id", Integer), column("gemeentecode", String),
+    column("huishouden_sleutel", String), column("matchingsperiode", Date),
+    column("zaaktype", String), column("status", String), column("eindresultaat", String),
+    column("versie", Integer), column("datum_opgepakt", Date),
+    column("aantal_signalen", Integer), column("bewaren_tot", Date),
+    column("aangemaakt_op", DateTime(timezone=True)),
+    column("gesloten_op", DateTime(timezone=True)), column("team_id", Integer),
+)
+Contactpoging = table(
+    "contactpoging", column("zaak_id", Integer), column("soort", String),
+    column("tijdstip", DateTime(timezone=True)), column("datum", Date),
+    column("dagdeel", String), column("bereikt", Boolean), column("notitie", String),
+    column("aanbod", Boolean), column("door", Integer),
+    column("geregistreerd_op", DateTime(timezone=True)), column("bewaren_tot", Date),
+)
 
 _ids = itertools.count(1)
 NOON = dt.time(12, 30)
@@ -64,7 +91,7 @@ class KpiWorld:
              partner: str = "Zorg", team_id: int | None = None) -> int:
         """A zaak with its one signal and its werkvoorraad item."""
         received = received or month.replace(day=5)
-        zaak_id = self.session.execute(insert(Zaak).returning(Zaak.id), [{
+        zaak_id = self.session.execute(insert(Zaak).returning(Zaak.c.id), [{
             "gemeentecode": self.gemeentecode, "huishouden_sleutel": household(hh),
             "matchingsperiode": month.replace(day=1), "zaaktype": zaaktype, "status": status,
             "eindresultaat": eindresultaat, "versie": 0, "datum_opgepakt": received,

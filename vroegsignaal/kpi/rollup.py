@@ -104,6 +104,12 @@ class _Rows:
         self.query = select(gemeente.label("g"), month.label("m"), category.label("c"),
                             household.label("h"))
 
+    @classmethod
+    def union(cls, kpi: str, parts: list[_Rows]) -> _Rows:
+        """One measure made of several row sets (with the same columns)."""
+        rows = union_all(*(p.query for p in parts)).subquery()
+        return cls(kpi, rows.c.g, rows.c.m, rows.c.c, rows.c.h)
+
     def where(self, *conds: ColumnElement[bool]) -> _Rows:
         self.query = self.query.where(*conds)
         return self
@@ -267,16 +273,16 @@ def _quality(s: Scope) -> list[_Rows]:
     attempt_month = month_start(poging.c.datum)
     per_attempt = poging.join(zaak, zaak.c.id == poging.c.zaak_id)
     attempts = [s.where_gemeente(zaak.c.gemeentecode), s.in_range(attempt_month)]
-    return [
+    parts = [
         _Rows(kpi, zaak.c.gemeentecode, closed_month,
-                 literal("Afgesloten zonder contactpoging", String), zaak.c.huishouden_sleutel)
+              literal("Afgesloten zonder contactpoging", String), zaak.c.huishouden_sleutel)
         .select_from(joined).where(*closed, no_attempt),
         _Rows(kpi, zaak.c.gemeentecode, closed_month,
-                 literal("Eindresultaat strijdig met contactpogingen", String),
-                 zaak.c.huishouden_sleutel).select_from(joined).where(*closed, inconsistent),
+              literal("Eindresultaat strijdig met contactpogingen", String),
+              zaak.c.huishouden_sleutel).select_from(joined).where(*closed, inconsistent),
         *(
             _Rows(kpi, zaak.c.gemeentecode, attempt_month, literal(label, String),
-                     zaak.c.huishouden_sleutel).select_from(per_attempt).where(*attempts, cond)
+                  zaak.c.huishouden_sleutel).select_from(per_attempt).where(*attempts, cond)
             for label, cond in (
                 ("Dagdeel ontbreekt", or_(poging.c.dagdeel.is_(None),
                                           not_(poging.c.dagdeel.in_([p.value for p in Dagdeel])))),
@@ -285,6 +291,8 @@ def _quality(s: Scope) -> list[_Rows]:
             )
         ),
     ]
+    # One measure: its problems counted together, so its totals are counted once.
+    return [_Rows.union(kpi, parts)]
 
 
 def _snapshots(s: Scope) -> list[_Rows]:

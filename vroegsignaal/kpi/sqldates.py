@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement, literal_column
 
 
 class month_start(FunctionElement[Any]):  # lower case: reads like the SQL it compiles to
@@ -51,8 +51,9 @@ class plus_months(FunctionElement[Any]):
     inherit_cache = True
 
     def __init__(self, day: ColumnElement[Any], months: int) -> None:
-        self.months = int(months)
-        super().__init__(day)
+        # The count is a clause, not an attribute: it must be part of the statement cache
+        # key, or 3, 6 and 12 months would share one compiled statement.
+        super().__init__(day, literal_column(str(int(months))))
 
 
 @compiles(month_start, "postgresql")
@@ -102,10 +103,11 @@ def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
 
 @compiles(plus_months, "postgresql")
 def _plus_months_pg(element: plus_months, compiler: Any, **kw: Any) -> str:
-    return (f"CAST({compiler.process(element.clauses, **kw)} + "
-            f"INTERVAL '{element.months} months' AS DATE)")
+    day, months = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST({day} + {months} * INTERVAL '1 month' AS DATE)"
 
 
 @compiles(plus_months, "sqlite")
 def _plus_months_sqlite(element: plus_months, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(element.clauses, **kw)}, '{element.months:+d} months')"
+    day, months = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, '+' || {months} || ' months')"
