@@ -12,7 +12,8 @@ from fastapi.routing import APIRoute
 
 import vroegsignaal
 from api import errors, openapi
-from api.routes import beheer, health, sessies, signalen
+from api.ddas.app import create_ddas_app
+from api.routes import beheer, health, kpi, sessies, signalen
 
 API_VERSION = "1.0.0"
 # A caller's X-Request-ID is kept when it looks like an id (it goes into the audit trail).
@@ -46,8 +47,10 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     openapi.install(app)
-    for router in (signalen.router, sessies.router, beheer.router, health.router):
+    for router in (signalen.router, sessies.router, beheer.router, kpi.router, health.router):
         app.include_router(router, prefix="/api/v1")
+    # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
+    app.mount("/ddas/v1", create_ddas_app())
 
     @app.middleware("http")
     async def api_version_and_request_id(

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 PREFIX = "/api/v1"
 TAGS = [
     {"name": "signalen", "description": "Signalen van schuldeisers aanleveren en hun status."},
+    {"name": "kpi", "description": "KPI's voor managers, na afscherming van kleine aantallen."},
     {"name": "health", "description": "Beschikbaarheid van de dienst."},
     {
         "name": "sessies",

@@ -97,6 +97,20 @@ class Settings(BaseSettings):
     api_key_overlap_hours: int = Field(default=168, ge=0)
     # `vroegsignaal serve`: proxies whose X-Forwarded-For/-Proto are trusted (comma list).
     forwarded_allow_ips: str = "127.0.0.1"
+    # KPI regions (vroegsignaal/kpi/regions.py); default: vroegsignaal/kpi/regions.yaml.
+    kpi_regions_file: str = ""
+    # DDAS delivery to CBS (vroegsignaal/ddas/, docs/ddas.md).
+    ddas_code_gegevensleverancier: str = "VROEGSIGNAAL"  # agreed with the DDAS programme
+    ddas_organisatie_naam: str = ""  # default: "Gemeente <naam>"
+    ddas_organisatie_kvk: str = ""
+    ddas_signing_key_file: str = ""  # PEM private key of the signing certificate
+    ddas_signing_cert_file: str = ""  # PEM chain, signing certificate first
+    ddas_signing_kid: str = "vroegsignaal-ddas"
+    ddas_trust_anchors_file: str = ""  # PEM CAs the callers' request signatures chain to
+    ddas_oauth_issuer: str = ""  # the OAuth 2.0 server that issues CBS's access tokens
+    ddas_oauth_clients: list[str] = ["cbs-ddas"]  # client ids allowed to pull
+    ddas_export_dir: str = "var/ddas"  # where the DAG writes deliveries and reports
+    ddas_gemeenten: list[str] = []  # the municipalities this installation delivers for
 
     @model_validator(mode="after")
     def _keys(self) -> Settings:

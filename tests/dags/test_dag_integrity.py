@@ -22,6 +22,8 @@ EXPECTED = {
     "nightly_rescoring_and_sla",
     "retention_purge",
     "risk_model_training",
+    "refresh_kpi_rollups",
+    "export_ddas_deliveries",
 }
 DAG_FILES = sorted(p for p in DAGS.glob("*.py") if not p.name.startswith("_"))
 MAX_IMPORT_SECONDS = 2.0  # per file, once Airflow itself is imported; typically ~0.05 s

@@ -227,9 +227,7 @@ class TeamGemeente(Base):
     team_id: Mapped[int] = mapped_column(
         ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
     )
-    gemeentecode: Mapped[str] = mapped_column(
-        ForeignKey("gemeente.gemeentecode"), primary_key=True
-    )
+    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), primary_key=True)
 
 
 class Gebruiker(Base):
@@ -380,9 +378,7 @@ class ApiSleutel(Base):
 
     __tablename__ = "api_sleutel"
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    schuldeiser: Mapped[str] = mapped_column(
-        ForeignKey("schuldeiser_organisatie.code"), index=True
-    )
+    schuldeiser: Mapped[str] = mapped_column(ForeignKey("schuldeiser_organisatie.code"), index=True)
     prefix: Mapped[str] = mapped_column(String(16), index=True)
     sleutel_hash: Mapped[str] = mapped_column(String(128), unique=True)
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -437,9 +433,7 @@ class BatchLevering(Base):
     """
 
     __tablename__ = "batch_levering"
-    __table_args__ = (
-        Index("ix_batch_levering_volgorde", "schuldeiser", "status", "gewijzigd_ns"),
-    )
+    __table_args__ = (Index("ix_batch_levering_volgorde", "schuldeiser", "status", "gewijzigd_ns"),)
     id: Mapped[str] = mapped_column(String(24), primary_key=True)
     schuldeiser: Mapped[str] = mapped_column(String(64))
     bestandsnaam: Mapped[str] = mapped_column(String(255))
@@ -462,3 +456,45 @@ class VerwijderProefrun(Base):
     peildatum: Mapped[dt.date] = mapped_column(Date)
     uitgevoerd_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     gepland: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class KpiRollup(Base):
+    """Materialised KPI counts per municipality, month and category (vroegsignaal/kpi/):
+    rebuilt by the refresh (dags/refresh_kpi_rollups.py). Counts only, never a key.
+
+    `periode` is "maand" (a month's counts; `maand` its first day) or "jaar" (the calendar
+    year's, `maand` its 1 January); `categorie` "*" counts over all categories.
+    `huishoudens` is the number of distinct households behind `aantal`, for small-cell
+    protection: it does not add up over months or categories, so those totals are counted.
+    """
+
+    __tablename__ = "kpi_rollup"
+    kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    periode: Mapped[str] = mapped_column(String(5), primary_key=True)
+    maand: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int] = mapped_column(BigInteger)
+    huishoudens: Mapped[int] = mapped_column(BigInteger)
+
+
+class KpiCel(Base):
+    """A published KPI cell, after small-cell protection (vroegsignaal/kpi/disclosure.py):
+    the only KPI table any output reads. `aantal` is None when the cell is withheld
+    (`onderdrukt` says why); the value of a withheld cell is not stored here.
+
+    One protection unit (`eenheid`: a region, or a municipality in none) and calendar
+    year form one cube; "*" in `gemeentecode` or `categorie`, and 0 in `maand`, mark its
+    totals.
+    """
+
+    __tablename__ = "kpi_cel"
+    kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
+    eenheid: Mapped[str] = mapped_column(String(16), primary_key=True)
+    jaar: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    maand: Mapped[int] = mapped_column(Integer, primary_key=True)
+    categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int | None] = mapped_column(BigInteger)
+    onderdrukt: Mapped[str | None] = mapped_column(String(10))
+    ververst_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
