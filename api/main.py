@@ -11,8 +11,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 import vroegsignaal
-from api import errors, openapi
-from api.routes import beheer, health, sessies, signalen
+from api import errors, openapi, web
+from api.routes import beheer, docs, health, sessies, signalen
+from api.web.errors import render_error
 
 API_VERSION = "1.0.0"
 # A caller's X-Request-ID is kept when it looks like an id (it goes into the audit trail).
@@ -40,14 +41,15 @@ def create_app() -> FastAPI:
         },
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the vendored Swagger UI instead (api/routes/docs.py)
         redoc_url=None,
         generate_unique_id_function=_operation_id,
     )
-    errors.install(app)
+    errors.install(app, html=render_error)
     openapi.install(app)
-    for router in (signalen.router, sessies.router, beheer.router, health.router):
+    for router in (signalen.router, sessies.router, beheer.router, health.router, docs.router):
         app.include_router(router, prefix="/api/v1")
+    web.install(app)
 
     @app.middleware("http")
     async def api_version_and_request_id(
