@@ -42,7 +42,7 @@ from vroegsignaal.accounts.principal import CreditorPrincipal
 from vroegsignaal.audit.log import record
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.dates import AMSTERDAM
-from vroegsignaal.errors import NotFound, VroegsignaalError
+from vroegsignaal.errors import CodedRefusal, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +52,11 @@ _RUN = re.compile(r"^upload__[A-Za-z0-9_.-]{1,64}__\d{8}T\d{6}-[0-9a-f]{8}$")
 PURPOSE = "vroegsignalering.aanlevering"
 
 
-class UploadRefused(VroegsignaalError):
+class UploadRefused(CodedRefusal):
     """The upload is not a file the door takes (`code`: which rule)."""
 
     code = "UPLOAD_GEWEIGERD"
     title = "Dit bestand kan niet worden aangeleverd"
-
-    def __init__(self, detail: str = "", *, code: str | None = None) -> None:
-        super().__init__(detail)
-        if code:
-            self.code = code
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,13 +154,18 @@ def get_logo(session: Session, gemeentecode: str) -> tuple[bytes, str] | None:
     return row.logo, row.logo_type
 
 
-def _administered_row(
-    session: Session, actor: AnyPrincipal, gemeentecode: str, *, now: dt.datetime
-) -> GemeenteThema:
+def theme_for_admin(session: Session, actor: AnyPrincipal, gemeentecode: str) -> Theme:
+    """The theme, for an admin who serves the municipality. Raises Forbidden, NotFound."""
     scope = admin_scope(actor)
     if scope is not None and gemeentecode not in scope:
         raise NotFound(f"gemeente {gemeentecode}")
-    current = get_theme(session, gemeentecode)
+    return get_theme(session, gemeentecode)
+
+
+def _administered_row(
+    session: Session, actor: AnyPrincipal, gemeentecode: str, *, now: dt.datetime
+) -> GemeenteThema:
+    current = theme_for_admin(session, actor, gemeentecode)
     row = session.get(GemeenteThema, gemeentecode)
     if row is None:
         row = GemeenteThema(
@@ -191,7 +196,7 @@ def set_theme(
         setattr(row, key, value)
     row.bijgewerkt_op = now
     record(session, actor, actie="thema.wijzigen", doel=PURPOSE, resultaat="ok",
-           gemeentecode=gemeentecode, details={"gewijzigd": changed})
+           details={"gemeentecode": gemeentecode, "gewijzigd": changed})
     session.commit()
     return _theme(row)
 
@@ -219,7 +224,7 @@ def set_logo(
     row = _administered_row(session, actor, gemeentecode, now=now)
     row.logo, row.logo_type, row.bijgewerkt_op = data, logo_type, now
     record(session, actor, actie="thema.logo", doel=PURPOSE, resultaat="ok",
-           gemeentecode=gemeentecode,
-           details={"logo_type": logo_type, "bytes": len(data) if data else 0})
+           details={"gemeentecode": gemeentecode, "logo_type": logo_type,
+                    "bytes": len(data) if data else 0})
     session.commit()
     return _theme(row)

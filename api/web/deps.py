@@ -107,9 +107,9 @@ def current_viewer(
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
 
 
-def worker(viewer: CurrentViewer) -> Principal:
-    """The municipal principal of the viewer (the core checks the role); a creditor's
-    account gets 403."""
+def staff(viewer: CurrentViewer) -> Principal:
+    """The municipal principal of the viewer, whatever their roles (the core checks the
+    role of each action); a creditor's account gets 403."""
     if viewer.principal is None:
         raise Forbidden("alleen voor medewerkers van de gemeente")
     return viewer.principal
@@ -122,5 +122,5 @@ def creditor(viewer: CurrentViewer) -> CreditorPrincipal:
     return viewer.creditor
 
 
-WorkerPrincipal = Annotated[Principal, Depends(worker)]
+StaffPrincipal = Annotated[Principal, Depends(staff)]
 CreditorUser = Annotated[CreditorPrincipal, Depends(creditor)]

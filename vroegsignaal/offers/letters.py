@@ -27,21 +27,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from vroegsignaal.dates import dutch_date
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import CodedRefusal
 from vroegsignaal.offers.templates import Kind, render
 from vroegsignaal.themes import Theme
 
 
-class OfferImpossible(VroegsignaalError):
+class OfferImpossible(CodedRefusal):
     """The zaak lacks what this channel needs (`code` says what)."""
 
     code = "AANBOD_NIET_MOGELIJK"
     title = "Dit aanbod kan niet worden gemaakt"
-
-    def __init__(self, detail: str = "", *, code: str | None = None) -> None:
-        super().__init__(detail)
-        if code:
-            self.code = code
 
 
 @dataclass(frozen=True, slots=True)

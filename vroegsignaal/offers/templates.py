@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from sqlalchemy.orm import Session
 
@@ -71,10 +71,12 @@ def render(kind: Kind, source: str, context: dict[str, Any]) -> str:
         text = _environment(kind).from_string(source).render(**context)
     except SecurityError as exc:
         raise TemplateRefused("het sjabloon probeert iets wat niet is toegestaan") from exc
+    except UndefinedError as exc:
+        raise TemplateRefused(f"onbekende naam: {exc.message or ''}") from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateRefused(f"regel {exc.lineno}: {exc.message or ''}") from exc
     except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" (regel {line})" if line else ""
-        raise TemplateRefused(f"{type(exc).__name__}{where}: {exc.message or ''}") from exc
+        raise TemplateRefused(f"fout in het sjabloon: {exc.message or ''}") from exc
     return text.strip() if kind is Kind.SMS else text
 
 
@@ -113,6 +115,15 @@ def _administered(session: Session, actor: AnyPrincipal, gemeentecode: str) -> N
         raise NotFound(f"gemeente {gemeentecode}")
 
 
+def for_admin(
+    session: Session, actor: AnyPrincipal, gemeentecode: str, kind: Kind
+) -> tuple[str, bool]:
+    """(source, whether it is the municipality's own) for an admin who serves it.
+    Raises Forbidden, NotFound."""
+    _administered(session, actor, gemeentecode)
+    return stored_source(session, gemeentecode, kind), is_own(session, gemeentecode, kind)
+
+
 def save(
     session: Session, actor: AnyPrincipal, gemeentecode: str, kind: Kind, source: str, *,
     example: dict[str, Any], now: dt.datetime,
@@ -130,7 +141,7 @@ def save(
     row.bijgewerkt_op = now
     row.bijgewerkt_door = getattr(actor, "gebruiker_id", None)
     record(session, actor, actie="sjabloon.wijzigen", doel=PURPOSE, resultaat="ok",
-           gemeentecode=gemeentecode, details={"soort": kind.value, "tekens": len(source)})
+           details={"gemeentecode": gemeentecode, "soort": kind.value, "tekens": len(source)})
     session.commit()
 
 
@@ -141,5 +152,5 @@ def reset(session: Session, actor: AnyPrincipal, gemeentecode: str, kind: Kind) 
     if row is not None:
         session.delete(row)
     record(session, actor, actie="sjabloon.standaard", doel=PURPOSE, resultaat="ok",
-           gemeentecode=gemeentecode, details={"soort": kind.value})
+           details={"gemeentecode": gemeentecode, "soort": kind.value})
     session.commit()

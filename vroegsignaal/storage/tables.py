@@ -141,6 +141,8 @@ class Signaal(Base):
         UniqueConstraint("schuldeiser", "signaal_id"),
         Index("ix_signaal_referentie", "referentie_sleutel", "signaaldatum"),
         Index("ix_signaal_gemeente_datum", "gemeentecode", "signaaldatum"),
+        # A creditor's own signals, newest first (vroegsignaal/feedback.py: own_signals).
+        Index("ix_signaal_schuldeiser_id", "schuldeiser", "id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     schuldeiser: Mapped[str] = mapped_column(String(64))

@@ -9,7 +9,8 @@ Create Date: 2026-12-01 09:00:00
 and its public debt-help contact details. `briefsjabloon`: the admin-edited templates of
 the proactive offer (letter and SMS). `gebruiker.schuldeiser` links a creditor's web
 account to its organisation (ADR 0013); `gebruiker.sneltoetsen` is the user's choice for
-keyboard shortcuts (on by default, switchable off: WCAG 2.1.4).
+keyboard shortcuts (on by default, switchable off: WCAG 2.1.4). An index serves a
+creditor's own signals, newest first.
 """
 
 from collections.abc import Sequence
@@ -59,6 +60,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("gemeentecode", "soort", name=op.f("pk_briefsjabloon")),
     )
+    with op.batch_alter_table("signaal", schema=None) as batch_op:
+        batch_op.create_index("ix_signaal_schuldeiser_id", ["schuldeiser", "id"])
     with op.batch_alter_table("gebruiker", schema=None) as batch_op:
         batch_op.add_column(sa.Column("schuldeiser", sa.String(length=64), nullable=True))
         batch_op.add_column(
@@ -83,5 +86,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_gebruiker_schuldeiser"))
         batch_op.drop_column("sneltoetsen")
         batch_op.drop_column("schuldeiser")
+    with op.batch_alter_table("signaal", schema=None) as batch_op:
+        batch_op.drop_index("ix_signaal_schuldeiser_id")
     op.drop_table("briefsjabloon")
     op.drop_table("gemeente_thema")
