@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The creditor upload page's door: a file a person uploads goes the batch door's way.
 
-A small creditor without Kafka or REST logs in to the web app (ADR 0013) and uploads a
+A small creditor without Kafka or REST logs in to the web app (ADR 0014) and uploads a
 CSV or Excel file in the contract's column names. The upload becomes a run of the batch
 door at once, in the request: the file (an Excel workbook first turned into the
 contract's CSV, batch/excel.py) is put in the run's processing folder and goes through

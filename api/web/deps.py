@@ -7,7 +7,7 @@ The session, its expiry and the CSRF check are the JSON API's (api/deps.py:
 (api/web/errors.py) and comes back afterwards. `Viewer` carries what every page shows
 (name, theme, the CSRF token, the shortcut setting) and the principal the routes pass to
 the core, which checks every right: a municipal user's `Principal` or a creditor web
-account's `CreditorPrincipal` (ADR 0013).
+account's `CreditorPrincipal` (ADR 0014).
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ class Principal:
 
 @dataclass(frozen=True, slots=True)
 class CreditorPrincipal:
-    """A schuldeiser authenticated by an API key, by a person's web login (ADR 0013), or by
+    """A schuldeiser authenticated by an API key, by a person's web login (ADR 0014), or by
     its delivery folder or Kafka identity.
 
     `schuldeiser` is the registered code, equal to the contract's `schuldeiser` field;
@@ -113,7 +113,7 @@ def load_principal(
 def load_creditor_user(
     session: Session, gebruiker_id: int, *, request_id: str | None = None
 ) -> CreditorPrincipal | None:
-    """The creditor a web account acts for (ADR 0013), or None: not a creditor's account,
+    """The creditor a web account acts for (ADR 0014), or None: not a creditor's account,
     deactivated, or its organisation deactivated."""
     user = session.get(Gebruiker, gebruiker_id)
     if user is None or not user.actief or user.schuldeiser is None:

@@ -88,7 +88,7 @@ class UserView:
     oidc: bool
     laatst_ingelogd_op: dt.datetime | None
     aangemaakt_op: dt.datetime
-    schuldeiser: str | None = None  # set for a creditor's web account (ADR 0013)
+    schuldeiser: str | None = None  # set for a creditor's web account (ADR 0014)
 
 
 def view(session: Session, user: Gebruiker) -> UserView:
@@ -158,7 +158,7 @@ def create_user(
 ) -> UserView:
     """A new account without roles (committed). Without a password it can only use OIDC
     once linked, or get one later (`set_password`). With `schuldeiser` (a registered,
-    active creditor code) it is that creditor's web account (ADR 0013): no municipality,
+    active creditor code) it is that creditor's web account (ADR 0014): no municipality,
     and never a role or team.
 
     Raises Forbidden, OutsideAdminScope, InvalidUsername, UnknownMunicipality, WeakPassword,

@@ -268,7 +268,7 @@ class Gebruiker(Base):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     laatst_ingelogd_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    # Set for a creditor's web account (ADR 0013): it logs in to the upload page of this
+    # Set for a creditor's web account (ADR 0014): it logs in to the upload page of this
     # schuldeiser and never holds a municipal role or team.
     schuldeiser: Mapped[str | None] = mapped_column(
         ForeignKey("schuldeiser_organisatie.code"), index=True

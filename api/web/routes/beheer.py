@@ -250,7 +250,7 @@ def creditor_account(
     wachtwoord: Annotated[str, Form(max_length=128)],
     email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
-    """A web account for the creditor's upload page (ADR 0013); TOTP is set up at its
+    """A web account for the creditor's upload page (ADR 0014); TOTP is set up at its
     first login."""
     return done("/beheer/schuldeisers", lambda: users.create_user(
         db, admin, gebruikersnaam=gebruikersnaam, weergavenaam=weergavenaam, gemeentecode=None,

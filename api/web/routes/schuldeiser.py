@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The creditor's pages: upload a file (batch/upload.py, the batch door's validation and
 intake), read its report, see the coarse status of its own signals and download them as
-CSV. Only for a creditor's web account (ADR 0013); every page shows only that creditor's
+CSV. Only for a creditor's web account (ADR 0014); every page shows only that creditor's
 own uploads and signals, and never a value from a file or anything about a resident."""
 
 from __future__ import annotations

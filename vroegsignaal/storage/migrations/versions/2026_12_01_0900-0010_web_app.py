@@ -8,7 +8,7 @@ Create Date: 2026-12-01 09:00:00
 `gemeente_thema`: a municipality's name, colours and logo for the web app and its letters,
 and its public debt-help contact details. `briefsjabloon`: the admin-edited templates of
 the proactive offer (letter and SMS). `gebruiker.schuldeiser` links a creditor's web
-account to its organisation (ADR 0013); `gebruiker.sneltoetsen` is the user's choice for
+account to its organisation (ADR 0014); `gebruiker.sneltoetsen` is the user's choice for
 keyboard shortcuts (on by default, switchable off: WCAG 2.1.4). An index serves a
 creditor's own signals, newest first.
 """
