@@ -18,7 +18,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.web.routes import auth, beheer, beheer_gemeente, pages, schuldeiser
+from api.web.routes import auth, beheer, beheer_gemeente, dashboard, pages, schuldeiser
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 # Pages: own origin only. htmx's indicator style is in app.css (includeIndicatorCSS off),
@@ -34,7 +34,10 @@ DOCS_CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
-ROUTERS = [auth.router, pages.router, schuldeiser.router, beheer.router, beheer_gemeente.router]
+ROUTERS = [
+    auth.router, pages.router, schuldeiser.router, beheer.router, beheer_gemeente.router,
+    dashboard.router,
+]
 
 
 def install(app: FastAPI) -> None:
