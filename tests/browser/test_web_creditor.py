@@ -70,7 +70,7 @@ def test_creditor_uploads_excel_and_sees_its_own_signals(
     assert sheet is not None
     sheet.append(list(CSV_COLUMNS))
     ids = []
-    for i in range(3):
+    for _ in range(3):
         row = signaal(schuldeiser=code)
         ids.append(row["signaalId"])
         flat = {**{k: v for k, v in row.items() if k != "client"}, **row["client"]}
