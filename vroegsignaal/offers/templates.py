@@ -14,6 +14,7 @@ is saved: it must compile, render with the example context, and, for the SMS, fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -60,8 +61,14 @@ def _environment(kind: Kind) -> ImmutableSandboxedEnvironment:
     )
 
 
+_LEADING_COMMENT = re.compile(r"\A\{#.*?#\}\s*", re.S)
+
+
 def default_source(kind: Kind) -> str:
-    return (DEFAULTS / DEFAULT_FILES[kind]).read_text(encoding="utf-8")
+    """The default template, without the file's leading comment (licence and notes for
+    developers, not for the admin who edits a copy)."""
+    text = (DEFAULTS / DEFAULT_FILES[kind]).read_text(encoding="utf-8")
+    return _LEADING_COMMENT.sub("", text, count=1)
 
 
 def render(kind: Kind, source: str, context: dict[str, Any]) -> str:

@@ -44,7 +44,7 @@ PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def _base(viewer: CurrentViewer, request: Request, db: SessionDep, code: str,
           **extra: Any) -> dict[str, Any]:
-    return {"viewer": viewer, "theme": viewer.theme, "nav": "beheer", "onderdeel": "",
+    return {"viewer": viewer, "theme": viewer.theme, "nav": "beheer", "onderdeel": "gemeente",
             "gemeentecode": code, "gemeentenaam": municipality_names(db, [code]).get(code, code),
             "melding": request.query_params.get("melding"),
             "fout": request.query_params.get("fout"), **extra}
