@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vroegsignaal.errors import (
@@ -61,20 +62,38 @@ class ApiProblem(Exception):
         self.status, self.code, self.title, self.detail = status, code, title, detail
 
 
-def install(app: FastAPI) -> None:
+# Renders an error on a web page (api/web/errors.py): (request, status, code, title, exc).
+HtmlRenderer = Callable[[Request, int, str, str, Exception | None], Response]
+
+
+def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
+    """Error handlers: problem+json under /api/, and `html` (when given) everywhere else."""
+
+    def web(request: Request) -> bool:
+        return html is not None and not request.url.path.startswith("/api/")
+
     @app.exception_handler(ApiProblem)
-    async def _api_problem(_: Request, exc: ApiProblem) -> JSONResponse:
+    async def _api_problem(request: Request, exc: ApiProblem) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, exc.status, exc.code, exc.title, exc)
         return problem(exc.status, exc.code, exc.title, exc.detail)
 
     @app.exception_handler(VroegsignaalError)
-    async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
+    async def _domain(request: Request, exc: VroegsignaalError) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, status_of(exc), exc.code, exc.title, exc)
         response = problem(status_of(exc), exc.code, exc.title, exc.detail)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, 400, "ONGELDIG_VERZOEK", "Het verzoek is ongeldig", exc)
         # Location and error type only: the input itself may be personal data.
         fouten = [
             {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]} for e in exc.errors()
@@ -88,6 +107,9 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
+        if web(request):
+            assert html is not None
+            return html(request, exc.status_code, code, str(exc.detail), exc)
         return problem(exc.status_code, code, str(exc.detail))

@@ -203,8 +203,13 @@ def demo(
     start: Annotated[str, typer.Option(help="First month")] = "2025-01-01",
     maanden: Annotated[int, typer.Option(help="Months of signals")] = 12,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Then serve the web app until Ctrl-C")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port of the web app with --serve")] = 8000,
 ) -> None:
-    """A year of synthetic signals for a few municipalities, ingested on SQLite, summarised."""
+    """A year of synthetic signals for a few municipalities, ingested on SQLite, summarised;
+    with --serve the web app runs on http://127.0.0.1:<port> afterwards."""
     os.environ.setdefault("VROEGSIGNAAL_ENV", "demo")
     os.environ.setdefault("VROEGSIGNAAL_DATABASE_URL", f"sqlite:///{DEMO_DATABASE}")
     from vroegsignaal.config import get_settings
@@ -244,6 +249,20 @@ def demo(
     else:
         print_demo_accounts(console, *demo_accounts)
     console.print(f"Database: {url} (blijft staan voor de webapplicatie)")
+    if serve:
+        _serve_demo(port)
+
+
+def _serve_demo(port: int) -> None:
+    """The web app on loopback, one process, until Ctrl-C (the demo's settings)."""
+    import uvicorn
+
+    console.print(
+        f"\n[bold]Webapplicatie: http://127.0.0.1:{port}[/bold] (meld u aan met een "
+        "account hierboven; Ctrl-C stopt)"
+    )
+    uvicorn.run("api.main:create_app", factory=True, host="127.0.0.1", port=port,
+                workers=1, server_header=False, access_log=False, log_level="warning")
 
 
 def _case_types(url: str) -> dict[str, int]:

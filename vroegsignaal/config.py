@@ -95,6 +95,14 @@ class Settings(BaseSettings):
     oidc_team_map: dict[str, str] = {}
     # How long a rotated API key keeps working next to its successor (hours).
     api_key_overlap_hours: int = Field(default=168, ge=0)
+    # Where offer letters and SMS texts go out (vroegsignaal/offers/outbox.py): "file:<folder>"
+    # for development, the demo and tests; production plugs in its post and SMS service.
+    offer_outbox: str = "file:var/outbox"
+    # Creditor uploads in the web app (batch/upload.py): the largest file accepted.
+    upload_max_bytes: int = Field(default=10_000_000, ge=1000)
+    # The theme of pages that belong to no municipality (login, creditor pages): a CBS code
+    # whose theme to use, or "" for the neutral default.
+    default_theme: str = ""
     # `vroegsignaal serve`: proxies whose X-Forwarded-For/-Proto are trusted (comma list).
     forwarded_allow_ips: str = "127.0.0.1"
     # KPI regions (vroegsignaal/kpi/regions.py); default: vroegsignaal/kpi/regions.yaml.

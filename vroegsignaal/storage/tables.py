@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -140,6 +141,8 @@ class Signaal(Base):
         UniqueConstraint("schuldeiser", "signaal_id"),
         Index("ix_signaal_referentie", "referentie_sleutel", "signaaldatum"),
         Index("ix_signaal_gemeente_datum", "gemeentecode", "signaaldatum"),
+        # A creditor's own signals, newest first (vroegsignaal/feedback.py: own_signals).
+        Index("ix_signaal_schuldeiser_id", "schuldeiser", "id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     schuldeiser: Mapped[str] = mapped_column(String(64))
@@ -263,6 +266,15 @@ class Gebruiker(Base):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     laatst_ingelogd_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Set for a creditor's web account (ADR 0014): it logs in to the upload page of this
+    # schuldeiser and never holds a municipal role or team.
+    schuldeiser: Mapped[str | None] = mapped_column(
+        ForeignKey("schuldeiser_organisatie.code"), index=True
+    )
+    # Keyboard shortcuts in the web app (an addition, switchable off: WCAG 2.1.4).
+    sneltoetsen: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
 
 
 # Where a role or team membership came from: granted by an admin, or read from the
@@ -355,6 +367,47 @@ class AanmeldTeller(Base):
     mislukt: Mapped[int] = mapped_column(Integer)
     laatst_mislukt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     geblokkeerd_tot: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GemeenteThema(Base):
+    """A municipality's look in the web app and on its letters, and its debt-help contact.
+
+    Colours are hex values mapped onto NL Design System tokens (vroegsignaal/themes.py
+    checks their contrast); the logo is SVG or PNG, served by the app itself. The
+    `schuldhulp_*` fields are the municipality's own public contact details for debt help,
+    printed on offer letters; never a resident's.
+    """
+
+    __tablename__ = "gemeente_thema"
+    gemeentecode: Mapped[str] = mapped_column(
+        ForeignKey("gemeente.gemeentecode"), primary_key=True
+    )
+    weergavenaam: Mapped[str] = mapped_column(String(120))
+    kleur_primair: Mapped[str] = mapped_column(String(7))
+    kleur_primair_tekst: Mapped[str] = mapped_column(String(7))
+    kleur_link: Mapped[str] = mapped_column(String(7))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(32))
+    schuldhulp_telefoon: Mapped[str] = mapped_column(String(30))
+    schuldhulp_email: Mapped[str] = mapped_column(String(254))
+    schuldhulp_website: Mapped[str] = mapped_column(String(200))
+    schuldhulp_adres: Mapped[str] = mapped_column(String(200))
+    bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Briefsjabloon(Base):
+    """A municipality's template for the proactive offer: `soort` "brief" (HTML, printed
+    and rendered to PDF) or "sms" (plain text). Jinja2 source edited by an admin and
+    rendered in a sandbox (vroegsignaal/offers/templates.py)."""
+
+    __tablename__ = "briefsjabloon"
+    gemeentecode: Mapped[str] = mapped_column(
+        ForeignKey("gemeente.gemeentecode"), primary_key=True
+    )
+    soort: Mapped[str] = mapped_column(String(8), primary_key=True)
+    inhoud: Mapped[str] = mapped_column(Text)
+    bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    bijgewerkt_door: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SchuldeiserOrganisatie(Base):
