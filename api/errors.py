@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vroegsignaal.errors import (
@@ -63,14 +64,29 @@ class ApiProblem(Exception):
         self.status, self.code, self.title, self.detail = status, code, title, detail
 
 
-def install(app: FastAPI) -> None:
+# Renders an error on a web page (api/web/errors.py): (request, status, code, title, exc).
+HtmlRenderer = Callable[[Request, int, str, str, Exception | None], Response]
+
+
+def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
+    """Error handlers: problem+json under /api/, and `html` (when given) everywhere else."""
+
+    def web(request: Request) -> bool:
+        return html is not None and not request.url.path.startswith("/api/")
+
     @app.exception_handler(ApiProblem)
-    async def _api_problem(_: Request, exc: ApiProblem) -> JSONResponse:
+    async def _api_problem(request: Request, exc: ApiProblem) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, exc.status, exc.code, exc.title, exc)
         return problem(exc.status, exc.code, exc.title, exc.detail)
 
     @app.exception_handler(VroegsignaalError)
-    async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
+    async def _domain(request: Request, exc: VroegsignaalError) -> Response:
         status = status_of(exc)
+        if web(request):
+            assert html is not None
+            return html(request, status, exc.code, exc.title, exc)
         # A 403 or 404 names no ids and explains nothing beyond its title: it must not
         # confirm what exists (issue 10: nothing of the resource in a refusal).
         detail = exc.title if status in (403, 404) else exc.detail
@@ -80,7 +96,10 @@ def install(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, 400, "ONGELDIG_VERZOEK", "Het verzoek is ongeldig", exc)
         # Location and error type only: the input itself may be personal data.
         fouten = [
             {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]} for e in exc.errors()
@@ -94,15 +113,21 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
+        if web(request):
+            assert html is not None
+            return html(request, exc.status_code, code, str(exc.detail), exc)
         response = problem(exc.status_code, code, str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         # Logged with its type only: the message may hold input.
         log.error("unexpected error %s", type(exc).__name__, exc_info=exc)
+        if web(request):
+            assert html is not None
+            return html(request, 500, "INTERNE_FOUT", "Er ging iets mis aan onze kant", exc)
         return problem(500, "INTERNE_FOUT", "Er ging iets mis aan onze kant")

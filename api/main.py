@@ -12,11 +12,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 import vroegsignaal
-from api import errors, openapi
+from api import errors, openapi, web
+from api.ddas.app import create_ddas_app
 from api.routes import (
     beheer,
     beheer_instellingen,
+    docs,
     health,
+    kpi,
     managers,
     sessies,
     signalen,
@@ -24,6 +27,7 @@ from api.routes import (
     werkvoorraad,
     zaken,
 )
+from api.web.errors import render_error
 
 API_VERSION = "1.0.0"
 # A caller's X-Request-ID is kept when it looks like an id; it becomes the audit trail's
@@ -57,18 +61,29 @@ def create_app(
         },
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the vendored Swagger UI instead (api/routes/docs.py)
         redoc_url=None,
         generate_unique_id_function=_operation_id,
     )
-    errors.install(app)
+    errors.install(app, html=render_error)
     openapi.install(app)
     for router in (
-        signalen.router, sessies.router, werkvoorraad.router, zaken.router,
-        werkbakjes.router, managers.router, beheer.router, beheer_instellingen.router,
+        signalen.router,
+        sessies.router,
+        werkvoorraad.router,
+        zaken.router,
+        werkbakjes.router,
+        managers.router,
+        beheer.router,
+        beheer_instellingen.router,
+        kpi.router,
         health.router,
+        docs.router,
     ):
         app.include_router(router, prefix="/api/v1")
+    # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
+    app.mount("/ddas/v1", create_ddas_app())
+    web.install(app)
 
     @app.middleware("http")
     async def api_version_and_request_id(

@@ -20,6 +20,7 @@ TAGS = [
     {"name": "zaken", "description": "Een zaak: lezen, contactpogingen, toewijzen, afsluiten."},
     {"name": "werkbakjes", "description": "Opgeslagen filters van een team."},
     {"name": "overzicht", "description": "Aantallen voor managers; geen zaakgegevens."},
+    {"name": "kpi", "description": "KPI's voor managers, na afscherming van kleine aantallen."},
     {
         "name": "sessies",
         "description": "Aanmelden (wachtwoord met TOTP, of via de identity provider van de "

@@ -10,7 +10,7 @@ settings are checked before the workers start: production refuses to run without
 encryption and HMAC keys (vroegsignaal/config.py) or with an invalid OIDC claim mapping.
 
 Each worker also sends the creditor feedback of workers' moves (pick-up, closing) to the
-Kafka feedback topic right after the move commits (`served_app`; ADR 0013,
+Kafka feedback topic right after the move commits (`served_app`; ADR 0016,
 streaming/case_feedback.py), on a background thread so no request waits for the broker.
 What a worker could not send stays in the outbox for `vroegsignaal terugkoppeling`.
 """

@@ -141,7 +141,7 @@ def terugkoppeling(
     topic: Annotated[str | None, typer.Option(help="Feedback topic")] = None,
 ) -> None:
     """Send the creditor feedback of workers' moves still in the outbox (pick-up, closing)
-    to the feedback topic; run it on a schedule next to the API (ADR 0013)."""
+    to the feedback topic; run it on a schedule next to the API (ADR 0016)."""
     from kafka import KafkaProducer
 
     from streaming.case_feedback import publish_pending

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Creditor feedback after a worker's move, onto the feedback topic (ADR 0013).
+"""Creditor feedback after a worker's move, onto the feedback topic (ADR 0016).
 
 The workflow writes what each creditor is told into the `terugkoppeling` outbox in the
 move's own transaction (nothing is lost when a process dies after the commit);

@@ -58,10 +58,11 @@ class SessionExpired(NotAuthenticated):
 
 
 class LoginIncomplete(NotAuthenticated):
-    """A session whose second factor is still due: it reaches nothing but the login steps."""
+    """A session whose second factor is still due: it reaches nothing but the login steps
+    (a web page sends there, api/web/errors.py)."""
 
-    code = "AANMELDING_NIET_AFGEROND"
-    title = "De aanmelding is nog niet afgerond: de tweede factor ontbreekt"
+    code = "TWEEDE_FACTOR_NODIG"
+    title = "Vul eerst de code uit uw app in"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ from vroegsignaal.storage.tables import AuditAnker, AuditLog
 
 # How long an audit row is kept (months after the action).
 RETENTION_MONTHS = 24
-# pg_advisory_xact_lock key of the chain (also in migration 0008's audit_purge).
+# pg_advisory_xact_lock key of the chain (also in migration 0012's audit_purge).
 CHAIN_LOCK = 7_310_024_211
 GENESIS = "0" * 64
 # Logboek Dataverwerkingen status_code: 0 unset (done, also a refused request), 2 error.
@@ -209,7 +209,7 @@ def purge_prefix(session: Session, peildatum: dt.date) -> list[int]:
     """Delete the longest prefix of the chain whose rows are all past `bewaren_tot` on
     `peildatum`, anchor the chain at its last deleted row; the ids deleted.
 
-    On PostgreSQL through `audit_purge`, the SECURITY DEFINER function of migration 0008:
+    On PostgreSQL through `audit_purge`, the SECURITY DEFINER function of migration 0012:
     the application role itself has no DELETE on the log. Not committed here.
     """
     if session.get_bind().dialect.name == "postgresql":

@@ -274,7 +274,7 @@ def closing_facts(
     now: dt.datetime,
 ) -> dict[str, Any]:
     """What closing stores on the zaak: the closing time, the retention date by result and
-    the score the werkvoorraad showed (the future training label's anchor: ADR 0013).
+    the score the werkvoorraad showed (the future training label's anchor: ADR 0016).
 
     Retention (DOMAIN.md step 9): `bewaartermijn_maanden` after closing when no help
     followed; `bewaartermijn_schuldhulp_maanden` (the debt-help file's term) after a

@@ -63,8 +63,10 @@ pytestmark = pytest.mark.integration
 ROLES = ("schuldhulpverlener", "teamleider", "manager", "admin", "zonder-rol")
 WORKERS = frozenset({"schuldhulpverlener", "teamleider"})
 ADMIN = frozenset({"admin"})
+KPI_READERS = frozenset({"manager", "admin"})
 EVERY_ROLE = frozenset(ROLES)
-PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/health/ready")}
+PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/health/ready"),
+          ("GET", "/api/v1/docs")}  # the Swagger UI page: static, the same for everyone
 # A login whose TOTP code is still due, and one that must set TOTP up first.
 HALFWAY, ENROLLING = "halverwege", "inschrijver"
 BASE_URL = "https://testserver"  # the session cookie is Secure
@@ -78,7 +80,9 @@ class Entry:
 
     `door`: "sessie" (a complete login), "api-sleutel" (a creditor's key) or "open" (the
     login itself: every caller gets `ok`). `fresh`: the call ends or replaces the caller's
-    session, so each caller logs in for it. `scoped`: a foreign resource answers 404.
+    session, so each caller logs in for it. `scoped`: a foreign resource answers
+    `foreign` (404: it must not confirm what exists; 403 for the KPIs of a municipality,
+    whose existence is public).
     """
 
     allowed: frozenset[str]
@@ -88,6 +92,7 @@ class Entry:
     door: Literal["sessie", "api-sleutel", "open"] = "sessie"
     others: int = 403
     fresh: bool = False
+    foreign: int = 404
 
 
 def _fixed(body: dict[str, Any]) -> Callable[[Ctx], dict[str, Any]]:
@@ -141,6 +146,15 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("PUT", "/api/v1/beheer/gemeenten/{gemeentecode}/drempels"): Entry(
         ADMIN, lambda ctx: ctx.drempels),
     ("GET", "/api/v1/beheer/auditlog"): Entry(ADMIN, scoped=False),
+    # KPIs (managers and admins, aggregates of the municipalities they serve). A region's
+    # figures need every municipality of it: the world's people serve Utrecht only, so
+    # nobody here reads U16's (the allowed case is in tests/integration/api/test_kpi_api.py).
+    ("GET", "/api/v1/kpi/gemeenten/{gemeentecode}"): Entry(KPI_READERS, foreign=403),
+    ("GET", "/api/v1/kpi/gemeenten/{gemeentecode}/tabellen/{tabel}"): Entry(
+        KPI_READERS, foreign=403),
+    ("GET", "/api/v1/kpi/regios/{regio}"): Entry(frozenset(), scoped=False),
+    ("GET", "/api/v1/kpi/regios/{regio}/vergelijking"): Entry(frozenset(), scoped=False),
+    ("GET", "/api/v1/kpi/regios/{regio}/tabellen/{tabel}"): Entry(frozenset(), scoped=False),
     # Creditors: an API key, never a session; a foreign creditor's signal is not found.
     ("POST", "/api/v1/signalen"): Entry(
         frozenset({"schuldeiser"}), lambda ctx: [signaal(schuldeiser="WBV-TEST")],
@@ -307,9 +321,9 @@ def _resources(rig: Rig, ctx: Ctx, path: str) -> Resources:
     of the kinds the path names."""
     world, n = rig.world, next(_unique)
     own: dict[str, str] = {"gemeentecode": UTRECHT, "rol": "schuldhulpverlener",
-                           "code": "WBV-TEST"}
+                           "code": "WBV-TEST", "regio": "RG-U16", "tabel": "signalen"}
     foreign: dict[str, str] = {"gemeentecode": AMSTERDAM, "rol": "schuldhulpverlener",
-                               "code": "WBV-TEST"}
+                               "code": "WBV-TEST", "regio": "RG-U16", "tabel": "signalen"}
     secrets = ["Testhuizen", "Proefstraat"]
     with session_factory(rig.url)() as s:
         lead = world.principal(s, "teamleider")
@@ -466,7 +480,7 @@ def test_rights(method: str, path: str, rig: Rig) -> None:
         if r.status_code == 302:
             assert r.headers["location"].startswith(rig.keycloak.issuer), r.headers
         if entry.scoped and who in ROLES and entry.door == "sessie":
-            refused(call(who, res.foreign), 404, res.secrets)
+            refused(call(who, res.foreign), entry.foreign, res.secrets)
 
     if method != "GET":
         # A state change needs the session's CSRF token (the login: its own origin only).

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
 """case work: assignment, contact attempts, closing, werkbakjes, creditor feedback outbox, audit
 
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-11-30 16:00:00
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-01 09:20:00
 
-The schema of issue 10's case work (ADR 0013). `audit_log` is redesigned: a hash chain with
+The schema of issue 10's case work (ADR 0016). `audit_log` is redesigned: a hash chain with
 the Logboek Dataverwerkingen fields. No release wrote audit rows before this revision (the
 table only existed), so it is recreated rather than converted; the downgrade recreates
 the old shape, empty.
@@ -24,8 +24,8 @@ from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
