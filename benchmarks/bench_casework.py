@@ -59,7 +59,7 @@ def fill(url: str, n: int) -> dict[str, object]:
             for w in range(WORKERS_PER_TEAM):
                 uid = conn.execute(text(
                     "INSERT INTO gebruiker (gebruikersnaam, weergavenaam, gemeentecode, actief, "
-                    "mislukte_pogingen, aangemaakt_op) VALUES (:u, :u, :g, true, 0, now()) "
+                    "aangemaakt_op) VALUES (:u, :u, :g, true, now()) "
                     "RETURNING id"), {"u": f"w{gi}-{w}", "g": g}).scalar_one()
                 conn.execute(text("INSERT INTO gebruiker_rol VALUES (:u, 'schuldhulpverlener')"),
                              {"u": uid})
@@ -147,7 +147,7 @@ def _log_in(url: str, workers: list[dict[str, object]]) -> None:
     from vroegsignaal.dates import utc_now
     from vroegsignaal.storage.db import session_scope
 
-    settings = Settings(database_url=url)
+    settings = Settings(database_url=url, env="development")  # its session lifetimes
     with session_scope(url) as s:
         for w in workers:
             issued = sessions.start(s, int(str(w["id"])), method=Method.PASSWORD,
