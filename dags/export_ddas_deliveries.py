@@ -69,6 +69,7 @@ def export(delivery: dict[str, str]) -> dict[str, Any]:
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=2),
+    is_paused_upon_creation=False,
     default_args=DEFAULT_ARGS,
     tags=["vroegsignaal", "ddas", "cbs", "monthly"],
 )

@@ -39,6 +39,7 @@ def refresh_year(jaar: int) -> dict[str, Any]:
     max_active_runs=1,
     max_active_tasks=1,  # the two years one after the other: one writer on the KPI tables
     dagrun_timeout=dt.timedelta(hours=1),
+    is_paused_upon_creation=False,
     default_args=DEFAULT_ARGS,
     tags=["vroegsignaal", "kpi", "nightly"],
 )
