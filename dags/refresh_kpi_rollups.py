@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
+from _dag_defaults import DEFAULT_ARGS, ON_DAG_FAILURE, START_DATE, peildatum
 from airflow.sdk import dag, get_current_context, task
 
 
@@ -40,6 +40,7 @@ def refresh_year(jaar: int) -> dict[str, Any]:
     max_active_tasks=1,  # the two years one after the other: one writer on the KPI tables
     dagrun_timeout=dt.timedelta(hours=1),
     is_paused_upon_creation=False,
+    on_failure_callback=ON_DAG_FAILURE,
     default_args=DEFAULT_ARGS,
     tags=["vroegsignaal", "kpi", "nightly"],
 )
