@@ -30,12 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from batch import folders as fs
-from batch.delivery import (
-    archive_delivery,
-    ingest_delivery,
-    quarantine_delivery,
-    validate_delivery,
-)
+from batch.delivery import ingest_claimed, validate_claimed
 from batch.excel import xlsx_to_csv
 from batch.rule import Besluit
 from vroegsignaal.accounts.principal import CreditorPrincipal
@@ -103,14 +98,18 @@ def receive(
         xlsx_to_csv(data, target)
     else:
         target.write_bytes(data)
-    summary = validate_delivery(str(target), schuldeiser=code, run=run, settings=one_process)
+    # The run is the upload's own, not a delivery of the inbox's register: it is validated,
+    # ingested and moved here, in the request, by the same steps (batch/delivery.py).
+    summary = validate_claimed(target, schuldeiser=code, run=run, bestand=target.name,
+                               settings=one_process)
     ingested = None
     if summary["besluit"] == Besluit.INNEMEN.value:
-        ingested = ingest_delivery(str(target), ontvangen_op=now.astimezone(AMSTERDAM).date(),
-                                   settings=one_process)
-        final = Path(archive_delivery(str(target), settings=one_process))
+        ingested = ingest_claimed(target, schuldeiser=code, run=run,
+                                  ontvangen_op=now.astimezone(AMSTERDAM).date(),
+                                  settings=one_process)
+        final = fs.finish(folders, target, "processed")
     else:
-        final = Path(quarantine_delivery(str(target), settings=one_process))
+        final = fs.finish(folders, target, "quarantine")
     if ingested is not None:
         (final.parent / "ingelezen.json").write_text(json.dumps(ingested) + "\n",
                                                      encoding="utf-8")
