@@ -11,10 +11,6 @@ Airflow retries a failed task, and a rerun must not change the outcome. Ingestin
 replay when repeated (idempotent on schuldeiser + signaalId), so a crash halfway through
 a file is finished by the retry; the file only moves to processed/ after every batch
 committed. A quarantined file has had nothing ingested: validation comes first.
-
-`validate_claimed` and `ingest_claimed` are the validate and ingest steps on a claimed
-file's path: the creditor upload page (batch/upload.py) runs them on its own run folder,
-which is not a delivery of the inbox's register.
 """
 
 from __future__ import annotations
@@ -129,39 +125,22 @@ def validate_delivery(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, Any]:
     """Validate the whole file, decide by the batch-file rule, write the report beside it."""
-    settings = settings or get_settings()
-    row = _row(levering, settings)
-    summary = validate_claimed(
-        _claimed(row, settings), schuldeiser=row.schuldeiser, run=row.id,
-        bestand=row.bestandsnaam, settings=settings, chunk_rows=chunk_rows,
-    )
-    return {"levering": row.id, **summary}
-
-
-def validate_claimed(
-    path: Path,
-    *,
-    schuldeiser: str,
-    run: str,
-    bestand: str,
-    settings: Settings,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
-) -> dict[str, Any]:
-    """Validate the claimed file at `path` as `schuldeiser`'s (a row naming another
-    creditor is invalid), decide by the batch-file rule, write the report and the invalid
-    lines beside it; the decision with its counts and check codes. The step of both the
-    inbox's deliveries and the creditor upload page (batch/upload.py)."""
     from batch.validation import validate_file
 
+    settings = settings or get_settings()
+    row = _row(levering, settings)
+    path = _claimed(row, settings)
     validation = validate_file(
         path,
         suite=SUITE,
-        parameters={"schuldeisers": [schuldeiser]},
+        parameters={"schuldeisers": [row.schuldeiser]},
         chunk_rows=chunk_rows,
         workers=settings.file_workers(writes=False),
     )
     verdict = decide(validation, max_invalid_fraction=settings.batch_max_invalid_fraction)
-    report = build_report(validation, verdict, bestand=bestand, schuldeiser=schuldeiser, run=run)
+    report = build_report(
+        validation, verdict, bestand=row.bestandsnaam, schuldeiser=row.schuldeiser, run=row.id
+    )
     write_report(report, path.parent)
     invalid_path = path.parent / INVALID_LINES_FILE
     if verdict.besluit is Besluit.INNEMEN:
@@ -171,6 +150,7 @@ def validate_claimed(
         }
         invalid_path.write_text(json.dumps(refuse) + "\n", encoding="utf-8")
     summary = {
+        "levering": row.id,
         "besluit": verdict.besluit.value,
         "grond": verdict.grond.value,
         "regels": verdict.rows,
@@ -179,10 +159,10 @@ def validate_claimed(
         "niet_gehaald": {f.code: f.failed for f in validation.failed},
     }
     log.info(
-        "batch validation run=%s schuldeiser=%s rows=%d invalid=%d decision=%s "
+        "batch validation levering=%s schuldeiser=%s rows=%d invalid=%d decision=%s "
         "ground=%s failed_checks=%s",
-        run,
-        schuldeiser,
+        row.id,
+        row.schuldeiser,
         verdict.rows,
         verdict.invalid_rows,
         verdict.besluit.value,
@@ -208,41 +188,26 @@ def ingest_delivery(
     """Ingest the valid rows of a file the rule accepted; invalid lines are refused with
     the schuldeiser and signaalId they carry. `ontvangen_op` overrides the receipt date
     recorded when the file was found (its arrival day)."""
-    settings = settings or get_settings()
-    row = _row(levering, settings)
-    summary = ingest_claimed(
-        _claimed(row, settings), schuldeiser=row.schuldeiser, run=row.id,
-        ontvangen_op=ontvangen_op or row.ontvangen_op, settings=settings,
-    )
-    return {"levering": row.id, **summary}
-
-
-def ingest_claimed(
-    path: Path,
-    *,
-    schuldeiser: str,
-    run: str,
-    ontvangen_op: dt.date,
-    settings: Settings,
-) -> dict[str, Any]:
-    """Ingest the valid rows of the claimed file at `path`, which `validate_claimed`
-    accepted (else `QuarantinedFile`); the counts. Both doors' step, as validation."""
     from batch.files import ingest_file, ingest_file_parallel
 
-    if _decision(path, run)["besluit"] != Besluit.INNEMEN:
-        raise QuarantinedFile(f"levering {run}: the batch-file rule quarantined it")
+    settings = settings or get_settings()
+    row = _row(levering, settings)
+    path = _claimed(row, settings)
+    if _decision(path, levering)["besluit"] != Besluit.INNEMEN:
+        raise QuarantinedFile(f"levering {levering}: the batch-file rule quarantined it")
     refuse = {
         int(line): code
         for line, code in json.loads(
             (path.parent / INVALID_LINES_FILE).read_text(encoding="utf-8")
         ).items()
     }
+    day = ontvangen_op or row.ontvangen_op
     args: dict[str, Any] = {
         "source": SOURCE,
         "batch_size": settings.batch_size,
-        "ontvangen_op": ontvangen_op,
+        "ontvangen_op": day,
         "refuse": refuse,
-        "schuldeiser": schuldeiser,
+        "schuldeiser": row.schuldeiser,
     }
     workers = settings.file_workers()
     if workers > 1:
@@ -253,7 +218,8 @@ def ingest_claimed(
         with session_scope(settings.database_url) as session:
             totals = ingest_file(path, session=session, **args)
     summary = {
-        "ontvangen_op": ontvangen_op.isoformat(),
+        "levering": row.id,
+        "ontvangen_op": day.isoformat(),
         "ontvangen": totals.ontvangen,
         "opgepakt": totals.opgepakt,
         "nieuwe_zaken": totals.nieuwe_zaken,
@@ -263,10 +229,10 @@ def ingest_claimed(
         "geweigerd_door_bestandscontrole": len(refuse),
     }
     log.info(
-        "batch intake run=%s schuldeiser=%s received=%d picked_up=%d new_cases=%d "
+        "batch intake levering=%s schuldeiser=%s received=%d picked_up=%d new_cases=%d "
         "reasons=%s refused_by_file_check=%d",
-        run,
-        schuldeiser,
+        row.id,
+        row.schuldeiser,
         totals.ontvangen,
         totals.opgepakt,
         totals.nieuwe_zaken,

@@ -39,17 +39,18 @@ def refresh_year(jaar: int) -> dict[str, Any]:
     max_active_runs=1,
     max_active_tasks=1,  # the two years one after the other: one writer on the KPI tables
     dagrun_timeout=dt.timedelta(hours=1),
-    is_paused_upon_creation=False,
-    on_failure_callback=ON_DAG_FAILURE,
     default_args=DEFAULT_ARGS,
+    on_failure_callback=ON_DAG_FAILURE,
+    is_paused_upon_creation=False,
     tags=["vroegsignaal", "kpi", "nightly"],
 )
-def refresh_kpi_rollups() -> None:
+def refresh_kpi_rollups(peildatum: str = "") -> None:
     """
     ### KPI refresh
 
-    Runs at 02:30 UTC, after the retention purge; "today" is the run's logical date
-    (Europe/Amsterdam): it sets the werkvoorraad snapshot, the deadlines and which
+    Runs at 02:30 UTC, after the retention purge; "today" is the run parameter
+    `peildatum` (YYYY-MM-DD) when given, else the day the run was due (Europe/Amsterdam):
+    it sets the werkvoorraad snapshot, the deadlines and which
     outcome windows have passed.
 
     - **refresh_year** (this year and last): `kpi_rollup` rebuilt from the signals,
@@ -58,7 +59,7 @@ def refresh_kpi_rollups() -> None:
       secondary suppression) and written to `kpi_cel`, the only KPI table the dashboard,
       the API and the downloads read. Counts only: nothing personal is in either table.
 
-    Idempotent: a rerun with the same logical date writes the same figures.
+    Idempotent: a rerun for the same day writes the same figures.
     """
     refresh_year.expand(jaar=years())
 
