@@ -4,31 +4,36 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vroegsignaal.cases.errors import (
-    AlreadyAssigned,
-    CaseChanged,
-    CaseNotFound,
+from vroegsignaal.errors import (
+    Conflict,
     Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ServiceUnavailable,
+    TooManyAttempts,
+    VroegsignaalError,
 )
-from vroegsignaal.errors import VroegsignaalError
-
-# Domain errors with their own HTTP status; every other domain error is 422.
-STATUS: dict[type[VroegsignaalError], int] = {
-    CaseNotFound: 404,
-    Forbidden: 403,
-    CaseChanged: 409,
-    AlreadyAssigned: 409,
-}
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+# The HTTP status of a domain error by its kind (first match in the class's MRO); any
+# other domain error is a request the rules refuse: 422.
+STATUS_OF: dict[type[VroegsignaalError], int] = {
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,
+    ServiceUnavailable: 503,
+}
 TYPE_BASE = "https://vroegsignaal.example/problemen/"
 
 
@@ -44,6 +49,13 @@ def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) 
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+def status_of(exc: VroegsignaalError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 422
+
+
 class ApiProblem(Exception):
     """Raised by routes and dependencies; rendered as problem+json."""
 
@@ -52,20 +64,42 @@ class ApiProblem(Exception):
         self.status, self.code, self.title, self.detail = status, code, title, detail
 
 
-def install(app: FastAPI) -> None:
+# Renders an error on a web page (api/web/errors.py): (request, status, code, title, exc).
+HtmlRenderer = Callable[[Request, int, str, str, Exception | None], Response]
+
+
+def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
+    """Error handlers: problem+json under /api/, and `html` (when given) everywhere else."""
+
+    def web(request: Request) -> bool:
+        return html is not None and not request.url.path.startswith("/api/")
+
     @app.exception_handler(ApiProblem)
-    async def _api_problem(_: Request, exc: ApiProblem) -> JSONResponse:
+    async def _api_problem(request: Request, exc: ApiProblem) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, exc.status, exc.code, exc.title, exc)
         return problem(exc.status, exc.code, exc.title, exc.detail)
 
     @app.exception_handler(VroegsignaalError)
-    async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
-        status = next((v for k, v in STATUS.items() if isinstance(exc, k)), 422)
-        # A 404 or 403 names no ids: it must not confirm what exists.
+    async def _domain(request: Request, exc: VroegsignaalError) -> Response:
+        status = status_of(exc)
+        if web(request):
+            assert html is not None
+            return html(request, status, exc.code, exc.title, exc)
+        # A 403 or 404 names no ids and explains nothing beyond its title: it must not
+        # confirm what exists (issue 10: nothing of the resource in a refusal).
         detail = exc.title if status in (403, 404) else exc.detail
-        return problem(status, exc.code, exc.title, detail)
+        response = problem(status, exc.code, exc.title, detail)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, 400, "ONGELDIG_VERZOEK", "Het verzoek is ongeldig", exc)
         # Location and error type only: the input itself may be personal data.
         fouten = [
             {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]} for e in exc.errors()
@@ -79,15 +113,21 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
+        if web(request):
+            assert html is not None
+            return html(request, exc.status_code, code, str(exc.detail), exc)
         response = problem(exc.status_code, code, str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         # Logged with its type only: the message may hold input.
         log.error("unexpected error %s", type(exc).__name__, exc_info=exc)
+        if web(request):
+            assert html is not None
+            return html(request, 500, "INTERNE_FOUT", "Er ging iets mis aan onze kant", exc)
         return problem(500, "INTERNE_FOUT", "Er ging iets mis aan onze kant")

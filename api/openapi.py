@@ -20,7 +20,17 @@ TAGS = [
     {"name": "zaken", "description": "Een zaak: lezen, contactpogingen, toewijzen, afsluiten."},
     {"name": "werkbakjes", "description": "Opgeslagen filters van een team."},
     {"name": "overzicht", "description": "Aantallen voor managers; geen zaakgegevens."},
-    {"name": "beheer", "description": "Drempels per gemeente en inzage in de auditlog."},
+    {"name": "kpi", "description": "KPI's voor managers, na afscherming van kleine aantallen."},
+    {
+        "name": "sessies",
+        "description": "Aanmelden (wachtwoord met TOTP, of via de identity provider van de "
+        "gemeente met OIDC), de huidige gebruiker, afmelden.",
+    },
+    {
+        "name": "beheer",
+        "description": "Beheer van gebruikers, rollen, teams, schuldeisers en hun API-sleutels; "
+        "drempels per gemeente; inzage in de auditlog.",
+    },
     {"name": "health", "description": "Beschikbaarheid van de dienst."},
 ]
 # The NL GOV rules allow only the RFC 9457 members in the schema; responses also carry the
@@ -46,9 +56,10 @@ ERRORS = {
     "401": "Niet geauthenticeerd",
     "403": "Geen toegang",
     "404": "Niet gevonden",
-    "409": "Conflict: de zaak is intussen gewijzigd of toegewezen",
+    "409": "Conflict met de huidige toestand (bijv. de zaak is intussen gewijzigd)",
     "413": "Te groot verzoek",
-    "422": "De handeling is nu niet mogelijk",
+    "422": "Verzoek voldoet niet aan de regels, of de handeling is nu niet mogelijk",
+    "429": "Te veel mislukte pogingen",
     "503": "Dienst niet beschikbaar",
 }
 
@@ -82,7 +93,7 @@ def build_openapi(app: FastAPI, server: str) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             for code, response in responses.items():
-                if code.startswith("2"):
+                if code[0] in "23":
                     response.setdefault("headers", {})["API-Version"] = {
                         "$ref": "#/components/headers/API-Version"
                     }

@@ -3,9 +3,10 @@
 
 Fills a fresh database with `--zaken` zaken (one signal and one werkvoorraad item each)
 across ten municipalities, a team of five workers per municipality (50 workers), a
-quarter of the zaken open; serves the real API with uvicorn on loopback
-(benchmarks/casework_app.py: the login stood in for by a header), and runs locust
-headless with one user per worker (benchmarks/locust_casework.py) for `--seconds`.
+quarter of the zaken open; serves the real API with uvicorn on loopback (each worker
+logged in by a real session of vroegsignaal/accounts: cookie and CSRF token, looked up on
+every request), and runs locust headless with one user per worker
+(benchmarks/locust_casework.py) for `--seconds`.
 Targets: werkvoorraad page p95 < 100 ms, zaak detail p95 < 150 ms, writes (contact
 attempt, claim) p95 < 150 ms. Records the machine's load while it ran, because the
 machine is shared.
@@ -58,7 +59,7 @@ def fill(url: str, n: int) -> dict[str, object]:
             for w in range(WORKERS_PER_TEAM):
                 uid = conn.execute(text(
                     "INSERT INTO gebruiker (gebruikersnaam, weergavenaam, gemeentecode, actief, "
-                    "mislukte_pogingen, aangemaakt_op) VALUES (:u, :u, :g, true, 0, now()) "
+                    "aangemaakt_op) VALUES (:u, :u, :g, true, now()) "
                     "RETURNING id"), {"u": f"w{gi}-{w}", "g": g}).scalar_one()
                 conn.execute(text("INSERT INTO gebruiker_rol VALUES (:u, 'schuldhulpverlener')"),
                              {"u": uid})
@@ -133,7 +134,26 @@ def fill(url: str, n: int) -> dict[str, object]:
         counts = dict(conn.execute(text("SELECT status, count(*) FROM zaak GROUP BY status"))
                       .all())
     engine.dispose()
+    _log_in(url, workers)
     return {"workers": workers, "fill_seconds": round(fill_seconds, 1), "status_counts": counts}
+
+
+def _log_in(url: str, workers: list[dict[str, object]]) -> None:
+    """A complete session per worker (as a password and TOTP login leaves it; the login
+    itself is not what is measured): its cookie and CSRF token go into the plan."""
+    from vroegsignaal.accounts import sessions
+    from vroegsignaal.accounts.sessions import COOKIE_NAME, Method, Step
+    from vroegsignaal.config import Settings
+    from vroegsignaal.dates import utc_now
+    from vroegsignaal.storage.db import session_scope
+
+    settings = Settings(database_url=url, env="development")  # its session lifetimes
+    with session_scope(url) as s:
+        for w in workers:
+            issued = sessions.start(s, int(str(w["id"])), method=Method.PASSWORD,
+                                    step=Step.COMPLETE, settings=settings, now=utc_now())
+            w["cookie"], w["csrf"] = f"{COOKIE_NAME}={issued.token}", issued.csrf_token
+        s.commit()
 
 
 class LoadSampler(threading.Thread):
@@ -190,7 +210,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         core = core_times(url, plan)
         port = _free_port()
         api = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "benchmarks.casework_app:app", "--host",
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
              "127.0.0.1", "--port", str(port), "--workers", str(args.api_workers),
              "--log-level", "warning", "--no-access-log"],
             cwd=ROOT, env=env, start_new_session=True)
@@ -314,8 +334,8 @@ def main() -> None:
         "core_median_ms": result["core"],
         "runs": result["runs"],
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "note": "API: uvicorn on loopback, the login stood in for by a header "
-                "(benchmarks/casework_app.py); locust on the same machine; PostgreSQL the "
+        "note": "API: uvicorn on loopback, each worker with a real session (cookie and "
+                "CSRF token); locust on the same machine; PostgreSQL the "
                 "test cluster of scripts/services/postgres.sh. 'doorlopend': every worker "
                 "acts again 0.05-0.2 s after an answer (a closed loop, far above real use); "
                 "'met-denktijd': 1-3 s. The machine (2 cores) is shared with other work: "

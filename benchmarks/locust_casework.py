@@ -28,7 +28,8 @@ class Worker(FastHttpUser):
     def on_start(self) -> None:
         me = PLAN["workers"][next(_next) % len(PLAN["workers"])]
         assert me["toegewezen"] and me["te_claimen"], "the plan gives every worker zaken"
-        self.headers = {"X-Bench-Gebruiker": str(me["id"])}
+        # The worker's session (made by bench_casework.py) and its CSRF token for writes.
+        self.headers = {"Cookie": me["cookie"], "X-CSRF-Token": me["csrf"]}
         self.mine = me["toegewezen"]
         self.to_claim = list(me["te_claimen"])
         self.readable = me["toegewezen"] + me["te_claimen"]

@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from cli import audit, contract, data, database, keys, model, streaming
+from cli import audit, contract, data, database, keys, model, reporting, serve, streaming, users
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -19,6 +19,8 @@ app.add_typer(database.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(contract.app, name="contract")
+app.add_typer(reporting.app, name="kpi")
+app.add_typer(users.app, name="users")
 app.command("generate")(data.generate)
 app.command("ingest")(data.ingest)
 app.command("demo")(data.demo)
@@ -28,6 +30,8 @@ app.command("consume")(streaming.consume)
 app.command("send")(streaming.send)
 app.command("topics")(streaming.topics)
 app.command("terugkoppeling")(streaming.terugkoppeling)
+app.command("export-ddas")(reporting.export_ddas)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

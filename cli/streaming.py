@@ -141,7 +141,7 @@ def terugkoppeling(
     topic: Annotated[str | None, typer.Option(help="Feedback topic")] = None,
 ) -> None:
     """Send the creditor feedback of workers' moves still in the outbox (pick-up, closing)
-    to the feedback topic; run it on a schedule next to the API (ADR 0012)."""
+    to the feedback topic; run it on a schedule next to the API (ADR 0016)."""
     from streaming.case_feedback import send_outbox
     from vroegsignaal.config import get_settings
 

@@ -3,28 +3,41 @@
 
 Utrecht (GM0344) and Amsterdam (GM0363). Each has a team; each role has a user in Utrecht
 (`world.users["schuldhulpverlener"]`, ...), plus a second worker and a worker of
-Amsterdam. Principals come from the tables (`load_principal`), as the login will make them.
-Until the login of issue 10 lands, the API tests put a user on a request with the header
-`X-Test-Gebruiker` (a user name; "verlopen" stands for an expired session) through a
-dependency override of `current_principal` (`principal_override`).
+Amsterdam. Principals come from the tables (`load_principal`), as the login makes them.
+API tests act as a user through a real session of vroegsignaal/accounts (`session_headers`:
+the session cookie and its CSRF token, checked by the app's own `CurrentPrincipal`); the
+rights matrix logs in through `POST /sessies` itself (`build_world(passwords=True)`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from fastapi import Request
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from api.errors import ApiProblem
+from tests.accounts import PASSWORD
 from tests.factories import signaal
+from vroegsignaal.accounts import sessions
+from vroegsignaal.accounts.passwords import hash_password
 from vroegsignaal.accounts.principal import Principal, UserRole, load_principal
+from vroegsignaal.accounts.sessions import COOKIE_NAME, Method, Step
+from vroegsignaal.config import get_settings
+from vroegsignaal.dates import utc_now
 from vroegsignaal.intake.pipeline import run_intake
-from vroegsignaal.storage.tables import Gebruiker, GebruikerRol, Team, TeamGemeente, TeamLid, Zaak
+from vroegsignaal.storage.db import session_scope
+from vroegsignaal.storage.tables import (
+    Gebruiker,
+    GebruikerRol,
+    Sessie,
+    Team,
+    TeamGemeente,
+    TeamLid,
+    Zaak,
+)
 
 UTRECHT, AMSTERDAM = "GM0344", "GM0363"
 # (name, own municipality, roles, team)
@@ -51,9 +64,17 @@ class World:
         return p
 
 
-def build_world(session: Session) -> World:
-    """Teams and users of both municipalities (no zaken)."""
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    # One argon2id hash for every test user (each hash costs 0.1-0.5 s).
+    return hash_password(PASSWORD)
+
+
+def build_world(session: Session, *, passwords: bool = False) -> World:
+    """Teams and users of both municipalities (no zaken); with `passwords`, every user
+    logs in with tests.accounts.PASSWORD."""
     world = World()
+    password_hash = _password_hash() if passwords else None
     for team, gemeente in (("utrecht", UTRECHT), ("amsterdam", AMSTERDAM)):
         world.teams[team] = session.execute(
             insert(Team).returning(Team.id),
@@ -65,7 +86,7 @@ def build_world(session: Session) -> World:
         uid = session.execute(
             insert(Gebruiker).returning(Gebruiker.id),
             [{"gebruikersnaam": name, "weergavenaam": f"Medewerker {name}",
-              "gemeentecode": gemeente, "actief": True, "mislukte_pogingen": 0,
+              "gemeentecode": gemeente, "actief": True, "wachtwoord_hash": password_hash,
               "aangemaakt_op": dt.datetime.now(dt.UTC)}],
         ).scalar_one()
         world.users[name] = uid
@@ -100,21 +121,20 @@ def zaak_row(session: Session, zaak_id: int) -> Zaak:
     return row
 
 
-def principal_override(db_url: str) -> Callable[[Request], Principal]:
-    """A stand-in for `api.deps.current_principal`: the user named in `X-Test-Gebruiker`."""
-    from vroegsignaal.storage.db import session_factory
-
-    def current(request: Request) -> Principal:
-        name = request.headers.get("X-Test-Gebruiker")
-        if not name or name == "verlopen":
-            raise ApiProblem(401, "NIET_GEAUTHENTICEERD", "Niet ingelogd of sessie verlopen")
-        with session_factory(db_url)() as s:
-            user = s.execute(select(Gebruiker.id).where(Gebruiker.gebruikersnaam == name)
-                             ).scalar_one_or_none()
-            principal = load_principal(s, user, request_id=request.state.request_id) if user \
-                else None
-        if principal is None:
-            raise ApiProblem(401, "NIET_GEAUTHENTICEERD", "Niet ingelogd of sessie verlopen")
-        return principal
-
-    return current
+def session_headers(db_url: str, name: str) -> dict[str, str]:
+    """The headers of a browser logged in as the user `name`: a complete session made by
+    vroegsignaal/accounts/sessions.py (the cookie) and its CSRF token. "verlopen": a
+    session of the schuldhulpverlener that passed its absolute expiry."""
+    expired = name == "verlopen"
+    with session_scope(db_url) as s:
+        user = s.execute(select(Gebruiker.id).where(
+            Gebruiker.gebruikersnaam == ("schuldhulpverlener" if expired else name))
+        ).scalar_one()
+        issued = sessions.start(s, user, method=Method.PASSWORD, step=Step.COMPLETE,
+                                settings=get_settings(), now=utc_now())
+        if expired:
+            s.execute(update(Sessie).where(Sessie.gebruiker_id == user,
+                                           Sessie.sleutel_hash == sessions.token_hash(issued.token))
+                      .values(verloopt_op=utc_now() - dt.timedelta(minutes=1)))
+        s.commit()
+    return {"Cookie": f"{COOKIE_NAME}={issued.token}", "X-CSRF-Token": issued.csrf_token}

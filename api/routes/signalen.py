@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, status
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentSchuldeiser, SessionDep
+from api.deps import CurrentCreditor, SessionDep
 from api.errors import ApiProblem
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.contract.raw import RawInput
@@ -52,7 +52,7 @@ class SignaalStatus(BaseModel):
 )
 def post_signalen(
     session: SessionDep,
-    schuldeiser: CurrentSchuldeiser,
+    creditor: CurrentCreditor,
     berichten: Annotated[
         list[dict[str, Any]],
         Body(description="Messages in the signal contract (see the published JSON Schema)."),
@@ -63,7 +63,7 @@ def post_signalen(
     if len(berichten) > MAX_BATCH:
         raise ApiProblem(413, "TE_GROTE_LEVERING", f"Maximaal {MAX_BATCH} signalen per verzoek")
     for i, msg in enumerate(berichten):
-        if msg.get("schuldeiser") != schuldeiser:
+        if msg.get("schuldeiser") != creditor.schuldeiser:
             raise ApiProblem(
                 403,
                 "ANDERE_SCHULDEISER",
@@ -96,10 +96,10 @@ def post_signalen(
 )
 def get_status(
     session: SessionDep,
-    schuldeiser: CurrentSchuldeiser,
+    creditor: CurrentCreditor,
     signaal_id: Annotated[str, Path(max_length=64)],
 ) -> SignaalStatus:
-    coarse = current_status(session, schuldeiser=schuldeiser, signaal_id=signaal_id)
+    coarse = current_status(session, schuldeiser=creditor.schuldeiser, signaal_id=signaal_id)
     if coarse is None:
         raise ApiProblem(404, "NIET_GEVONDEN", "Signaal niet gevonden")
     return SignaalStatus(signaalId=signaal_id, status=coarse)

@@ -17,22 +17,17 @@ Helpers for axe-core scans and screenshots: tests/browser/helpers.py.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 from tests.browser.helpers import is_inside_app
+from tests.live_server import serve_app
 from vroegsignaal.storage.seed import prepare_database
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ENV = "VROEGSIGNAAL_TEST_CHROMIUM"
 CHROMIUM = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's services, which
@@ -47,7 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-APP_START_TIMEOUT = 60.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -86,10 +80,14 @@ def external_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserContext]:
+def new_guarded_context(
+    browser: Browser, external_requests: list[str], **options: object
+) -> BrowserContext:
+    """A fresh context (Dutch, Amsterdam time, 1280x800) whose requests outside the app are
+    aborted and recorded in `external_requests`."""
     context = browser.new_context(
-        locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 800}
+        locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 800},
+        **options,  # type: ignore[arg-type]
     )
     context.set_default_timeout(15_000)
 
@@ -102,8 +100,25 @@ def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserC
             route.abort("blockedbyclient")
 
     context.route("**/*", guard)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserContext]:
+    context = new_guarded_context(browser, external_requests)
     yield context
     context.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, external_requests: list[str]) -> Iterator[Page]:
+    """A page with JavaScript switched off (the pages must work without it)."""
+    context = new_guarded_context(browser, external_requests, java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+    if external_requests:
+        pytest.fail(f"the page requested URLs outside the app: {external_requests}")
 
 
 @pytest.fixture
@@ -116,18 +131,13 @@ def page(context: BrowserContext, external_requests: list[str]) -> Iterator[Page
 
 @dataclass(frozen=True)
 class LiveApp:
-    """The app served over HTTP: `base_url` like http://127.0.0.1:PORT, and its database."""
+    """The app served over HTTP: `base_url` like http://127.0.0.1:PORT, its database, and
+    its folders for delivered files (`work_dir`) and the offer outbox (`outbox`)."""
 
     base_url: str
     database_url: str
-
-
-def _free_loopback_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
+    work_dir: Path = Path()
+    outbox: Path = Path()
 
 
 @pytest.fixture(scope="session")
@@ -136,55 +146,18 @@ def live_app(
 ) -> Iterator[LiveApp]:
     """`api.main:create_app` under uvicorn on 127.0.0.1 (free port), fresh PostgreSQL database.
 
-    The listening socket is made here and handed to uvicorn (--fd): no race for the port.
-    Settings come from the environment as in production, with the test keys.
+    Settings come from the environment as in production, with the test keys
+    (tests/live_server.py).
     """
     database_url = new_postgres_database()
     prepare_database(database_url)
-    sock = _free_loopback_socket()
-    port = sock.getsockname()[1]
-    log_path = tmp_path_factory.mktemp("live-app") / "uvicorn.log"
+    folder = tmp_path_factory.mktemp("live-app")
+    work_dir, outbox = folder / "batch", folder / "outbox"
     env = {
-        **os.environ,
         "VROEGSIGNAAL_DATABASE_URL": database_url,
-        "VROEGSIGNAAL_ENV": "test",
-        "PYTHONPATH": str(ROOT),
+        "VROEGSIGNAAL_BATCH_WORK_DIR": str(work_dir),
+        "VROEGSIGNAAL_BATCH_INBOX": str(work_dir / "inbox"),
+        "VROEGSIGNAAL_OFFER_OUTBOX": f"file:{outbox}",
     }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-                "--fd", str(sock.fileno()), "--log-level", "warning", "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-            pass_fds=(sock.fileno(),),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    sock.close()  # the child holds its own copy
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + APP_START_TIMEOUT
-    ready = False
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            ready = httpx.get(f"{base_url}/api/v1/health/ready", timeout=5).status_code == 200
-        except httpx.HTTPError:
-            ready = False
-        if ready:
-            break
-        time.sleep(0.2)
-    if not ready:
-        process.kill()
-        process.wait()
-        pytest.fail(
-            f"uvicorn did not serve the app on {base_url}:\n{log_path.read_text(errors='replace')}",
-            pytrace=False,
-        )
-    yield LiveApp(base_url=base_url, database_url=database_url)
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with serve_app(env, folder / "uvicorn.log") as base_url:
+        yield LiveApp(base_url, database_url, work_dir, outbox)

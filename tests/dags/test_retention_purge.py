@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """retention_purge end to end with dag.test() on PostgreSQL and Kafka, for a peildatum given
-as the run parameter: the dry run shows what would happen (closings and deletions, counts
-only) and changes nothing; the real run closes the zaak that reached its maximum age, tells
-its creditor on the feedback topic, removes exactly the expired records (its log proves
-it) and reports what a ground kept."""
+as the run parameter: a real run before any dry run closes and deletes nothing; the dry
+run shows what would happen (closings and deletions, counts only) and changes nothing; the
+real run closes the zaak that reached its maximum age, tells its creditor on the feedback
+topic, removes exactly the expired records (its log proves it) and reports what a ground
+kept."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from vroegsignaal.storage.tables import (
 )
 
 pytestmark = pytest.mark.integration
-PEILDATUM = "2026-10-01"
+PEILDATUM = "2026-10-01"  # a run parameter: the scheduler never starts future logical dates
 NOT_TAKEN_UP = "Niet opgepakt: andere reden"
 
 
@@ -70,6 +71,15 @@ def test_dry_run_then_close_and_purge(
                                 .where(Terugkoppeling.verzonden_op.is_(None)))
         expired_signal = session.scalar(
             select(Signaal.signaal_id).where(Signaal.zaak_id == scenario.open_past_term))
+
+    refused = run_dag(dagbag, "retention_purge", conf={"peildatum": PEILDATUM})
+    assert refused.state == "failed"
+    assert refused.tasks["close_expired_zaken"] == "failed", "no closing before a dry run"
+    assert refused.tasks["purge_database"] == "failed"
+    assert refused.tasks["purge_batch_files"] == "upstream_failed", "nothing before a dry run"
+    with Session(engine) as session:
+        assert len(session.scalars(select(Signaal.id)).all()) == signals_before
+        assert session.get(Zaak, scenario.open_past_term).status == "Nog niet opgepakt"  # type: ignore[union-attr]
 
     dry = run_dag(dagbag, "retention_purge", conf={"dry_run": True, "peildatum": PEILDATUM})
     assert dry.state == "success", dry.tasks

@@ -43,7 +43,7 @@ from vroegsignaal.storage.tables import AuditAnker, AuditLog
 
 # How long an audit row is kept (months after the action).
 RETENTION_MONTHS = 24
-# pg_advisory_xact_lock key of the chain (also in migration 0007's audit_purge).
+# pg_advisory_xact_lock key of the chain (also in migration 0012's audit_purge).
 CHAIN_LOCK = 7_310_024_211
 GENESIS = "0" * 64
 # Logboek Dataverwerkingen status_code: 0 unset (done, also a refused request), 2 error.
@@ -120,11 +120,15 @@ def record(
     `now` is the time of the action (default: now; tests and backfills pass one).
 
     On PostgreSQL this takes the chain's advisory lock until the caller commits: call it
-    as the last statement before the commit.
+    as the last statement before the commit (several records in a row are fine; reads
+    between them too, writes are not).
     """
     moment = now or dt.datetime.now(dt.UTC)
+    # The caller's pending changes are written before the lock is taken: a write that must
+    # wait for another transaction's row lock never waits while holding the chain, so two
+    # writers cannot deadlock over it.
+    session.flush()
     _lock(session)
-    session.flush()  # rows added to the session earlier belong before this one
     volgnummer, vorige = _head(session)
     trace = getattr(actor, "request_id", None) or uuid.uuid4().hex
     row: dict[str, Any] = {
@@ -205,7 +209,7 @@ def purge_prefix(session: Session, peildatum: dt.date) -> list[int]:
     """Delete the longest prefix of the chain whose rows are all past `bewaren_tot` on
     `peildatum`, anchor the chain at its last deleted row; the ids deleted.
 
-    On PostgreSQL through `audit_purge`, the SECURITY DEFINER function of migration 0007:
+    On PostgreSQL through `audit_purge`, the SECURITY DEFINER function of migration 0012:
     the application role itself has no DELETE on the log. Not committed here.
     """
     if session.get_bind().dialect.name == "postgresql":

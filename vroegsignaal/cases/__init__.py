@@ -4,7 +4,7 @@
 - `state`: a zaak as the intake matches signals into it, and its type (ADR 0003);
 - `features`: what scoring sees of a zaak, and the household history window;
 - `workflow`: its statuses, the allowed moves, and `transition`, the one way to move it;
-- case work (issue 10, ADR 0012): `access` (who may do what: the rights table and the
+- case work (issue 10, ADR 0016): `access` (who may do what: the rights table and the
   scoping every function starts with), `assignment` (claim, assign, release, bulk),
   `contact` (contactpogingen), `closing` (close, reopen), `werkvoorraad` (the paged,
   filtered queue), `werkbakjes` (saved filters), `detail` (the audited reads), `overview`

@@ -6,7 +6,8 @@ Routes pass the principal through; every case-work function starts here. Two ans
 - `Forbidden` (403, `GEEN_TOEGANG`): the role may never do this, whatever the zaak: a
   manager reads aggregates only, a user without roles nothing, only a teamleider assigns
   to others.
-- `NotFound` (404, `ZAAK_NIET_GEVONDEN`): no such zaak *for this principal*: a zaak of a
+- `CaseNotFound` (404, `ZAAK_NIET_GEVONDEN`; a werkbakje, team or municipality: the
+  shared `NotFound`, `NIET_GEVONDEN`): no such thing *for this principal*: a zaak of a
   municipality the user does not serve is not found either, so its existence is not
   revealed (DESIGN.md "Users and rights").
 
@@ -26,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal, UserRole
 from vroegsignaal.cases.errors import CaseNotFound, Forbidden
+from vroegsignaal.errors import NotFound
 from vroegsignaal.storage.tables import TeamGemeente, Zaak
 
 R = UserRole
-NotFound = CaseNotFound
-__all__ = ["RIGHTS", "Action", "Forbidden", "NotFound", "require", "require_case"]
+__all__ = ["RIGHTS", "Action", "CaseNotFound", "Forbidden", "NotFound", "require", "require_case"]
 
 
 class Action(StrEnum):
@@ -75,7 +76,7 @@ def require_case(
 ) -> Row[Any]:
     """The zaak's row when `principal` may do `action` on it.
 
-    Raises `Forbidden` for a role that may never, `NotFound` for an unknown zaak or one of
+    Raises `Forbidden` for a role that may never, `CaseNotFound` for an unknown zaak or one of
     a municipality the principal does not serve.
     """
     require(principal, action)
@@ -84,7 +85,7 @@ def require_case(
         query = query.with_for_update()
     row = session.execute(query).one_or_none()
     if row is None or not principal.serves(row.gemeentecode):
-        raise NotFound(f"zaak {zaak_id}")
+        raise CaseNotFound(f"zaak {zaak_id}")
     return row
 
 

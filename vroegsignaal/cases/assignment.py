@@ -15,6 +15,7 @@ row, logs an audit row, commits and announces `CaseAssigned` after commit.
   its owning team, or to a team that serves the municipality (its members may claim).
 - `release`: the assignee (or a teamleider) gives the zaak back to the team.
 - `bulk_assign` (teamleider): many zaken to one colleague or team, counted.
+- `colleagues`: whom a teamleider can pick (the web page's list).
 """
 
 from __future__ import annotations
@@ -128,6 +129,24 @@ def claim(
         raise
     commit(session, events, bus=bus or BUS)
     return max(getattr(e, "version", 0) for e in events)
+
+
+def colleagues(session: Session, principal: Principal) -> list[tuple[int, str]]:
+    """Whom a teamleider may pick to assign to: (user id, display name) of the active
+    workers in the teamleider's teams, by name; empty for anyone else. Each assignment is
+    still checked on its own zaak (`assign`, `bulk_assign`)."""
+    if not principal.has(UserRole.TEAMLEIDER) or not principal.teams:
+        return []
+    workers = select(GebruikerRol.gebruiker_id).where(GebruikerRol.rol.in_(
+        [UserRole.SCHULDHULPVERLENER.value, UserRole.TEAMLEIDER.value]))
+    rows = session.execute(
+        select(Gebruiker.id, Gebruiker.weergavenaam).distinct()
+        .join(TeamLid, TeamLid.gebruiker_id == Gebruiker.id)
+        .where(TeamLid.team_id.in_(sorted(principal.teams)), Gebruiker.actief.is_(True),
+               Gebruiker.id.in_(workers))
+        .order_by(Gebruiker.weergavenaam, Gebruiker.id)
+    )
+    return [(int(i), str(naam)) for i, naam in rows]
 
 
 def _colleague_ok(

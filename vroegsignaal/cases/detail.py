@@ -64,7 +64,7 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 def zaak_detail(session: Session, principal: Principal, zaak_id: int) -> CaseDetail:
     """Zaak `zaak_id` for `principal`, logged as "zaak.lezen" and committed.
-    Raises `Forbidden` or `NotFound` (cases/access.py)."""
+    Raises `Forbidden` or `CaseNotFound` (cases/access.py)."""
     z = require_case(session, principal, zaak_id, Action.READ_CASES)
     new_since = _utc(z.nieuw_signaal_sinds)
     item = session.execute(
@@ -165,7 +165,7 @@ def personal_data(
 ) -> list[dict[str, Any]]:
     """The decrypted identifiers of each signal of zaak `zaak_id` (one dict per signal,
     with its `signaalId`), logged as "persoonsgegevens.lezen" and committed. Raises
-    `Forbidden`, `NotFound`, `DecryptionError`."""
+    `Forbidden`, `CaseNotFound`, `DecryptionError`."""
     z = require_case(session, principal, zaak_id, Action.READ_PERSONAL_DATA)
     cipher = IdentifierCipher.from_settings(settings or get_settings())
     rows = session.execute(

@@ -1,25 +1,24 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The case-work errors, each with a stable code (api/errors.py maps them to HTTP):
-404 `CaseNotFound`, 403 `Forbidden`, 409 `CaseChanged` and `AlreadyAssigned`,
+"""The case-work errors, each with a stable code, as kinds of the shared access errors
+of vroegsignaal/errors.py (api/errors.py maps the kinds to HTTP): 404 `CaseNotFound`,
+403 `Forbidden` (the shared one, re-exported), 409 `CaseChanged` and `AlreadyAssigned`,
 422 `TransitionRefused` and `CaseWorkRefused`. Messages name ids and codes, never people."""
 
 from __future__ import annotations
 
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import Conflict, Forbidden, NotFound, VroegsignaalError
+
+__all__ = [
+    "AlreadyAssigned", "CaseChanged", "CaseNotFound", "CaseWorkRefused", "Forbidden",
+    "TransitionRefused",
+]
 
 
-class CaseNotFound(VroegsignaalError):
+class CaseNotFound(NotFound):
     """No zaak with that id, or none the principal may know of (another municipality's)."""
 
     code = "ZAAK_NIET_GEVONDEN"
     title = "Zaak niet gevonden"
-
-
-class Forbidden(VroegsignaalError):
-    """The principal's roles never allow this action."""
-
-    code = "GEEN_TOEGANG"
-    title = "U heeft geen recht op deze handeling"
 
 
 class TransitionRefused(VroegsignaalError):
@@ -29,14 +28,14 @@ class TransitionRefused(VroegsignaalError):
     title = "Deze statusovergang is niet toegestaan"
 
 
-class CaseChanged(VroegsignaalError):
+class CaseChanged(Conflict):
     """Someone changed the zaak since its version was read (optimistic locking)."""
 
     code = "ZAAK_INTUSSEN_GEWIJZIGD"
     title = "De zaak is intussen door iemand anders gewijzigd"
 
 
-class AlreadyAssigned(VroegsignaalError):
+class AlreadyAssigned(Conflict):
     """The zaak is assigned to someone else: a teamleider reassigns it, nobody claims it."""
 
     code = "ZAAK_AL_TOEGEWEZEN"

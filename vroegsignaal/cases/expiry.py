@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The maximum age of an open zaak (issue 13, ADR 0016): when it expires, and which zaken
+"""The maximum age of an open zaak (issue 13, ADR 0018): when it expires, and which zaken
 will soon.
 
 A zaak nobody closes must not keep the resident's data for ever (AVG art. 5(1)(e)). An open

@@ -50,7 +50,7 @@ def classify(case: CaseState, household_cases: Sequence[CaseState], months: int)
     enkelvoudig. opeenvolgend beats meervoudig: the history says more about risk.
 
     A zaak that holds a signal of a later month (it joined while a worker had the zaak
-    picked up, ADR 0012) has an earlier signal on the address: opeenvolgend, and it stays
+    picked up, ADR 0016) has an earlier signal on the address: opeenvolgend, and it stays
     so (`loaded_type`)."""
     if case.loaded_type == Zaaktype.OPEENVOLGEND.value or any(
         month_start(s.signaaldatum) != case.matchingsperiode for s in case.signalen

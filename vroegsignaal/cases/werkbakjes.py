@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.audit.log import record
-from vroegsignaal.cases.access import Action, NotFound, require
+from vroegsignaal.cases.access import Action, require
 from vroegsignaal.cases.errors import CaseWorkRefused
 from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter
+from vroegsignaal.errors import NotFound
 from vroegsignaal.storage.tables import Werkbakje
 
 PURPOSE = "vroegsignalering.werkverdeling"

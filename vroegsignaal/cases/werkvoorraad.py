@@ -21,20 +21,21 @@ import base64
 import binascii
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
-from vroegsignaal.cases.access import Action, NotFound, require
+from vroegsignaal.cases.access import Action, require
 from vroegsignaal.cases.errors import CaseWorkRefused
 from vroegsignaal.cases.expiry import nearly_expired, warning_days
 from vroegsignaal.cases.workflow import OPEN, CaseStatus
 from vroegsignaal.contract.enums import Signaalpartner, Zaaktype
 from vroegsignaal.dates import today
+from vroegsignaal.errors import NotFound
 from vroegsignaal.storage.tables import Signaal, Werkbakje, WerkvoorraadItem, Zaak
 
 MAX_PAGE = 200
@@ -107,18 +108,61 @@ class BadCursor(CaseWorkRefused):
     title = "De cursor is ongeldig"
 
 
-def _encode(row: Row) -> str:
-    raw = orjson.dumps([row.prioriteit, row.uiterste_datum.isoformat(), row.zaak_id])
+# The orders a werkvoorraad can be read in: (column, descending) keys, the zaak id last so
+# every row has one place. "risico" is the order of the partial index `ix_werkvoorraad_open`
+# (the API's); "urgentie" puts crisis signals first (the web page's default); "termijn" the
+# earliest due date.
+Order = Literal["risico", "urgentie", "termijn"]
+_W = WerkvoorraadItem
+ORDERS: dict[str, tuple[tuple[Any, bool], ...]] = {
+    "risico": ((_W.prioriteit, True), (_W.uiterste_datum, False), (_W.zaak_id, False)),
+    "urgentie": ((_W.crisis, True), (_W.prioriteit, True), (_W.uiterste_datum, False),
+                 (_W.zaak_id, False)),
+    "termijn": ((_W.uiterste_datum, False), (_W.prioriteit, True), (_W.zaak_id, False)),
+}
+_ROW_FIELD = {"prioriteit": "prioriteit", "uiterste_datum": "uiterste_datum",
+              "zaak_id": "zaak_id", "crisis": "crisis"}
+
+
+def _encode(row: Row, order: str) -> str:
+    values = [getattr(row, _ROW_FIELD[col.key]) for col, _ in ORDERS[order]]
+    raw = orjson.dumps([order, *[v.isoformat() if isinstance(v, dt.date) else v
+                                 for v in values]])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[float, dt.date, int]:
+def _decode(cursor: str, order: str) -> list[Any]:
+    """The order key values a cursor carries; `BadCursor` when it is not one of `order`."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        p, d, z = orjson.loads(raw)
-        return float(p), dt.date.fromisoformat(d), int(z)
+        name, *values = orjson.loads(raw)
+        if name != order or len(values) != len(ORDERS[order]):
+            raise ValueError("cursor of another order")
+        parsed: list[Any] = []
+        for (col, _), value in zip(ORDERS[order], values, strict=True):
+            if col.key == "uiterste_datum":
+                parsed.append(dt.date.fromisoformat(value))
+            elif col.key == "prioriteit":
+                parsed.append(float(value))
+            elif col.key == "crisis":
+                if not isinstance(value, bool):
+                    raise ValueError("crisis")
+                parsed.append(value)
+            else:
+                parsed.append(int(value))
+        return parsed
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
         raise BadCursor("cursor") from exc
+
+
+def _after(order: str, values: list[Any]) -> ColumnElement[bool]:
+    """Rows after the one with order key `values` (keyset paging)."""
+    keys = ORDERS[order]
+    alternatives = []
+    for i, (col, descending) in enumerate(keys):
+        same = [c == v for (c, _), v in zip(keys[:i], values[:i], strict=True)]
+        alternatives.append(and_(*same, col < values[i] if descending else col > values[i]))
+    return or_(*alternatives)
 
 
 def werkbakje_filter(
@@ -143,13 +187,60 @@ def page(
     limit: int = 50,
     werkbakje_id: int | None = None,
     peildatum: dt.date | None = None,
+    order: Order = "risico",
 ) -> Page:
-    """One page of the principal's werkvoorraad. Raises `Forbidden` (no worker role),
-    `NotFound` (a werkbakje that is not the principal's team's), `BadCursor`."""
+    """One page of the principal's werkvoorraad in `order` (`ORDERS`). Raises `Forbidden`
+    (no worker role), `NotFound` (a werkbakje that is not the principal's team's),
+    `BadCursor` (also a cursor of another order)."""
+    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum)
+    if cursor:
+        conditions.append(_after(order, _decode(cursor, order)))
+    limit = max(1, min(limit, MAX_PAGE))
+    query = query.where(*conditions).order_by(
+        *[col.desc() if descending else col.asc() for col, descending in ORDERS[order]]
+    ).limit(limit + 1)
+    rows = [_row(r) for r in session.execute(query)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, _encode(rows[-1], order) if more and rows else None)
+
+
+def count(
+    session: Session, principal: Principal, filters: WerkvoorraadFilter, *,
+    werkbakje_id: int | None = None, cap: int = 1000, peildatum: dt.date | None = None,
+) -> int:
+    """How many zaken `page` would show in all, counted up to `cap` (a tray's count stays as
+    cheap at any size; `cap` means "cap or more"). Raises as `page`."""
+    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum)
+    capped = query.where(*conditions).limit(cap).subquery()
+    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+
+
+def row(session: Session, principal: Principal, zaak_id: int) -> Row | None:
+    """The werkvoorraad row of one zaak the principal may see; None when it is not in
+    their werkvoorraad (closed, or of a municipality they do not serve). Raises `Forbidden`
+    (no worker role)."""
+    query, conditions = _scoped(session, principal, WerkvoorraadFilter(), None, None)
+    found = session.execute(query.where(*conditions, WerkvoorraadItem.zaak_id == zaak_id)).first()
+    return None if found is None else _row(found)
+
+
+def _row(r: Any) -> Row:
+    return Row(r.zaak_id, r.gemeentecode, r.status, r.zaaktype, r.aantal_signalen, r.prioriteit,
+               list(r.prioriteit_redenen or []), r.uiterste_datum, r.crisis, bool(r.te_laat),
+               r.toegewezen_aan, r.team_id, r.nieuw_signaal_sinds is not None, r.versie,
+               r.bewaren_tot, bool(r.bijna_verlopen))
+
+
+def _scoped(
+    session: Session, principal: Principal, filters: WerkvoorraadFilter,
+    werkbakje_id: int | None, peildatum: dt.date | None,
+) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+    """The principal's werkvoorraad with `filters` (and the werkbakje's), unordered: the
+    query and its filter conditions."""
     require(principal, Action.READ_CASES)
     if werkbakje_id is not None:
         filters = werkbakje_filter(session, principal, werkbakje_id).merged(filters)
-    limit = max(1, min(limit, MAX_PAGE))
     w, z, s = WerkvoorraadItem, Zaak, Signaal
     day = peildatum or today()
     overdue = or_(w.te_laat_sinds.is_not(None), w.uiterste_datum < day)
@@ -187,23 +278,4 @@ def page(
         signal_conditions.append(s.pc4 <= filters.pc4Tot)
     if signal_conditions:
         conditions.append(exists().where(s.zaak_id == w.zaak_id, *signal_conditions))
-    if cursor:
-        p, d, zid = _decode(cursor)
-        conditions.append(or_(
-            w.prioriteit < p,
-            and_(w.prioriteit == p, w.uiterste_datum > d),
-            and_(w.prioriteit == p, w.uiterste_datum == d, w.zaak_id > zid),
-        ))
-    query = query.where(*conditions).order_by(
-        w.prioriteit.desc(), w.uiterste_datum.asc(), w.zaak_id.asc()
-    ).limit(limit + 1)
-    rows = [
-        Row(r.zaak_id, r.gemeentecode, r.status, r.zaaktype, r.aantal_signalen, r.prioriteit,
-            list(r.prioriteit_redenen or []), r.uiterste_datum, r.crisis, bool(r.te_laat),
-            r.toegewezen_aan, r.team_id, r.nieuw_signaal_sinds is not None, r.versie,
-            r.bewaren_tot, bool(r.bijna_verlopen))
-        for r in session.execute(query)
-    ]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, _encode(rows[-1]) if more and rows else None)
+    return query, conditions

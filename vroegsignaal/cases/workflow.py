@@ -279,7 +279,7 @@ def move(
         feedback=told_now,
     )
     append_history(session, [change], bewaren_tot={zaak_id: bewaren_tot})
-    # Every move is audited, the system's too (the automatic closing: ADR 0016).
+    # Every move is audited, the system's too (the automatic closing: ADR 0018).
     record(session, by, actie="zaak.status", doel=purpose, resultaat="ok",
            zaak_id=zaak_id, huishouden_sleutel=current.huishouden_sleutel,
            gemeentecode=current.gemeentecode,
@@ -293,7 +293,7 @@ def closing_facts(
     now: dt.datetime, *, day: dt.date | None = None,
 ) -> dict[str, Any]:
     """What closing stores on the zaak: the closing time, the retention date by result and
-    the score the werkvoorraad showed (the future training label's anchor: ADR 0012).
+    the score the werkvoorraad showed (the future training label's anchor: ADR 0016).
 
     Retention (DOMAIN.md step 9): `bewaartermijn_maanden` after the closing `day` (default
     today) when no help followed; `bewaartermijn_schuldhulp_maanden` (the debt-help file's

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.audit.log import record
-from vroegsignaal.cases.access import Action, NotFound, require
+from vroegsignaal.cases.access import Action, require
 from vroegsignaal.cases.expiry import reschedule
 from vroegsignaal.contract.enums import Signaalpartner
+from vroegsignaal.errors import NotFound
 from vroegsignaal.storage.tables import GemeenteInstelling
 
 PURPOSE = "vroegsignalering.beheer"
@@ -40,7 +41,7 @@ class GemeenteDrempels(BaseModel):
     bewaartermijn_schuldhulp_maanden: int = Field(ge=1, le=240)
     zaak_max_leeftijd_maanden: int = Field(
         ge=1, le=24, description="An open zaak without a new signal or contact attempt for "
-        "this many months is closed by the system (ADR 0016).")
+        "this many months is closed by the system (ADR 0018).")
     verloop_waarschuwing_dagen: int = Field(
         ge=0, le=90, description="Days before that a zaak shows as bijna verlopen.")
 

@@ -94,11 +94,15 @@ def read_contract(
     refused: list[Refusal] = []
     unknown: Counter[str] = Counter()
     for order, raw in enumerate(inputs):
-        if raw.data is None:
+        if raw.data is None or raw.fout is not None:
+            # Unreadable, or found invalid by the door (the batch file check), which passes
+            # the ids it read: the refusal keeps them, as a contract refusal does.
+            named = raw.data or {}
             details = [{"fout": raw.fout or "ONLEESBAAR"}]
             refused.append(
-                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, None, None, None,
-                        details, batch_day, raw.herkomst)
+                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT,
+                        _safe_id(named.get("schuldeiser")), _safe_id(named.get("signaalId")),
+                        None, details, batch_day, raw.herkomst)
             )
             continue
         unknown.update(unknown_fields(raw.data))
@@ -289,7 +293,7 @@ def match(
             working = _working(index, r.gemeentecode, f.household_key)
             if working is not None and (loaded is None or loaded.status in CLOSED):
                 # A worker is on this household: the signal joins that zaak and shows as
-                # new there, instead of a second zaak for another worker (ADR 0012).
+                # new there, instead of a second zaak for another worker (ADR 0016).
                 key = (working.gemeentecode, working.household_key, working.matchingsperiode)
                 case = touched.get(key)
                 if case is None:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Closing the zaken nobody closed (issue 13, ADR 0016).
+"""Closing the zaken nobody closed (issue 13, ADR 0018).
 
 An open zaak that reached its maximum age (cases/expiry.py: its `bewaren_tot` is on or
 before the peildatum) is closed by the system, through the one transition function:

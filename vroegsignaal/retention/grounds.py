@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Legal grounds to keep a zaak past its retention date (issue 13, ADR 0016).
+"""Legal grounds to keep a zaak past its retention date (issue 13, ADR 0018).
 
 The purge deletes a zaak, and everything kept with it, on its `bewaren_tot`, whatever its
 status or eindresultaat. Only a recorded ground keeps it longer: a code from a closed list

@@ -11,7 +11,7 @@ What goes (docs/privacy.md, section 4; policy in bewaartermijnen.yaml):
   `bewaren_tot`, or, for a status the policy lists, its term in months after receipt;
 - closed zaken on or after their `bewaren_tot`, whatever their eindresultaat, together with
   what they hold: signals, queue item, status history, contact attempts, assignments and
-  lapsed retention grounds (ADR 0016);
+  lapsed retention grounds (ADR 0018);
 - refusal rows, intake batch rows without refusals, creditor-feedback outbox rows, audit
   rows: on or after `bewaren_tot`.
 
@@ -21,11 +21,14 @@ rows behind an older row that is not yet due (the chain goes only as a prefix), 
 a remaining refusal points at. An open zaak past its maximum age has no ground: the
 automatic closing (retention/auto_closing.py) runs before the purge and closes it, and one
 it missed is reported as `zonder_grond` (the nightly DAG then fails, so someone looks).
+- batch deliveries (`batch_levering`: they hold the delivered file's name), on or after the
+  `bewaren_tot` set when they were finished (the stage's term for delivered files).
 
 Deletion runs in chunks; each chunk re-checks the condition in its DELETE, takes the ids
 the database actually deleted (RETURNING) and writes them, with the ground and the count,
 to `verwijder_log` in the same transaction. So the log is exactly what was deleted. A dry
-run plans the same set and deletes and logs nothing.
+run plans the same set, deletes and logs nothing, and is recorded (`verwijder_proefrun`):
+the scheduled purge refuses to delete until an operator has run one (`require_dry_run`).
 """
 
 from __future__ import annotations
@@ -42,16 +45,19 @@ from sqlalchemy.orm import Session
 from vroegsignaal.audit import log as audit_log
 from vroegsignaal.cases.workflow import CLOSED, OPEN
 from vroegsignaal.dates import add_months
+from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.retention.grounds import holds, kept_by_ground
 from vroegsignaal.retention.policy import RetentionPolicy
 from vroegsignaal.storage.tables import (
     AuditLog,
+    BatchLevering,
     Contactpoging,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
     Terugkoppeling,
     VerwijderLog,
+    VerwijderProefrun,
     WerkvoorraadItem,
     Zaak,
     ZaakBewaargrond,
@@ -75,6 +81,8 @@ contactpoging: Table = Contactpoging.__table__  # type: ignore[assignment]
 toewijzing: Table = ZaakToewijzing.__table__  # type: ignore[assignment]
 bewaargrond: Table = ZaakBewaargrond.__table__  # type: ignore[assignment]
 terugkoppeling: Table = Terugkoppeling.__table__  # type: ignore[assignment]
+levering: Table = BatchLevering.__table__  # type: ignore[assignment]
+proefrun: Table = VerwijderProefrun.__table__  # type: ignore[assignment]
 # What a zaak holds, deleted before it (foreign keys) and logged per table.
 ZAAK_PARTS: tuple[Table, ...] = (
     werkvoorraad, signaal, statuswijziging, contactpoging, toewijzing, bewaargrond,
@@ -85,6 +93,11 @@ AUDIT_KEPT = "auditlog: hash-keten, een ouder record is nog niet verlopen"
 BATCH_KEPT = "intake-batch: een weigering die blijft verwijst ernaar"
 _CLOSED = sorted(st.value for st in CLOSED)
 _OPEN = sorted(st.value for st in OPEN)
+
+
+class NoDryRunYet(VroegsignaalError):
+    code = "GEEN_PROEFRUN"
+    title = "De bewaartermijnen zijn nog niet met een proefrun bekeken"
 
 
 @dataclass
@@ -216,7 +229,7 @@ def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy)
         if ids:
             plan.groups.append(Group(table.name, grond, ids, cond))
     # The audit trail is a hash chain: only a prefix of rows that are all due goes, through
-    # audit.purge_prefix (the application role has no DELETE on it: ADR 0012).
+    # audit.purge_prefix (the application role has no DELETE on it: ADR 0016).
     ids = audit_log.due_prefix(session, peildatum)
     if ids:
         plan.groups.append(Group(audit.name, AUDIT_GROUND, ids, audit.c.bewaren_tot <= peildatum))
@@ -235,6 +248,14 @@ def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy)
         )
     if held := _count(session, batch, and_(batch.c.bewaren_tot <= peildatum, needed)):
         plan.kept[BATCH_KEPT] = {batch.name: held}
+    lcond = levering.c.bewaren_tot <= peildatum  # open deliveries have none
+    ids = list(session.scalars(select(levering.c.id).where(lcond).order_by(levering.c.id)))
+    if ids:
+        plan.groups.append(
+            Group(
+                "batch_levering", "batchlevering (bestandsnaam): bewaren_tot verstreken", ids, lcond
+            )
+        )
     return plan
 
 
@@ -289,8 +310,14 @@ def _purge_cases(session: Session, plan: PurgePlan, run_id: str, deleted: dict[s
 def execute_purge(session: Session, plan: PurgePlan, run_id: str) -> dict[str, int]:
     """Delete the plan chunk by chunk, logging each chunk; the counts actually deleted."""
     deleted: dict[str, int] = {}
-    order = {"signaal": 0, "intake_weigering": 1, "terugkoppeling": 2, "audit_log": 3,
-             "intake_batch": 4}
+    order = {
+        "signaal": 0,
+        "intake_weigering": 1,
+        "terugkoppeling": 2,
+        "audit_log": 3,
+        "intake_batch": 4,
+        "batch_levering": 5,
+    }
     signal_groups = [g for g in plan.groups if g.tabel == "signaal"]
     for group in signal_groups:
         _run_group(session, group, run_id, plan.peildatum, deleted)
@@ -311,6 +338,7 @@ def _run_group(
         "terugkoppeling": terugkoppeling,
         "audit_log": audit,
         "intake_batch": batch,
+        "batch_levering": levering,
     }[group.tabel]
     key = table.c.batch_id if table is batch else table.c.id
     if table is audit:
@@ -340,11 +368,25 @@ def purge(
     past their date that stay, per ground and table) and `zonder_grond` (rows past their
     date that stay without one: open zaken the automatic closing has not closed; empty
     after a nightly run).
+
+    A dry run is recorded in `verwijder_proefrun` (run id, peildatum, the planned counts).
     """
     policy = policy or RetentionPolicy.load()
     plan = plan_purge(session, peildatum=peildatum, policy=policy)
     planned = plan.counts()
     deleted = {} if dry_run else execute_purge(session, plan, run_id)
+    if dry_run:
+        session.execute(
+            insert(proefrun),
+            [
+                {
+                    "run_id": run_id,
+                    "peildatum": peildatum,
+                    "gepland": planned,
+                    "uitgevoerd_op": dt.datetime.now(dt.UTC),
+                }
+            ],
+        )
     session.commit()
     summary = {
         "run_id": run_id,
@@ -361,3 +403,17 @@ def purge(
         run_id, peildatum, dry_run, planned, deleted, plan.kept, plan.without_ground,
     )
     return summary
+
+
+def require_dry_run(session: Session) -> None:
+    """Refuse to delete before an operator has run (and could look at) a dry run.
+
+    The purge DAG calls this before a real run: its first scheduled run, right after it is
+    unpaused, must not delete what nobody has reviewed (docs/batch-intake.md, "Retention").
+    Raises NoDryRunYet.
+    """
+    if session.scalar(select(func.count()).select_from(proefrun)) == 0:
+        raise NoDryRunYet(
+            "no dry run of the retention purge has been recorded in this database; trigger "
+            "retention_purge with dry_run=true, check the counts, then unpause it"
+        )

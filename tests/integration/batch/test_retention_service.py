@@ -151,6 +151,7 @@ def test_a_term_per_status_overrides_the_default(session: Session) -> None:
     "data",
     [
         {"signaal_zonder_zaak_maanden": {"Opgepakt": 6}},
+        {"signaal_zonder_zaak_maanden": {"Nog niet opgepakt": 6}},
         {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaald": 6}},
         {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaalde melding": 0}},
         {"zaak_behouden_bij_eindresultaat": ["Vervolghulp"]},
@@ -165,7 +166,7 @@ def test_a_misspelt_policy_is_refused(data: dict) -> None:
 
 def test_keeping_zaken_by_their_result_is_gone() -> None:
     """The blanket rule that kept every debt-help zaak is replaced by recorded grounds: a
-    policy file that still has it is refused, saying so (ADR 0016)."""
+    policy file that still has it is refused, saying so (ADR 0018)."""
     with pytest.raises(RetentionPolicyError, match="record a legal ground"):
         RetentionPolicy.from_dict(
             {"zaak_behouden_bij_eindresultaat": ["Vervolghulp en/of verwijzing"]})

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Case-work fixtures: a world of teams and users on PostgreSQL, and an API client whose
-every zaak read is checked against the audit trail when the test ends."""
+every zaak read is checked against the audit trail when the test ends. The client acts as
+a user through a real session (tests/casework.py: `session_headers`); nothing of the
+login is overridden."""
 
 from __future__ import annotations
 
@@ -12,9 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import current_principal
 from api.main import create_app
-from tests.casework import World, build_world, principal_override
+from tests.casework import World, build_world, session_headers
 from vroegsignaal.storage.db import session_factory
 from vroegsignaal.storage.tables import AuditLog
 
@@ -38,12 +39,22 @@ class AuditedClient(TestClient):
     """A TestClient that remembers each successful read of a zaak (GET /zaken/{id}...)
     with its request id, so the fixture can check that each one is in the audit log."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, db_url: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.db_url = db_url
         self.zaak_reads: list[tuple[str, str]] = []
+        self._sessions: dict[str, dict[str, str]] = {}
 
     def as_user(self, name: str | None) -> dict[str, str]:
-        return {"X-Test-Gebruiker": name} if name else {}
+        """Headers of a logged-in `name` (one session per user and client; "verlopen": an
+        expired session, new each time because presenting it ends it); {} for nobody."""
+        if not name:
+            return {}
+        if name == "verlopen":
+            return session_headers(self.db_url, name)
+        if name not in self._sessions:
+            self._sessions[name] = session_headers(self.db_url, name)
+        return dict(self._sessions[name])
 
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().request(method, url, *args, **kwargs)
@@ -55,8 +66,8 @@ class AuditedClient(TestClient):
 
 @pytest.fixture
 def api(pg_url: str, world: World) -> Iterator[AuditedClient]:
-    """The app on the test database, users by `X-Test-Gebruiker`; at teardown every zaak
-    read it served must have its audit row (same request id)."""
+    """The app on the test database, users by `as_user` (real sessions); at teardown every
+    zaak read it served must have its audit row (same request id)."""
     import os
 
     from vroegsignaal.config import get_settings
@@ -64,9 +75,7 @@ def api(pg_url: str, world: World) -> Iterator[AuditedClient]:
     saved = os.environ.get("VROEGSIGNAAL_DATABASE_URL")
     os.environ["VROEGSIGNAAL_DATABASE_URL"] = pg_url
     get_settings.cache_clear()
-    app = create_app()
-    app.dependency_overrides[current_principal] = principal_override(pg_url)
-    client = AuditedClient(app, raise_server_exceptions=False)
+    client = AuditedClient(create_app(), raise_server_exceptions=False, db_url=pg_url)
     yield client
     with session_factory(pg_url)() as s:
         logged = set(s.execute(select(AuditLog.trace_id).where(

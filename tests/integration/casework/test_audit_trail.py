@@ -87,7 +87,7 @@ def test_verify_finds_a_changed_and_a_removed_row(
 
 @pytest.fixture
 def app_role_url(pg_url: str, postgres_admin_url: sa.URL) -> Iterator[str]:
-    """A login role of the application group (migration 0007), as a deployment makes it."""
+    """A login role of the application group (migration 0012), as a deployment makes it."""
     name = f"vs_app_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT",
                              poolclass=sa.pool.NullPool)

@@ -234,7 +234,7 @@ def test_manager_sees_counts_and_admin_changes_thresholds(
     assert set(utrecht) == {"gemeentecode", "open", "teLaat", "nietToegewezen", "bijnaVerlopen",
                             "afgesloten", "automatischAfgesloten"}
     # The factory's signals (March 2026) are past their maximum age today: nearly expired
-    # until the nightly run closes them (ADR 0016).
+    # until the nightly run closes them (ADR 0018).
     assert (utrecht["bijnaVerlopen"], utrecht["automatischAfgesloten"]) == (2, 0)
     admin = api.as_user("admin")
     current = api.get(f"{V1}/beheer/gemeenten/GM0344/drempels", headers=admin)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The maximum age of an open zaak on PostgreSQL (issue 13, ADR 0016): the "bijna verlopen"
+"""The maximum age of an open zaak on PostgreSQL (issue 13, ADR 0018): the "bijna verlopen"
 werkbakje and counts, the automatic closing with the eindresultaat that fits, what the
 creditor is told, the audit entry, and a contact attempt that restarts the clock."""
 
