@@ -29,7 +29,8 @@ from vroegsignaal.config import get_settings
 from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
 from vroegsignaal.storage.tables import Signaal, WerkvoorraadItem
 
-# The zaak and contactpoging columns as issue 10's case work stores them (its tables).
+# The zaak and contactpoging columns as issue 10's case work stores them (its tables), and
+# the zaak's last activity issue 13 counts its maximum age from (migration 0013).
 Zaak = table(
     "zaak", column("id", Integer), column("gemeentecode", String),
     column("huishouden_sleutel", String), column("matchingsperiode", Date),
@@ -38,6 +39,7 @@ Zaak = table(
     column("aantal_signalen", Integer), column("bewaren_tot", Date),
     column("aangemaakt_op", DateTime(timezone=True)),
     column("gesloten_op", DateTime(timezone=True)), column("team_id", Integer),
+    column("laatste_activiteit_op", Date),
 )
 Contactpoging = table(
     "contactpoging", column("zaak_id", Integer), column("soort", String),
@@ -98,7 +100,7 @@ class KpiWorld:
             "aantal_signalen": 1, "bewaren_tot": dt.date(2030, 1, 1),
             "aangemaakt_op": dt.datetime.combine(received, NOON, dt.UTC),
             "gesloten_op": dt.datetime.combine(gesloten_op, NOON, dt.UTC) if gesloten_op else None,
-            "team_id": team_id,
+            "team_id": team_id, "laatste_activiteit_op": received,
         }]).scalar_one()
         self.signal(hh, received, partner=partner, zaak_id=zaak_id, crisis=crisis,
                     status=status if status in ("Nog niet opgepakt", "Opgepakt") else "Opgepakt")
