@@ -77,7 +77,8 @@ def fill(url: str, n: int) -> dict[str, object]:
         conn.execute(text("""
             INSERT INTO zaak (id, gemeentecode, huishouden_sleutel, matchingsperiode, zaaktype,
                               status, eindresultaat, versie, datum_opgepakt, aantal_signalen,
-                              bewaren_tot, aangemaakt_op, toegewezen_aan)
+                              bewaren_tot, aangemaakt_op, toegewezen_aan,
+                              laatste_activiteit_op)
             SELECT g, (CAST(:g AS text[]))[1 + g % :ng], md5(g::text),
                    (date '2025-01-01' + ((g / 7) % 18) * interval '1 month')::date,
                    'enkelvoudig',
@@ -89,7 +90,8 @@ def fill(url: str, n: int) -> dict[str, object]:
                    date '2026-10-01', 1, date '2027-06-01', now() - interval '30 days',
                    CASE WHEN (g / 10) % 100 BETWEEN 20 AND 24
                         THEN (CAST(:w AS bigint[]))[1 + (g % :ng) * :wpt + (g / 1000) % :wpt]
-                   END
+                   END,
+                   date '2026-10-01'
             FROM generate_series(1, :n) g"""), params)
         conn.execute(text("SELECT setval(pg_get_serial_sequence('zaak', 'id'), :n)"), params)
         conn.execute(text("""

@@ -77,7 +77,8 @@ def build(url: str, gemeenten: Sequence[str], *, signals: int, year: int = 2026,
     with psycopg.connect(conn_url) as conn, conn.cursor() as cur:
         with cur.copy("COPY zaak (id, gemeentecode, huishouden_sleutel, matchingsperiode, "
                       "zaaktype, status, eindresultaat, versie, datum_opgepakt, "
-                      "aantal_signalen, bewaren_tot, aangemaakt_op, gesloten_op) "
+                      "aantal_signalen, bewaren_tot, aangemaakt_op, gesloten_op, "
+                      "laatste_activiteit_op) "
                       "FROM STDIN") as copy:
             for z in range(n_zaken):
                 s = first[z]
@@ -89,7 +90,7 @@ def build(url: str, gemeenten: Sequence[str], *, signals: int, year: int = 2026,
                     results[z] if closed[z] else None, 0, rec, 1, dt.date(year + 3, 1, 1),
                     dt.datetime.combine(rec, dt.time(9), dt.UTC),
                     dt.datetime.combine(close_day[z].astype(dt.date), dt.time(15), dt.UTC)
-                    if closed[z] else None))
+                    if closed[z] else None, rec))
         with cur.copy("COPY signaal (schuldeiser, signaal_id, signaalpartner, gemeentecode, "
                       "pc4, huishouden_sleutel, referentie_sleutel, bedrag, ontstaansdatum, "
                       "signaaldatum, ontvangen_op, crisissignaal, warme_overdracht, status, "
