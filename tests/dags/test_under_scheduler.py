@@ -203,12 +203,16 @@ def test_the_purge_deletes_nothing_before_a_dry_run_and_alerts_once(
 ) -> None:
     airflow = airflow_scheduler
     assert deliveries["purge"]["state"] == "failed"
+    # Neither the automatic closing nor the purge changes anything before a dry run: each
+    # refuses once (no retry) and alerts once; the rest never starts.
+    assert deliveries["purge_tasks"]["close_expired_zaken"] == "failed"
+    assert deliveries["purge_tasks"]["send_creditor_feedback"] == "upstream_failed"
     assert deliveries["purge_tasks"]["purge_database"] == "failed"
     assert deliveries["purge_tasks"]["purge_batch_files"] == "upstream_failed"
     alerts = [a for a in airflow.alerts if a["dag_id"] == "retention_purge"]
-    assert len(alerts) == 1, airflow.alerts
-    assert alerts[0]["task_id"] == "purge_database"
-    assert alerts[0]["reden"].startswith("GEEN_PROEFRUN: no dry run")
+    assert sorted(a["task_id"] for a in alerts) == ["close_expired_zaken", "purge_database"], (
+        airflow.alerts)
+    assert all(a["reden"].startswith("GEEN_PROEFRUN: no dry run") for a in alerts), alerts
     dry = airflow.wait_for_run(
         "retention_purge", airflow.trigger("retention_purge", {"dry_run": True})
     )
