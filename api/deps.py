@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.accounts import api_keys, sessions
 from vroegsignaal.accounts.login import Origin
 from vroegsignaal.accounts.principal import CreditorPrincipal, Principal, load_principal
-from vroegsignaal.accounts.sessions import COOKIE_NAME, SessionExpired, Step
+from vroegsignaal.accounts.sessions import COOKIE_NAME, LoginIncomplete, SessionExpired, Step
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.dates import utc_now
 from vroegsignaal.errors import Forbidden, NotAuthenticated
@@ -137,9 +137,10 @@ CurrentSession = Annotated[Sessie, Depends(session_row)]
 
 
 def current_principal(db: SessionDep, row: CurrentSession, who: OriginDep) -> Principal:
-    """The logged-in user of a complete session. Raises NotAuthenticated (401)."""
+    """The logged-in user of a complete session. Raises NotAuthenticated, LoginIncomplete
+    (401)."""
     if row.stap != Step.COMPLETE:
-        raise NotAuthenticated("de aanmelding is nog niet afgerond")
+        raise LoginIncomplete()
     principal = load_principal(db, row.gebruiker_id, request_id=who.request_id)
     if principal is None:  # deactivated since the login
         sessions.end(db, row)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from vroegsignaal.errors import (
     VroegsignaalError,
 )
 
+log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 # The HTTP status of a domain error by its kind (first match in the class's MRO); any
 # other domain error is a request the rules refuse: 422.
@@ -81,10 +83,14 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
 
     @app.exception_handler(VroegsignaalError)
     async def _domain(request: Request, exc: VroegsignaalError) -> Response:
+        status = status_of(exc)
         if web(request):
             assert html is not None
-            return html(request, status_of(exc), exc.code, exc.title, exc)
-        response = problem(status_of(exc), exc.code, exc.title, exc.detail)
+            return html(request, status, exc.code, exc.title, exc)
+        # A 403 or 404 names no ids and explains nothing beyond its title: it must not
+        # confirm what exists (issue 10: nothing of the resource in a refusal).
+        detail = exc.title if status in (403, 404) else exc.detail
+        response = problem(status, exc.code, exc.title, detail)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -112,4 +118,16 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
         if web(request):
             assert html is not None
             return html(request, exc.status_code, code, str(exc.detail), exc)
-        return problem(exc.status_code, code, str(exc.detail))
+        response = problem(exc.status_code, code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Logged with its type only: the message may hold input.
+        log.error("unexpected error %s", type(exc).__name__, exc_info=exc)
+        if web(request):
+            assert html is not None
+            return html(request, 500, "INTERNE_FOUT", "Er ging iets mis aan onze kant", exc)
+        return problem(500, "INTERNE_FOUT", "Er ging iets mis aan onze kant")

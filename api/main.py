@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
@@ -13,20 +14,38 @@ from fastapi.routing import APIRoute
 import vroegsignaal
 from api import errors, openapi, web
 from api.ddas.app import create_ddas_app
-from api.routes import beheer, docs, health, kpi, sessies, signalen
+from api.routes import (
+    beheer,
+    beheer_instellingen,
+    docs,
+    health,
+    kpi,
+    managers,
+    sessies,
+    signalen,
+    werkbakjes,
+    werkvoorraad,
+    zaken,
+)
 from api.web.errors import render_error
 
 API_VERSION = "1.0.0"
-# A caller's X-Request-ID is kept when it looks like an id (it goes into the audit trail).
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# A caller's X-Request-ID is kept when it looks like an id; it becomes the audit trail's
+# trace_id (32 characters, as a W3C trace id), so a longer one is replaced by a fresh id.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 
 
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}".replace("_", "-") if route.tags else route.name
 
 
-def create_app() -> FastAPI:
+def create_app(
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    """The API. `lifespan` runs around the served process's life (`vroegsignaal serve`
+    wires the after-commit creditor feedback there: cli/serve.py)."""
     app = FastAPI(
+        lifespan=lifespan,
         title="vroegsignaal API",
         version=API_VERSION,
         summary="Vroegsignalering van schulden: signalen van schuldeisers, werkvoorraad, KPI's.",
@@ -51,7 +70,12 @@ def create_app() -> FastAPI:
     for router in (
         signalen.router,
         sessies.router,
+        werkvoorraad.router,
+        zaken.router,
+        werkbakjes.router,
+        managers.router,
         beheer.router,
+        beheer_instellingen.router,
         kpi.router,
         health.router,
         docs.router,
@@ -65,6 +89,7 @@ def create_app() -> FastAPI:
     async def api_version_and_request_id(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        # The request id travels into the audit trail (its trace_id) and back to the caller.
         given = request.headers.get("x-request-id", "")
         request.state.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         response = await call_next(request)

@@ -16,8 +16,11 @@ from fastapi.openapi.utils import get_openapi
 PREFIX = "/api/v1"
 TAGS = [
     {"name": "signalen", "description": "Signalen van schuldeisers aanleveren en hun status."},
+    {"name": "werkvoorraad", "description": "De werkvoorraad van schuldhulpverleners."},
+    {"name": "zaken", "description": "Een zaak: lezen, contactpogingen, toewijzen, afsluiten."},
+    {"name": "werkbakjes", "description": "Opgeslagen filters van een team."},
+    {"name": "overzicht", "description": "Aantallen voor managers; geen zaakgegevens."},
     {"name": "kpi", "description": "KPI's voor managers, na afscherming van kleine aantallen."},
-    {"name": "health", "description": "Beschikbaarheid van de dienst."},
     {
         "name": "sessies",
         "description": "Aanmelden (wachtwoord met TOTP, of via de identity provider van de "
@@ -25,8 +28,10 @@ TAGS = [
     },
     {
         "name": "beheer",
-        "description": "Beheer van gebruikers, rollen, teams, schuldeisers en hun API-sleutels.",
+        "description": "Beheer van gebruikers, rollen, teams, schuldeisers en hun API-sleutels; "
+        "drempels per gemeente; inzage in de auditlog.",
     },
+    {"name": "health", "description": "Beschikbaarheid van de dienst."},
 ]
 # The NL GOV rules allow only the RFC 9457 members in the schema; responses also carry the
 # extension members `code` (stable error code) and `invalidParams`, as RFC 9457 permits.
@@ -51,9 +56,9 @@ ERRORS = {
     "401": "Niet geauthenticeerd",
     "403": "Geen toegang",
     "404": "Niet gevonden",
-    "409": "Conflict met de huidige toestand",
+    "409": "Conflict met de huidige toestand (bijv. de zaak is intussen gewijzigd)",
     "413": "Te groot verzoek",
-    "422": "Verzoek voldoet niet aan de regels",
+    "422": "Verzoek voldoet niet aan de regels, of de handeling is nu niet mogelijk",
     "429": "Te veel mislukte pogingen",
     "503": "Dienst niet beschikbaar",
 }

@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from cli import contract, data, database, keys, model, reporting, serve, streaming, users
+from cli import audit, contract, data, database, keys, model, reporting, serve, streaming, users
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(database.app, name="db")
+app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(contract.app, name="contract")
 app.add_typer(reporting.app, name="kpi")
@@ -28,6 +29,7 @@ app.command("evaluate")(model.evaluate)
 app.command("consume")(streaming.consume)
 app.command("send")(streaming.send)
 app.command("topics")(streaming.topics)
+app.command("terugkoppeling")(streaming.terugkoppeling)
 app.command("export-ddas")(reporting.export_ddas)
 app.command("serve")(serve.serve)
 

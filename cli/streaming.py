@@ -134,3 +134,27 @@ def topics(bootstrap_servers: Bootstrap = None) -> None:
             "'Changing partitions')"
         )
         raise typer.Exit(1)
+
+
+def terugkoppeling(
+    bootstrap_servers: Bootstrap = None,
+    topic: Annotated[str | None, typer.Option(help="Feedback topic")] = None,
+) -> None:
+    """Send the creditor feedback of workers' moves still in the outbox (pick-up, closing)
+    to the feedback topic; run it on a schedule next to the API (ADR 0016)."""
+    from kafka import KafkaProducer
+
+    from streaming.case_feedback import publish_pending
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.storage.db import session_scope
+
+    s = _settings(bootstrap_servers=bootstrap_servers, feedback_topic=topic)
+    # Without idempotence, as every feedback producer (ADR 0006, streaming/settings.py).
+    producer = KafkaProducer(**s.output_producer_config(),
+                             client_id=f"{s.client_id}-terugkoppeling")
+    try:
+        with session_scope(get_settings().database_url) as session:
+            sent = publish_pending(session, producer, s.feedback_topic)
+    finally:
+        producer.close()
+    typer.echo(f"{sent} terugkoppelingen verstuurd naar {s.feedback_topic}")

@@ -65,8 +65,9 @@ class Settings(BaseSettings):
     smtp_user: str = ""  # set: STARTTLS and login
     smtp_password: str = ""
     alert_channel: str = ""  # "package.module:function", called with the Alert
-    # Accounts and login (docs/adr/0012-authentication.md). Creditor API keys are rows of
-    # `api_sleutel` (`vroegsignaal keys api ...`), no longer settings.
+    # Accounts and login (docs/adr/0012-authentication-sessions-oidc-api-keys.md).
+    # Creditor API keys are rows of `api_sleutel` (`vroegsignaal keys api ...`), no longer
+    # settings.
     # Where users reach the service, e.g. https://vroegsignaal.gemeente.nl: the OIDC
     # redirect URI and the allowed Origin of state-changing requests derive from it.
     public_url: str = ""

@@ -70,12 +70,15 @@ class CaseStatusChanged:
     gemeentecode: str
     old: CaseStatus
     new: CaseStatus
-    by: str  # a worker's user id, or the system part ("intake")
+    by: str  # who moved it, as the audit log names them ("gebruiker:17", "intake")
     role: Role
     reason: str
     eindresultaat: Eindresultaat | None
     version: int  # the zaak's `versie` after the move
     at: dt.datetime
+    # What the creditors of the zaak's signals are told because of this move (pick-up,
+    # closing; vroegsignaal/feedback.py), also queued in the `terugkoppeling` outbox.
+    feedback: tuple[Terugkoppeling, ...] = ()
 
 
 class EventBus:

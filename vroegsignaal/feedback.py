@@ -4,9 +4,12 @@
 One rule for every door (DOMAIN.md step 8): the REST answer and status endpoint
 (api/routes/signalen.py) and the Kafka feedback topic (streaming/) all ask this module.
 
-- Only whether the signal was picked up. The statuses that would reveal something about
-  the resident (deceased, moved, already in debt help) or the municipality's own policy
-  (minimum amount) become "Niet opgepakt: andere reden".
+- Only whether the signal was picked up: "Nog niet opgepakt" while its zaak waits in the
+  werkvoorraad, "Opgepakt" once a worker picked the zaak up, and at closing the status the
+  eindresultaat gives (`status_at_closing`; cases/workflow.py keeps `signaal.status`).
+  The statuses that would reveal something about the resident (deceased, moved, already
+  in debt help) or the municipality's own policy (minimum amount)
+  become "Niet opgepakt: andere reden".
 - A replay (DUPLICAAT) changes nothing, but the creditor may not have heard back the
   first time (a consumer can crash between the database commit and the feedback), so a
   replay is told the status the stored signal has: its current coarse status. Feedback
@@ -27,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import CreditorPrincipal
 from vroegsignaal.audit.log import record
-from vroegsignaal.contract.enums import Signaalstatus
+from vroegsignaal.contract.enums import Eindresultaat, Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
 from vroegsignaal.storage.tables import Signaal
@@ -63,10 +66,14 @@ def creditor_status(reden: ReasonCode) -> Signaalstatus | None:
 
 
 def status_for(outcome: SignalOutcome) -> Signaalstatus | None:
-    """The status to tell for one outcome: a replay's is that of the stored signal."""
+    """The status to tell for one outcome: its stored status where the intake knew it (a
+    signal that joined a picked-up zaak; a replay: the stored signal's current status),
+    else the one its reason gives (for a replay, the reason the stored signal got)."""
     reden = outcome.first_reason if outcome.reden is ReasonCode.DUPLICAAT else outcome.reden
     if reden is None or reden in _NOT_TOLD:
         return None
+    if outcome.status is not None:
+        return told(outcome.status)
     return creditor_status(reden)
 
 
@@ -86,14 +93,35 @@ def feedback(outcomes: Iterable[SignalOutcome]) -> tuple[Terugkoppeling, ...]:
 
 
 def current_status(session: Session, *, schuldeiser: str, signaal_id: str) -> Signaalstatus | None:
-    """The status `schuldeiser` is told about its stored signal `signaal_id`; None when it
-    has no such signal (another creditor's signal is not found either)."""
-    reden = session.execute(
-        select(Signaal.reden).where(
+    """The status `schuldeiser` is told about its stored signal `signaal_id` now (the
+    workflow keeps `signaal.status` current: cases/workflow.py); None when it has no such
+    signal (another creditor's signal is not found either)."""
+    status = session.execute(
+        select(Signaal.status).where(
             Signaal.schuldeiser == schuldeiser, Signaal.signaal_id == signaal_id
         )
     ).scalar_one_or_none()
-    return None if reden is None else creditor_status(ReasonCode(reden))
+    return None if status is None else told(Signaalstatus(status))
+
+
+# The DDAS status a picked-up signal gets when its zaak is closed with an eindresultaat:
+# the results that say the signal should not have been picked up, or that name a fact about
+# the resident, carry it; every other result means the municipality took the signal up.
+_CLOSING_STATUS: dict[Eindresultaat, Signaalstatus] = {
+    Eindresultaat.NIET_OPGEPAKT_ANDERE_REDEN: Signaalstatus.NIET_OPGEPAKT_ANDERE_REDEN,
+    Eindresultaat.NIET_OPGEPAKT_HERHAALD: Signaalstatus.NIET_OPGEPAKT_HERHAALD,
+    Eindresultaat.NIET_OPGEPAKT_ONTERECHT: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
+    Eindresultaat.GEEN_INWONER: Signaalstatus.GEEN_INWONER,
+    Eindresultaat.OVERLEDEN: Signaalstatus.OVERLEDEN,
+    Eindresultaat.AL_BEKEND: Signaalstatus.AL_BEKEND,
+}
+
+
+def status_at_closing(eindresultaat: Eindresultaat) -> Signaalstatus:
+    """The DDAS status of a zaak's picked-up signals once it is closed with `eindresultaat`
+    (what the creditor hears is `told` of it: "Inwoner is overleden" is told as "Niet
+    opgepakt: andere reden")."""
+    return _CLOSING_STATUS.get(eindresultaat, Signaalstatus.OPGEPAKT)
 
 
 def told_counts(per_reason: dict[str, int]) -> dict[Signaalstatus, int]:

@@ -18,7 +18,16 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.web.routes import auth, beheer, beheer_gemeente, dashboard, pages, schuldeiser
+from api.web.routes import (
+    auth,
+    beheer,
+    beheer_gemeente,
+    dashboard,
+    pages,
+    schuldeiser,
+    werkvoorraad,
+    zaak,
+)
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 # Pages: own origin only. htmx's indicator style is in app.css (includeIndicatorCSS off),
@@ -35,8 +44,8 @@ DOCS_CSP = (
     "object-src 'none'"
 )
 ROUTERS = [
-    auth.router, pages.router, schuldeiser.router, beheer.router, beheer_gemeente.router,
-    dashboard.router,
+    auth.router, pages.router, werkvoorraad.router, zaak.router, schuldeiser.router,
+    beheer.router, beheer_gemeente.router, dashboard.router,
 ]
 
 

@@ -26,7 +26,7 @@ from vroegsignaal.accounts.principal import (
     load_creditor_user,
     load_principal,
 )
-from vroegsignaal.accounts.sessions import Step
+from vroegsignaal.accounts.sessions import LoginIncomplete, Step
 from vroegsignaal.config import Settings
 from vroegsignaal.dates import utc_now
 from vroegsignaal.errors import Forbidden, NotAuthenticated
@@ -36,13 +36,6 @@ from vroegsignaal.themes import Theme, default_theme, get_theme
 NEUTRAL = default_theme("", "")
 NEUTRAL_THEME = Theme("", "vroegsignaal", NEUTRAL.kleur_primair, NEUTRAL.kleur_primair_tekst,
                       NEUTRAL.kleur_link, None, "", "", "", "")
-
-
-class LoginStepDue(NotAuthenticated):
-    """The password was right; the second factor is still due (the page sends there)."""
-
-    code = "TWEEDE_FACTOR_NODIG"
-    title = "Vul eerst de code uit uw app in"
 
 
 def deployment_theme(db: SessionDep, s: Settings) -> Theme:
@@ -78,9 +71,9 @@ class Viewer:
 def current_viewer(
     request: Request, db: SessionDep, s: SettingsDep, row: CurrentSession, who: OriginDep
 ) -> Viewer:
-    """The viewer of a complete login. Raises LoginStepDue, NotAuthenticated (401)."""
+    """The viewer of a complete login. Raises LoginIncomplete, NotAuthenticated (401)."""
     if row.stap != Step.COMPLETE:
-        raise LoginStepDue()
+        raise LoginIncomplete()
     user = db.get(Gebruiker, row.gebruiker_id)
     principal = creditor = None
     if user is not None and user.schuldeiser is not None:

@@ -14,14 +14,13 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter
-
 from tests.accounts import OPERATOR, PASSWORD, TestAccount, make_team
 from tests.browser.web import account, unique
 from tests.factories import signaal
 from vroegsignaal.accounts import creditors, users
 from vroegsignaal.accounts.principal import UserRole, load_principal
 from vroegsignaal.cases import werkbakjes
+from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter
 from vroegsignaal.config import get_settings
 from vroegsignaal.dates import today, utc_now
 from vroegsignaal.intake.pipeline import run_intake

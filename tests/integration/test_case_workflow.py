@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import signaal
+from vroegsignaal.accounts.principal import Principal, SystemPrincipal, UserRole
 from vroegsignaal.cases.workflow import (
-    Actor,
     CaseChanged,
     CaseNotFound,
     CaseStatus,
@@ -22,7 +22,13 @@ from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak, ZaakStatuswijziging
 
 pytestmark = pytest.mark.integration
-WORKER = Actor.worker("medewerker-17")
+def _worker(gebruiker_id: int) -> Principal:
+    return Principal(gebruiker_id, f"medewerker-{gebruiker_id}",
+                     frozenset({UserRole.SCHULDHULPVERLENER}), frozenset({"GM0344"}), frozenset())
+
+
+WORKER = _worker(17)
+INTAKE = SystemPrincipal("intake")
 
 
 def _zaak(session: Session) -> int:
@@ -65,8 +71,8 @@ def test_moves_are_stored_counted_and_announced_after_commit(session: Session) -
         .order_by(ZaakStatuswijziging.id)
     ).all()
     assert [tuple(h[:5]) for h in history] == [
-        ("Nog niet opgepakt", "Opgepakt", "medewerker-17", "medewerker", 1),
-        ("Opgepakt", "Afgesloten", "medewerker-17", "medewerker", 2),
+        ("Nog niet opgepakt", "Opgepakt", "gebruiker:17", "medewerker", 1),
+        ("Opgepakt", "Afgesloten", "gebruiker:17", "medewerker", 2),
     ]
     assert {h.bewaren_tot for h in history} == {zaak.bewaren_tot}
     reopened = transition(session, zaak_id, CaseStatus.OPGEPAKT, by=WORKER, reason="belt terug")
@@ -83,8 +89,8 @@ def test_a_refused_move_changes_nothing_and_announces_nothing(session: Session) 
     refused = [
         (CaseStatus.AFGESLOTEN, WORKER, None),  # closing needs an eindresultaat
         (CaseStatus.AUTOMATISCH_AFGESLOTEN, WORKER, Eindresultaat.GEEN_CONTACT),  # system only
-        (CaseStatus.OPGEPAKT, Actor.system("intake"), None),  # a worker's move
-        (CaseStatus.NOG_NIET_OPGEPAKT, Actor.system("intake"), None),  # not in the table
+        (CaseStatus.OPGEPAKT, INTAKE, None),  # a worker's move
+        (CaseStatus.NOG_NIET_OPGEPAKT, INTAKE, None),  # not in the table
     ]
     for to, by, result in refused:
         with pytest.raises(TransitionRefused):
@@ -101,7 +107,7 @@ def test_a_stale_version_is_refused(session: Session) -> None:
     transition(session, zaak_id, CaseStatus.OPGEPAKT, by=WORKER, reason="gebeld",
                expected_version=0)
     with pytest.raises(CaseChanged) as exc:  # a second worker still looks at version 0
-        transition(session, zaak_id, CaseStatus.AFGESLOTEN, by=Actor.worker("medewerker-18"),
+        transition(session, zaak_id, CaseStatus.AFGESLOTEN, by=_worker(18),
                    reason="x", eindresultaat=Eindresultaat.GEEN_CONTACT, expected_version=0)
     assert exc.value.code == "ZAAK_INTUSSEN_GEWIJZIGD"
     session.expire_all()
@@ -141,5 +147,5 @@ def test_a_new_signal_puts_a_closed_zaak_back_in_the_werkvoorraad(session: Sessi
     history = session.execute(
         select(ZaakStatuswijziging.naar, ZaakStatuswijziging.door).order_by(ZaakStatuswijziging.id)
     ).all()
-    assert [tuple(h) for h in history] == [("Afgesloten", "medewerker-17"),
+    assert [tuple(h) for h in history] == [("Afgesloten", "gebruiker:17"),
                                            ("Nog niet opgepakt", "intake")]

@@ -53,7 +53,7 @@ def test_accepted_signal_becomes_case_and_queue_item(session: Session) -> None:
     item = session.execute(select(WerkvoorraadItem)).scalar_one()
     sig = session.execute(select(Signaal)).scalar_one()
     assert (zaak.gemeentecode, zaak.zaaktype, zaak.aantal_signalen) == (UTRECHT, "enkelvoudig", 1)
-    assert sig.zaak_id == zaak.id and sig.status == "Opgepakt" and sig.pc4 == "3511"
+    assert sig.zaak_id == zaak.id and sig.status == "Nog niet opgepakt" and sig.pc4 == "3511"
     assert item.zaak_id == zaak.id
     assert item.uiterste_datum == MAART + dt.timedelta(days=14)
     assert item.prioriteit_redenen, "the priority must show its reasons"

@@ -23,6 +23,14 @@ class OutsideAdminScope(Forbidden):
     title = "Buiten de gemeenten die u beheert"
 
 
+class SelfLockout(Forbidden):
+    """An admin may not deactivate their own account or drop their own admin role. Its
+    own code and title because a 403 answers with its title only (api/errors.py)."""
+
+    code = "EIGEN_BEHEER_GEWEIGERD"
+    title = "U kunt uw eigen account niet deactiveren of uw eigen beheerrol niet intrekken"
+
+
 def require_role(actor: AnyPrincipal, *roles: UserRole) -> None:
     """Raise Forbidden unless `actor` is the system or a user with one of `roles`."""
     if isinstance(actor, SystemPrincipal):

@@ -34,7 +34,7 @@ from vroegsignaal.dates import utc
 from vroegsignaal.errors import NotAuthenticated, NotFound
 from vroegsignaal.storage.tables import ApiSleutel, SchuldeiserOrganisatie
 
-PURPOSE = "beheer schuldeisers"
+PURPOSE = "vroegsignalering.beheer"  # docs/privacy.md, processing purposes
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 PREFIX_LENGTH = 8
 

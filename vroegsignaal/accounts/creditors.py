@@ -23,7 +23,7 @@ from vroegsignaal.dates import utc
 from vroegsignaal.errors import Conflict, NotFound, VroegsignaalError
 from vroegsignaal.storage.tables import SchuldeiserOrganisatie
 
-PURPOSE = "beheer schuldeisers"
+PURPOSE = "vroegsignalering.beheer"  # docs/privacy.md, processing purposes
 # The contract's pattern for the `schuldeiser` field (vroegsignaal/contract/signaal.py)
 # without "/": a registered code is also a path segment of the admin API.
 CODE = re.compile(r"^[\w.\-:]{1,64}$")

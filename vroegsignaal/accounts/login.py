@@ -32,7 +32,7 @@ from vroegsignaal.config import Settings
 from vroegsignaal.errors import Conflict, NotAuthenticated, TooManyAttempts
 from vroegsignaal.storage.tables import Gebruiker, GebruikerRol, Sessie
 
-PURPOSE = "toegangsbeveiliging"  # the audit's purpose for every login record
+PURPOSE = "vroegsignalering.toegangsbeveiliging"  # every login record (docs/privacy.md)
 
 
 class LoginFailed(NotAuthenticated):
@@ -195,10 +195,18 @@ def complete_second_factor(
 
 
 def open_oidc_session(
-    session: Session, user: Gebruiker, *, settings: Settings, origin: Origin, now: dt.datetime
+    session: Session,
+    user: Gebruiker,
+    *,
+    claims: dict[str, object],
+    settings: Settings,
+    origin: Origin,
+    now: dt.datetime,
 ) -> IssuedSession:
-    """A complete session for a user the identity provider vouched for (flushed only)."""
-    return _open(session, user, Method.OIDC, Step.COMPLETE, settings, origin, now)
+    """A complete session for a user the identity provider vouched for; `claims` is what
+    the login applied (codes only), logged with it. Flushed, not committed: the caller
+    commits next, as the audit chain's lock asks (audit/log.py: `record`)."""
+    return _open(session, user, Method.OIDC, Step.COMPLETE, settings, origin, now, claims)
 
 
 def logout(session: Session, row: Sessie, *, origin: Origin) -> None:
@@ -287,18 +295,30 @@ def _open(
     settings: Settings,
     origin: Origin,
     now: dt.datetime,
+    claims: dict[str, object] | None = None,
 ) -> IssuedSession:
+    """Start the session and log the login (and the OIDC claims applied) as the last
+    writes: the caller commits next (audit/log.py: `record`)."""
     issued = sessions.start(session, user.id, method=method, step=step, settings=settings, now=now)
     if step is Step.COMPLETE:
         user.laatst_ingelogd_op = now
         sessions.purge_expired(session, now=now)
-    actor = load_principal(session, user.id, request_id=origin.request_id)
+    actor = load_principal(session, user.id, request_id=origin.request_id) or origin.actor()
     record(
         session,
-        actor or origin.actor(),
+        actor,
         actie="aanmelden",
         doel=PURPOSE,
         resultaat="ok" if step is Step.COMPLETE else "tweede-factor-nodig",
         details={"gebruiker_id": user.id, "methode": method.value, "stap": step.value},
     )
+    if claims is not None:
+        record(
+            session,
+            actor,
+            actie="aanmelden.claims",
+            doel=PURPOSE,
+            resultaat="ok",
+            details={"gebruiker_id": user.id, **claims},
+        )
     return issued

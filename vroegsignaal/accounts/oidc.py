@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.claims import ClaimMapping, MappedClaims, map_claims
 from vroegsignaal.accounts.login import PURPOSE, Origin, open_oidc_session
-from vroegsignaal.accounts.principal import load_principal
 from vroegsignaal.accounts.sessions import IssuedSession
 from vroegsignaal.accounts.throttle import normalise_name
 from vroegsignaal.accounts.users import USERNAME
@@ -220,15 +219,8 @@ def finish(
         )
         session.commit()
         raise AccountDeactivated()
-    issued = open_oidc_session(session, user, settings=settings, origin=origin, now=now)
-    actor = load_principal(session, user.id, request_id=origin.request_id)
-    record(
-        session,
-        actor or origin.actor(),
-        actie="aanmelden.claims",
-        doel=PURPOSE,
-        resultaat="ok",
-        details={"gebruiker_id": user.id, **details},
+    issued = open_oidc_session(
+        session, user, claims=details, settings=settings, origin=origin, now=now
     )
     session.commit()
     return OidcLogin(issued, terug)

@@ -57,6 +57,14 @@ class SessionExpired(NotAuthenticated):
     title = "De sessie is verlopen; meld u opnieuw aan"
 
 
+class LoginIncomplete(NotAuthenticated):
+    """A session whose second factor is still due: it reaches nothing but the login steps
+    (a web page sends there, api/web/errors.py)."""
+
+    code = "TWEEDE_FACTOR_NODIG"
+    title = "Vul eerst de code uit uw app in"
+
+
 @dataclass(frozen=True, slots=True)
 class IssuedSession:
     """A new session: `token` goes into the cookie, `csrf_token` to the page or client."""

@@ -23,7 +23,7 @@ from vroegsignaal.dates import utc
 from vroegsignaal.errors import Conflict, NotFound, VroegsignaalError
 from vroegsignaal.storage.tables import BRON_BEHEER, Gemeente, Team, TeamGemeente, TeamLid
 
-PURPOSE = "beheer teams"
+PURPOSE = "vroegsignalering.beheer"  # docs/privacy.md, processing purposes
 
 
 class InvalidTeamName(VroegsignaalError):

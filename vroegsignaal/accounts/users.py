@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts import sessions
-from vroegsignaal.accounts.access import admin_scope, require_within, within
+from vroegsignaal.accounts.access import SelfLockout, admin_scope, require_within, within
 from vroegsignaal.accounts.login import store_totp_secret
 from vroegsignaal.accounts.passwords import hash_password
 from vroegsignaal.accounts.principal import (
@@ -34,7 +34,7 @@ from vroegsignaal.accounts.totp import new_secret
 from vroegsignaal.audit.log import record
 from vroegsignaal.config import Settings
 from vroegsignaal.dates import utc
-from vroegsignaal.errors import Conflict, Forbidden, NotFound, VroegsignaalError
+from vroegsignaal.errors import Conflict, NotFound, VroegsignaalError
 from vroegsignaal.storage.tables import (
     BRON_BEHEER,
     Gebruiker,
@@ -43,7 +43,7 @@ from vroegsignaal.storage.tables import (
     SchuldeiserOrganisatie,
 )
 
-PURPOSE = "beheer gebruikers"
+PURPOSE = "vroegsignalering.beheer"  # docs/privacy.md, processing purposes
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 
 
@@ -257,7 +257,7 @@ def revoke_role(
     login while the identity provider still grants it). Committed."""
     user = administered_user(session, actor, gebruiker_id)
     if isinstance(actor, Principal) and actor.gebruiker_id == user.id and role is UserRole.ADMIN:
-        raise Forbidden("u kunt uw eigen beheerrol niet intrekken")
+        raise SelfLockout("eigen beheerrol")
     row = session.get(GebruikerRol, (user.id, role.value))
     if row is not None:
         session.delete(row)
@@ -270,7 +270,7 @@ def set_active(session: Session, actor: AnyPrincipal, gebruiker_id: int, actief:
     """Deactivate (every session ends at once) or reactivate an account. Committed."""
     user = administered_user(session, actor, gebruiker_id)
     if isinstance(actor, Principal) and actor.gebruiker_id == user.id and not actief:
-        raise Forbidden("u kunt uw eigen account niet deactiveren")
+        raise SelfLockout("eigen account")
     user.actief = actief
     ended = 0 if actief else sessions.end_all(session, user.id)
     action = "gebruiker.activeren" if actief else "gebruiker.deactiveren"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.workflow import INITIAL, CaseStatus
 from vroegsignaal.contract.enums import Zaaktype
-from vroegsignaal.dates import add_months
+from vroegsignaal.dates import add_months, month_start
 
 
 @dataclass(slots=True)
@@ -43,7 +43,15 @@ class CaseState:
 def classify(case: CaseState, household_cases: Sequence[CaseState], months: int) -> str:
     """The zaaktype (ADR 0003): opeenvolgend when the household had a zaak with signals in
     the `months` calendar months before this one, else meervoudig from two signals, else
-    enkelvoudig. opeenvolgend beats meervoudig: the history says more about risk."""
+    enkelvoudig. opeenvolgend beats meervoudig: the history says more about risk.
+
+    A zaak that holds a signal of a later month (it joined while a worker had the zaak
+    picked up, ADR 0016) has an earlier signal on the address: opeenvolgend, and it stays
+    so (`loaded_type`)."""
+    if case.loaded_type == Zaaktype.OPEENVOLGEND.value or any(
+        month_start(s.signaaldatum) != case.matchingsperiode for s in case.signalen
+    ):
+        return Zaaktype.OPEENVOLGEND.value
     since = add_months(case.matchingsperiode, -months)
     if any(
         since <= other.matchingsperiode < case.matchingsperiode and other.aantal_signalen > 0

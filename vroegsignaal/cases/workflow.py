@@ -23,30 +23,67 @@ closed with an eindresultaat the retention rule chooses (issue 13). A new zaak s
 "Nog niet opgepakt" (`INITIAL`); its creation is `zaak.aangemaakt_op`, and
 `zaak_statuswijziging` holds every move after that.
 
-`transition` is the one way to move a zaak. It checks this table and the actor's role,
-guards against a concurrent change (`zaak.versie`, optimistic locking), writes the status
-on the zaak and on its werkvoorraad item, appends a `zaak_statuswijziging` row (the
-history only grows), commits, and then announces `CaseStatusChanged` (vroegsignaal/events.py).
+`transition` is the one way to move a zaak. Who moves it is a principal
+(vroegsignaal/accounts/principal.py): the system (`SystemPrincipal`, role "systeem") or a
+user whose roles make them a worker (schuldhulpverlener or teamleider, role "medewerker");
+a manager or a user without roles never moves a zaak (`Forbidden`), and a user never
+moves a zaak of a municipality they do not serve (`CaseNotFound`). It checks this table
+and that role, guards against a concurrent change (`zaak.versie`, optimistic locking),
+writes the status on the zaak and its werkvoorraad item, keeps the DDAS status of the
+zaak's signals with it (and queues what each creditor is told: vroegsignaal/feedback.py),
+sets the retention dates and the training-label facts when it closes
+(`closing_facts`), appends a `zaak_statuswijziging` row (the history only grows), logs a
+person's move in the audit trail, commits, and then announces `CaseStatusChanged`
+(vroegsignaal/events.py). `move` does the same without the commit, for a change that
+consists of more than the move (claiming: cases/assignment.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from vroegsignaal.contract.enums import Eindresultaat
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.accounts.principal import Principal, SystemPrincipal, UserRole
+from vroegsignaal.audit.log import actor_name, record
+from vroegsignaal.cases.errors import (
+    CaseChanged,
+    CaseNotFound,
+    Forbidden,
+    TransitionRefused,
+)
+from vroegsignaal.contract.enums import Eindresultaat, Signaalstatus
+from vroegsignaal.dates import add_months, today
 from vroegsignaal.events import BUS, CaseStatusChanged, EventBus, commit
-from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak, ZaakStatuswijziging
+from vroegsignaal.feedback import Terugkoppeling, status_at_closing, told
+from vroegsignaal.storage.tables import (
+    Contactpoging,
+    GemeenteInstelling,
+    Signaal,
+    WerkvoorraadItem,
+    Zaak,
+    ZaakStatuswijziging,
+    ZaakToewijzing,
+)
+from vroegsignaal.storage.tables import (
+    Terugkoppeling as TerugkoppelingRow,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS", "CLOSED", "INITIAL", "OPEN", "SYSTEM_ONLY", "WORKER_SETTABLE",
+    "CaseChanged", "CaseNotFound", "CaseStatus", "Forbidden", "Role", "TransitionRefused",
+    "check_transition", "move", "transition",
+]
 
 zaak: Table = Zaak.__table__  # type: ignore[assignment]
 werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
 statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
+signaal: Table = Signaal.__table__  # type: ignore[assignment]
+Mover = Principal | SystemPrincipal
 
 
 class CaseStatus(StrEnum):
@@ -59,26 +96,11 @@ class CaseStatus(StrEnum):
 
 
 class Role(StrEnum):
-    """Who moves a zaak: a person (a schuldhulpverlener) or the system itself."""
+    """The workflow's side of who moves a zaak: a worker or the system itself. Derived from
+    the principal (`role_of`); stored in `zaak_statuswijziging.rol`."""
 
     WORKER = "medewerker"
     SYSTEM = "systeem"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who makes a move: a worker's user id, or the system part that does it ("intake")."""
-
-    id: str
-    role: Role
-
-    @classmethod
-    def system(cls, part: str) -> Actor:
-        return cls(part, Role.SYSTEM)
-
-    @classmethod
-    def worker(cls, user_id: str) -> Actor:
-        return cls(user_id, Role.WORKER)
 
 
 S = CaseStatus
@@ -97,21 +119,24 @@ WORKER_SETTABLE: frozenset[CaseStatus] = frozenset({S.OPGEPAKT, S.AFGESLOTEN})
 SYSTEM_ONLY: frozenset[CaseStatus] = frozenset({S.NOG_NIET_OPGEPAKT, S.AUTOMATISCH_AFGESLOTEN})
 # Closing names how the zaak ended (DDAS EnumEindresultaat); nothing else may carry one.
 NEEDS_EINDRESULTAAT: frozenset[CaseStatus] = CLOSED
+# Results after which debt help followed: the zaak keeps the debt-help file's term.
+VERVOLGHULP: frozenset[Eindresultaat] = frozenset({
+    Eindresultaat.VERVOLGHULP, Eindresultaat.VERVOLGHULP_FINANCIEEL,
+    Eindresultaat.VERVOLGHULP_NIET_FINANCIEEL,
+})
+WORKER_ROLES = frozenset({UserRole.SCHULDHULPVERLENER, UserRole.TEAMLEIDER})
+AUDIT_PURPOSE = "vroegsignalering.behandeling"  # docs/privacy.md, processing purposes
 
 
-class TransitionRefused(VroegsignaalError):
-    code = "STATUSOVERGANG_NIET_TOEGESTAAN"
-    title = "Deze statusovergang is niet toegestaan"
-
-
-class CaseChanged(VroegsignaalError):
-    code = "ZAAK_INTUSSEN_GEWIJZIGD"
-    title = "De zaak is intussen door iemand anders gewijzigd"
-
-
-class CaseNotFound(VroegsignaalError):
-    code = "ZAAK_NIET_GEVONDEN"
-    title = "Zaak niet gevonden"
+def role_of(by: Mover) -> Role:
+    """The workflow role of a principal: the system, or a worker (schuldhulpverlener or
+    teamleider). Anyone else, a manager or a user without roles, moves no zaak:
+    `Forbidden`."""
+    if isinstance(by, SystemPrincipal):
+        return Role.SYSTEM
+    if by.roles.isdisjoint(WORKER_ROLES):
+        raise Forbidden(f"zaak.behandelen: niet voor de rollen {sorted(by.roles)}")
+    return Role.WORKER
 
 
 def check_transition(
@@ -141,7 +166,7 @@ def transition(
     zaak_id: int,
     to: CaseStatus,
     *,
-    by: Actor,
+    by: Mover,
     reason: str,
     eindresultaat: Eindresultaat | None = None,
     expected_version: int | None = None,
@@ -149,59 +174,186 @@ def transition(
 ) -> CaseStatusChanged:
     """Move zaak `zaak_id` to `to`, commit, then announce it; returns the announced event.
 
-    `by` is who moves it (a worker, or the system part); `reason` says why in a few words
-    (stored in the history, so ids and codes, never a resident's details).
-    `expected_version` is the `zaak.versie` the caller showed the user: if someone moved
-    the zaak since, nothing changes and `CaseChanged` is raised. The werkvoorraad item
-    takes the new status too (it carries the zaak's status for the queue index).
+    `by` is who moves it (a worker's `Principal`, or a `SystemPrincipal` such as the
+    intake's); `reason` says why in a few words (stored in the history, so ids and codes,
+    never a resident's details). `expected_version` is the `zaak.versie` the caller showed
+    the user: if someone changed the zaak since, nothing changes and `CaseChanged` is
+    raised.
 
-    Raises `CaseNotFound`, `TransitionRefused` (the table, the role, the eindresultaat:
-    `check_transition`) or `CaseChanged`; the session is rolled back on each.
+    Raises `Forbidden` (a principal who is no worker), `CaseNotFound` (no such zaak, or
+    one of a municipality the user does not serve), `TransitionRefused` (the table, the
+    role, the eindresultaat: `check_transition`) or `CaseChanged`; the session is rolled
+    back on each.
     """
-    current = session.execute(
-        select(zaak.c.status, zaak.c.versie, zaak.c.gemeentecode, zaak.c.bewaren_tot)
-        .where(zaak.c.id == zaak_id)
-    ).one_or_none()
     try:
-        if current is None:
-            raise CaseNotFound(f"zaak {zaak_id}")
-        if expected_version is not None and current.versie != expected_version:
-            raise CaseChanged(f"zaak {zaak_id}: versie {current.versie}, niet {expected_version}")
-        old = CaseStatus(current.status)
-        check_transition(old, to, role=by.role, eindresultaat=eindresultaat)
-        versie = current.versie + 1
-        moved = session.execute(
-            update(zaak)
-            .where(zaak.c.id == zaak_id, zaak.c.versie == current.versie)
-            .values(status=to.value, versie=versie,
-                    eindresultaat=eindresultaat.value if eindresultaat else None)
-        )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
-            raise CaseChanged(f"zaak {zaak_id} changed during the move")
+        change = move(session, zaak_id, to, by=by, reason=reason, eindresultaat=eindresultaat,
+                      expected_version=expected_version)
     except Exception:
         session.rollback()
         raise
+    commit(session, [change], bus=bus or BUS)
+    return change
+
+
+def move(
+    session: Session,
+    zaak_id: int,
+    to: CaseStatus,
+    *,
+    by: Mover,
+    reason: str,
+    eindresultaat: Eindresultaat | None = None,
+    expected_version: int | None = None,
+) -> CaseStatusChanged:
+    """`transition` without the commit and the announcement: the caller commits and then
+    publishes the returned event (`events.commit`), or rolls back. Same checks and
+    errors; the session is not rolled back here."""
+    role = role_of(by)
+    current = session.execute(
+        select(zaak.c.status, zaak.c.versie, zaak.c.gemeentecode, zaak.c.bewaren_tot,
+               zaak.c.huishouden_sleutel).where(zaak.c.id == zaak_id)
+    ).one_or_none()
+    if current is None or (isinstance(by, Principal) and not by.serves(current.gemeentecode)):
+        raise CaseNotFound(f"zaak {zaak_id}")
+    if expected_version is not None and current.versie != expected_version:
+        raise CaseChanged(f"zaak {zaak_id}: versie {current.versie}, niet {expected_version}")
+    old = CaseStatus(current.status)
+    check_transition(old, to, role=role, eindresultaat=eindresultaat)
     now = dt.datetime.now(dt.UTC)
-    session.execute(
-        update(werkvoorraad)
-        .where(werkvoorraad.c.zaak_id == zaak_id)
-        .values(status=to.value, bijgewerkt_op=now)
+    versie = current.versie + 1
+    values: dict[str, Any] = {
+        "status": to.value, "versie": versie,
+        "eindresultaat": eindresultaat.value if eindresultaat else None,
+    }
+    bewaren_tot = current.bewaren_tot
+    if to in CLOSED:
+        assert eindresultaat is not None
+        facts = closing_facts(session, zaak_id, current.gemeentecode, eindresultaat, now)
+        values.update(facts, nieuw_signaal_sinds=None)
+        bewaren_tot = facts["bewaren_tot"]
+    elif to is S.OPGEPAKT:
+        values.update(gesloten_op=None, score_bij_sluiten=None, scoremodel_bij_sluiten=None,
+                      nieuw_signaal_sinds=None)
+    moved = session.execute(
+        update(zaak).where(zaak.c.id == zaak_id, zaak.c.versie == current.versie).values(values)
     )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise CaseChanged(f"zaak {zaak_id} changed during the move")
+    session.execute(
+        update(werkvoorraad).where(werkvoorraad.c.zaak_id == zaak_id)
+        .values(status=to.value, bijgewerkt_op=now, bewaren_tot=bewaren_tot)
+    )
+    if bewaren_tot != current.bewaren_tot:
+        _retain(session, zaak_id, bewaren_tot)
+    told_now = _move_signals(session, zaak_id, old, to, eindresultaat, bewaren_tot)
     change = CaseStatusChanged(
         zaak_id=zaak_id,
         gemeentecode=current.gemeentecode,
         old=old,
         new=to,
-        by=by.id,
-        role=by.role,
+        by=actor_name(by),
+        role=role,
         reason=reason,
         eindresultaat=eindresultaat,
         version=versie,
         at=now,
+        feedback=told_now,
     )
-    append_history(session, [change], bewaren_tot={zaak_id: current.bewaren_tot})
-    commit(session, [change], bus=bus or BUS)
+    append_history(session, [change], bewaren_tot={zaak_id: bewaren_tot})
+    if isinstance(by, Principal):
+        record(session, by, actie="zaak.status", doel=AUDIT_PURPOSE, resultaat="ok",
+               zaak_id=zaak_id, huishouden_sleutel=current.huishouden_sleutel,
+               gemeentecode=current.gemeentecode,
+               details={"van": old.value, "naar": to.value, "versie": versie,
+                        "eindresultaat": eindresultaat.value if eindresultaat else None})
     return change
+
+
+def closing_facts(
+    session: Session, zaak_id: int, gemeentecode: str, eindresultaat: Eindresultaat,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """What closing stores on the zaak: the closing time, the retention date by result and
+    the score the werkvoorraad showed (the future training label's anchor: ADR 0016).
+
+    Retention (DOMAIN.md step 9): `bewaartermijn_maanden` after closing when no help
+    followed; `bewaartermijn_schuldhulp_maanden` (the debt-help file's term) after a
+    result in `VERVOLGHULP`; both per municipality in `gemeente_instelling`.
+    """
+    terms = session.execute(
+        select(GemeenteInstelling.bewaartermijn_maanden,
+               GemeenteInstelling.bewaartermijn_schuldhulp_maanden)
+        .where(GemeenteInstelling.gemeentecode == gemeentecode)
+    ).one()
+    months = terms[1] if eindresultaat in VERVOLGHULP else terms[0]
+    score = session.execute(
+        select(werkvoorraad.c.prioriteit, werkvoorraad.c.scoremodel)
+        .where(werkvoorraad.c.zaak_id == zaak_id)
+    ).one_or_none()
+    return {
+        "gesloten_op": now,
+        "bewaren_tot": add_months(today(), months),
+        "score_bij_sluiten": score[0] if score else None,
+        "scoremodel_bij_sluiten": score[1] if score else None,
+    }
+
+
+def _retain(session: Session, zaak_id: int, bewaren_tot: dt.date) -> None:
+    """Everything kept with the zaak is kept as long as the zaak."""
+    session.execute(update(zaak).where(zaak.c.id == zaak_id).values(bewaren_tot=bewaren_tot))
+    for model in (Signaal, ZaakStatuswijziging, Contactpoging, ZaakToewijzing):
+        session.execute(
+            update(model).where(model.zaak_id == zaak_id).values(bewaren_tot=bewaren_tot)
+        )
+
+
+_NNO, _OP = Signaalstatus.NOG_NIET_OPGEPAKT.value, Signaalstatus.OPGEPAKT.value
+
+
+def _move_signals(
+    session: Session, zaak_id: int, old: CaseStatus, to: CaseStatus,
+    eindresultaat: Eindresultaat | None, bewaren_tot: dt.date,
+) -> tuple[Terugkoppeling, ...]:
+    """Keep the DDAS status of the zaak's picked-up signals with the zaak, and queue what
+    each creditor is told where that changes (the outbox `terugkoppeling`).
+
+    Pick-up: waiting signals become "Opgepakt". Closing: the open ones get the status of
+    the eindresultaat. A worker's reopen: every picked-up signal is "Opgepakt" again. The
+    intake's reopen changes no stored signal (the new one arrives "Nog niet opgepakt").
+    """
+    if to is S.OPGEPAKT and old is S.NOG_NIET_OPGEPAKT:
+        new, which = Signaalstatus.OPGEPAKT, [_NNO]
+    elif to is S.OPGEPAKT:
+        new, which = Signaalstatus.OPGEPAKT, None
+    elif to in CLOSED and eindresultaat is not None:
+        new, which = status_at_closing(eindresultaat), [_NNO, _OP]
+    else:
+        return ()
+    query = select(signaal.c.id, signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.status)
+    query = query.where(signaal.c.zaak_id == zaak_id, signaal.c.reden == "OPGEPAKT",
+                        signaal.c.status != new.value)
+    if which is not None:
+        query = query.where(signaal.c.status.in_(which))
+    rows = session.execute(query).all()
+    if not rows:
+        return ()
+    session.execute(
+        update(signaal).where(signaal.c.id.in_([r.id for r in rows])).values(status=new.value)
+    )
+    tell = told(new)
+    told_now = tuple(
+        Terugkoppeling(r.schuldeiser, r.signaal_id, tell)
+        for r in rows if told(Signaalstatus(r.status)) != tell
+    )
+    if told_now:
+        now = dt.datetime.now(dt.UTC)
+        session.execute(
+            insert(TerugkoppelingRow),
+            [{"schuldeiser": fb.schuldeiser, "signaal_id": fb.signaal_id,
+              "status": fb.status.value, "aangemaakt_op": now, "verzonden_op": None,
+              "bewaren_tot": add_months(today(), 6)} for fb in told_now],
+        )
+    return told_now
 
 
 def append_history(

@@ -29,6 +29,8 @@ class Rules:
     contact_termijn_dagen: int = 14
     crisis_werkdagen: int = 3
     bewaartermijn_maanden: int = 6
+    # a zaak closed with help that follows (vervolghulp): the debt-help file's term
+    bewaartermijn_schuldhulp_maanden: int = 84
 
     def minimumbedrag(self, signaalpartner: str) -> int:
         return int(self.minimumbedragen.get(signaalpartner, 0))
@@ -50,6 +52,7 @@ def _defaults(gemeentecode: str) -> Rules:
 _THRESHOLDS = (
     "termijn_min_dagen", "termijn_max_dagen", "herhaal_periode_dagen", "opeenvolgend_maanden",
     "contact_termijn_dagen", "crisis_werkdagen", "bewaartermijn_maanden",
+    "bewaartermijn_schuldhulp_maanden",
 )
 
 
@@ -75,6 +78,7 @@ class RuleSet:
                     contact_termijn_dagen=r.contact_termijn_dagen,
                     crisis_werkdagen=r.crisis_werkdagen,
                     bewaartermijn_maanden=r.bewaartermijn_maanden,
+                    bewaartermijn_schuldhulp_maanden=r.bewaartermijn_schuldhulp_maanden,
                 )
                 for r in rows
             }

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -24,14 +24,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vroegsignaal import events
+from vroegsignaal.accounts.principal import SystemPrincipal
 from vroegsignaal.cases.features import history_start
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import (
     INITIAL,
-    Actor,
     CaseChanged,
+    CaseStatus,
     append_history,
     check_transition,
+    role_of,
 )
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.contract.raw import RawInput
@@ -39,6 +41,7 @@ from vroegsignaal.dates import add_months, month_start, today
 from vroegsignaal.eligibility.brp import BrpPort, GeenBrpKoppeling
 from vroegsignaal.eligibility.rules import RuleSet
 from vroegsignaal.intake import steps
+from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import IntakeResult, SignalOutcome
 from vroegsignaal.intake.steps import Checked, Ontvangst, Refusal
 from vroegsignaal.privacy.crypto import IdentifierCipher, Pseudonymiser
@@ -53,7 +56,7 @@ from vroegsignaal.storage import intake_repository as repo
 __all__ = ["Ontvangst", "RawInput", "refusal_key", "run_intake"]
 
 log = logging.getLogger(__name__)
-INTAKE = Actor.system("intake")
+INTAKE = SystemPrincipal("intake")
 
 
 @lru_cache(maxsize=4)
@@ -163,14 +166,21 @@ def _run_once(
     new, existing = matching.new, matching.existing
     # 4. store: the zaken first (their ids), then the outcomes can be decided whole
     repo.insert_cases(session, new)
-    outcomes = steps.decide_outcomes(contract, replays, checked, matching)
+    outcomes = _with_stored_status(
+        session, steps.decide_outcomes(contract, replays, checked, matching)
+    )
     dropped = contract.unknown_fields + privacy_dropped
     result = IntakeResult(batch_id, source, outcomes, dropped, nieuwe_zaken=len(new))
-    repo.insert_batch(session, _batch_row(result, ctx))
+    batch_row = _batch_row(result, ctx)
+    repo.insert_batch(session, batch_row)
     repo.insert_refusals(
         session, [_refusal_row(r, batch_id, source, ctx) for r in contract.refused]
     )
     repo.update_cases(session, existing + matching.reclassified)
+    repo.mark_new_signals(
+        session, [c.id for c in existing if c.id and c.status is CaseStatus.OPGEPAKT],
+        at=batch_row["ontvangen_op"],
+    )
     reopened = _reopen(session, matching.reopened)
     # 6-7. score and enqueue every zaak the batch touched
     _score_and_enqueue(session, matching.touched, [c.id for c in existing if c.id], reopened,
@@ -182,6 +192,20 @@ def _run_once(
     events.commit(session, [events.IntakeCommitted(result), *reopened], bus=bus)
     _log(result)
     return result
+
+
+def _with_stored_status(session: Session, outcomes: list[SignalOutcome]) -> list[SignalOutcome]:
+    """A replay of a picked-up signal is told the status the stored signal has now (its zaak
+    may have been picked up or closed since: cases/workflow.py); one query, only when a
+    batch has such replays."""
+    keys = {n: (o.schuldeiser or "", o.signaal_id or "") for n, o in enumerate(outcomes)
+            if o.reden is ReasonCode.DUPLICAAT and o.first_reason is ReasonCode.OPGEPAKT
+            and o.schuldeiser and o.signaal_id}
+    if not keys:
+        return outcomes
+    stored = repo.stored_statuses(session, list(keys.values()))
+    return [replace(o, status=stored.get(keys[n])) if n in keys else o
+            for n, o in enumerate(outcomes)]
 
 
 def _match(session: Session, eligible: list[Checked], rules: RuleSet) -> steps.Matching:
@@ -207,13 +231,13 @@ def _reopen(session: Session, cases: list[CaseState]) -> list[events.CaseStatusC
     if not cases:
         return []
     for c in cases:
-        check_transition(c.status, INITIAL, role=INTAKE.role)
+        check_transition(c.status, INITIAL, role=role_of(INTAKE))
     repo.reopen_cases(session, cases, INITIAL.value)
     now = dt.datetime.now(dt.UTC)
     changes = [
         events.CaseStatusChanged(
             zaak_id=c.id or 0, gemeentecode=c.gemeentecode, old=c.status, new=INITIAL,
-            by=INTAKE.id, role=INTAKE.role, reason="nieuw signaal", eindresultaat=None,
+            by=INTAKE.naam, role=role_of(INTAKE), reason="nieuw signaal", eindresultaat=None,
             version=c.versie + 1, at=now,
         )
         for c in cases
@@ -306,7 +330,7 @@ def _signal_row(
 ) -> dict[str, Any]:
     b, f, m = c.message.bericht, c.signal, c.message
     case = matching.case_of.get(m.order)
-    status = o.reden.ddas_status
+    status = o.status or o.reden.ddas_status
     return {
         "schuldeiser": b.schuldeiser,
         "signaal_id": b.signaalId,

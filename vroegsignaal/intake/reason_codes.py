@@ -48,7 +48,9 @@ _NOT_STORED = frozenset(
 
 
 _DDAS: dict[ReasonCode, Signaalstatus | None] = {
-    ReasonCode.OPGEPAKT: Signaalstatus.OPGEPAKT,
+    # Taken into a zaak: it waits in the werkvoorraad until a worker picks the zaak up
+    # (cases/workflow.py moves the signal's status with its zaak; ADR 0016).
+    ReasonCode.OPGEPAKT: Signaalstatus.NOG_NIET_OPGEPAKT,
     ReasonCode.DUPLICAAT: None,
     ReasonCode.ONGELDIG_BERICHT: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
     ReasonCode.ANDERE_SCHULDEISER: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 
 
@@ -31,6 +32,9 @@ class SignalOutcome:
     zaak_id: int | None = None
     details: list[dict[str, Any]] = field(default_factory=list)
     first_reason: ReasonCode | None = None
+    # The stored DDAS status when it is not the one `reden` gives: a signal that joined a
+    # zaak a worker picked up ("Opgepakt"), a replay (the stored signal's current status).
+    status: Signaalstatus | None = None
 
 
 @dataclass(slots=True)

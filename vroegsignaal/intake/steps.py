@@ -26,8 +26,8 @@ from pydantic import ValidationError
 
 from vroegsignaal.cases.features import CaseFeatures, CaseSignal, in_history
 from vroegsignaal.cases.state import CaseState, classify
-from vroegsignaal.cases.workflow import CLOSED, INITIAL
-from vroegsignaal.contract.enums import Zaaktype
+from vroegsignaal.cases.workflow import CLOSED, INITIAL, CaseStatus
+from vroegsignaal.contract.enums import Signaalstatus, Zaaktype
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.contract.signaal import SignaalBericht
 from vroegsignaal.dates import add_months, month_start
@@ -290,7 +290,18 @@ def match(
         case = touched.get(key)
         if case is None:
             loaded = index.get(key)
-            if loaded is None:
+            working = _working(index, r.gemeentecode, f.household_key)
+            if working is not None and (loaded is None or loaded.status in CLOSED):
+                # A worker is on this household: the signal joins that zaak and shows as
+                # new there, instead of a second zaak for another worker (ADR 0016).
+                key = (working.gemeentecode, working.household_key, working.matchingsperiode)
+                case = touched.get(key)
+                if case is None:
+                    case = replace(working, signalen=[], zaaktype=Zaaktype.OPEENVOLGEND.value)
+                    _replace_in(households.setdefault(f.household_key, []), working, case)
+                    index[key] = touched[key] = case
+                    case.touched = True
+            elif loaded is None:
                 case = CaseState(
                     gemeentecode=r.gemeentecode,
                     household_key=f.household_key,
@@ -308,9 +319,10 @@ def match(
                 result.reopened.append(case)
             else:
                 case = replace(loaded, signalen=[])
-            _replace_in(households.setdefault(f.household_key, []), loaded, case)
-            index[key] = touched[key] = case
-            case.touched = True
+            if not case.touched:
+                _replace_in(households.setdefault(f.household_key, []), loaded, case)
+                index[key] = touched[key] = case
+                case.touched = True
         case.aantal_signalen += 1
         case.bewaren_tot = max(case.bewaren_tot, retain)
         case.signalen.append(
@@ -327,6 +339,15 @@ def match(
     result.reclassified = _upgraded(result.touched, households, rules)
     result.household_cases = households
     return result
+
+
+def _working(
+    cases: Mapping[tuple[str, str, dt.date], CaseState], gemeentecode: str, household: str
+) -> CaseState | None:
+    """The household's zaak a worker has picked up (the latest, should there be several)."""
+    working = [c for (g, h, _), c in cases.items()
+               if g == gemeentecode and h == household and c.status is CaseStatus.OPGEPAKT]
+    return max(working, key=lambda c: c.matchingsperiode, default=None)
 
 
 def _date_order(c: Checked) -> tuple[dt.date, int]:
@@ -429,9 +450,12 @@ def decide_outcomes(
         else:
             reason = ReasonCode.OPGEPAKT
         reason_at[c.message.order] = reason
+        working = reason is ReasonCode.OPGEPAKT and case is not None and (
+            case.status is CaseStatus.OPGEPAKT)
         out[c.message.order] = SignalOutcome(positie, reason, b.schuldeiser, b.signaalId,
                                              c.gemeentecode, b.signaalpartner.value,
-                                             case.id if case else None)
+                                             case.id if case else None,
+                                             status=Signaalstatus.OPGEPAKT if working else None)
     for rp in replays:
         b = rp.message.bericht
         first = rp.first_reason if rp.first_order is None else reason_at.get(rp.first_order)

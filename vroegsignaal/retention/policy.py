@@ -21,6 +21,7 @@ from vroegsignaal.contract.enums import Eindresultaat, Signaalstatus
 from vroegsignaal.errors import VroegsignaalError
 
 STAGES = ("processed", "quarantine")
+ACCEPTED = frozenset({Signaalstatus.NOG_NIET_OPGEPAKT, Signaalstatus.OPGEPAKT})
 
 
 class RetentionPolicyError(VroegsignaalError):
@@ -57,7 +58,8 @@ class RetentionPolicy:
         statuses = {s.value for s in Signaalstatus}
         months = dict(data.get("signaal_zonder_zaak_maanden") or {})
         for status, term in months.items():
-            if status not in statuses or status == Signaalstatus.OPGEPAKT:
+            # An accepted signal ("Nog niet opgepakt", then "Opgepakt") always has a zaak.
+            if status not in statuses or status in ACCEPTED:
                 raise RetentionPolicyError(f"{status!r} is not a status of a signal without case")
             if not isinstance(term, int) or term < 1:
                 raise RetentionPolicyError(f"{status!r}: the term is a whole number of months >= 1")

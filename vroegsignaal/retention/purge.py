@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
+from vroegsignaal.audit import log as audit_log
 from vroegsignaal.dates import add_months
 from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.retention.policy import RetentionPolicy
@@ -53,6 +54,7 @@ from vroegsignaal.storage.tables import (
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
+AUDIT_GROUND = "auditlog: bewaren_tot verstreken (oudste deel van de keten)"
 signaal: Table = Signaal.__table__  # type: ignore[assignment]
 zaak: Table = Zaak.__table__  # type: ignore[assignment]
 werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
@@ -168,14 +170,15 @@ def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy)
         plan.hulpzaken_over_termijn = _count(
             session, zaak, and_(expired, zaak.c.eindresultaat.in_(keep))
         )
-    for table, grond in (
-        (weigering, "weigering: bewaren_tot verstreken"),
-        (audit, "auditlog: bewaren_tot verstreken"),
-    ):
-        cond = table.c.bewaren_tot <= peildatum
-        ids = list(session.scalars(select(table.c.id).where(cond).order_by(table.c.id)))
-        if ids:
-            plan.groups.append(Group(table.name, grond, ids, cond))
+    cond = weigering.c.bewaren_tot <= peildatum
+    ids = list(session.scalars(select(weigering.c.id).where(cond).order_by(weigering.c.id)))
+    if ids:
+        plan.groups.append(Group(weigering.name, "weigering: bewaren_tot verstreken", ids, cond))
+    # The audit trail is a hash chain: only a prefix of rows that are all due goes, through
+    # audit.purge_prefix (the application role has no DELETE on it: ADR 0016).
+    ids = audit_log.due_prefix(session, peildatum)
+    if ids:
+        plan.groups.append(Group(audit.name, AUDIT_GROUND, ids, audit.c.bewaren_tot <= peildatum))
     # A batch row (counts only) goes when it is due and no refusal row that stays needs it.
     bcond = and_(
         batch.c.bewaren_tot <= peildatum,
@@ -292,6 +295,12 @@ def _run_group(
         "batch_levering": levering,
     }[group.tabel]
     key = table.c.batch_id if table is batch else table.c.id
+    if table is audit:
+        ids = audit_log.purge_prefix(session, peildatum)
+        _log(session, run_id, peildatum, group.tabel, group.grond, ids)
+        session.commit()
+        deleted[group.tabel] = deleted.get(group.tabel, 0) + len(ids)
+        return
     for chunk in _chunks(group.ids):
         ids = _delete(session, table, key, and_(key.in_(list(chunk)), group.condition))
         _log(session, run_id, peildatum, group.tabel, group.grond, ids)

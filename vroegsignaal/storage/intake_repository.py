@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import INITIAL, CaseChanged, CaseStatus
+from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.storage.tables import (
@@ -190,7 +191,9 @@ def household_cases(
                 zaak.c.versie,
             )
             .where(_in(session, zaak.c.huishouden_sleutel, chunk))
-            .where(zaak.c.matchingsperiode >= since)
+            # A zaak a worker has picked up takes the household's new signals, however old
+            # it is (intake/steps.py: match).
+            .where((zaak.c.matchingsperiode >= since) | (zaak.c.status == CaseStatus.OPGEPAKT))
         )
         for r in rows:
             cases.setdefault(r.huishouden_sleutel, []).append(
@@ -403,6 +406,31 @@ def reopen_cases(session: Session, cases: Sequence[CaseState], status: str) -> N
         )
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise CaseChanged(f"zaak {c.id} changed while the intake reopened it")
+
+
+def mark_new_signals(session: Session, case_ids: Sequence[int], *, at: dt.datetime) -> None:
+    """A signal joined these zaken while a worker had them picked up: show it as new on
+    the zaak from `at`, the batch's receipt time (kept when one is already shown)."""
+    if case_ids:
+        session.execute(
+            update(zaak)
+            .where(zaak.c.id.in_(list(case_ids)), zaak.c.nieuw_signaal_sinds.is_(None))
+            .values(nieuw_signaal_sinds=at)
+        )
+
+
+def stored_statuses(
+    session: Session, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Signaalstatus]:
+    """The current DDAS status of the stored signals among (schuldeiser, signaalId) `keys`."""
+    out: dict[tuple[str, str], Signaalstatus] = {}
+    for chunk in _chunks(keys):
+        rows = session.execute(
+            select(signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.status)
+            .where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(list(chunk)))
+        )
+        out.update(((r[0], r[1]), Signaalstatus(r[2])) for r in rows)
+    return out
 
 
 def insert_signals(session: Session, rows: list[dict[str, Any]]) -> None:

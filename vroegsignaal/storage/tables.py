@@ -25,7 +25,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -76,6 +75,10 @@ class GemeenteInstelling(Base):
     contact_termijn_dagen: Mapped[int] = mapped_column(Integer, default=14)
     crisis_werkdagen: Mapped[int] = mapped_column(Integer, default=3)
     bewaartermijn_maanden: Mapped[int] = mapped_column(Integer, default=6)
+    # A zaak closed with vervolghulp follows the debt-help file's term (cases/closing.py).
+    bewaartermijn_schuldhulp_maanden: Mapped[int] = mapped_column(
+        Integer, default=84, server_default=text("84")
+    )
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -131,6 +134,19 @@ class Zaak(Base):
     aantal_signalen: Mapped[int] = mapped_column(Integer, default=0)
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Case work (cases/assignment.py): the worker it is assigned to, and the team that owns
+    # it (None: every team that serves its municipality).
+    toegewezen_aan: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    # Set when a signal joined the zaak while a worker had it picked up: shown as new until
+    # the worker acts on the zaak again (a contact attempt, closing).
+    nieuw_signaal_sinds: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Closing (cases/closing.py): what a future training label needs.
+    gesloten_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    score_bij_sluiten: Mapped[float | None] = mapped_column(Float)
+    scoremodel_bij_sluiten: Mapped[str | None] = mapped_column(String(40))
 
 
 class Signaal(Base):
@@ -175,6 +191,17 @@ class WerkvoorraadItem(Base):
     __table_args__ = (
         Index("ix_werkvoorraad_wachtrij", "gemeentecode", "status", "prioriteit"),
         Index("ix_werkvoorraad_termijn", "status", "uiterste_datum"),
+        # The werkvoorraad page (cases/werkvoorraad.py): open items of a municipality in
+        # queue order, read with a keyset cursor.
+        Index(
+            "ix_werkvoorraad_open",
+            "gemeentecode",
+            text("prioriteit DESC"),
+            "uiterste_datum",
+            "zaak_id",
+            postgresql_where=text("status IN ('Nog niet opgepakt', 'Opgepakt')"),
+            sqlite_where=text("status IN ('Nog niet opgepakt', 'Opgepakt')"),
+        ),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)
@@ -441,18 +468,114 @@ class ApiSleutel(Base):
 
 
 class AuditLog(Base):
-    """Append-only: who read or changed which case, when and why. No personal data."""
+    """The audit trail (vroegsignaal/audit/): append-only and hash-chained, no personal data.
+
+    One row per read of a zaak or of decrypted personal data by a person, and per change.
+    Field names follow the Logboek Dataverwerkingen standard where it has one (docs/privacy.md,
+    "Audit trail"): `trace_id`/`span_id` (the request and this action), `actie` (`name`),
+    `status_code`, `tijdstip` (`start_time`/`end_time`), `doel`
+    (`dpl.core.processing_activity_id`), `huishouden_sleutel` (`dpl.core.data_subject_id`,
+    pseudonymous). `volgnummer` orders the chain; `hash` = SHA-256 over the row and
+    `vorige_hash`. On PostgreSQL the application role may only INSERT and SELECT here.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    tijdstip: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, server_default=func.now()
-    )
-    actor: Mapped[str] = mapped_column(String(80))
-    actie: Mapped[str] = mapped_column(String(40))
+    volgnummer: Mapped[int] = mapped_column(BigInteger, unique=True)
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    trace_id: Mapped[str] = mapped_column(String(32))
+    span_id: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(80))  # "gebruiker:17", "schuldeiser:X", "intake"
+    gebruiker_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    rollen: Mapped[str] = mapped_column(String(120))
+    actie: Mapped[str] = mapped_column(String(60))
+    doel: Mapped[str] = mapped_column(String(120))
+    resultaat: Mapped[str] = mapped_column(String(24))
+    status_code: Mapped[int] = mapped_column(Integer)  # LDV: 0 unset, 1 ok, 2 error
     zaak_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
-    reden: Mapped[str] = mapped_column(String(200))
+    huishouden_sleutel: Mapped[str | None] = mapped_column(String(32), index=True)
+    gemeentecode: Mapped[str | None] = mapped_column(String(6))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+    vorige_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnker(Base):
+    """Where the chain starts after the retention purge removed its oldest rows: the last
+    purged row's `volgnummer` and `hash`. Written only by the purge, in the same
+    transaction as the delete (`audit_purge` on PostgreSQL)."""
+
+    __tablename__ = "audit_anker"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    volgnummer: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    peildatum: Mapped[dt.date] = mapped_column(Date)
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Contactpoging(Base):
+    """One attempt to reach the resident of a zaak (DDAS Contactpoging). No free text: the
+    note is a code from a closed list (cases/contact.py)."""
+
+    __tablename__ = "contactpoging"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(32))  # DDAS EnumContactsoort
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    datum: Mapped[dt.date] = mapped_column(Date)  # in Europe/Amsterdam
+    dagdeel: Mapped[str] = mapped_column(String(8))  # DDAS EnumDagdeel, derived
+    bereikt: Mapped[bool] = mapped_column(Boolean)
+    notitie: Mapped[str | None] = mapped_column(String(40))
+    aanbod: Mapped[bool] = mapped_column(Boolean, default=False)  # the proactive offer
+    door: Mapped[int] = mapped_column(BigInteger)  # gebruiker.id
+    geregistreerd_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class ZaakToewijzing(Base):
+    """One change of who a zaak is assigned to (append-only; kept as long as its zaak)."""
+
+    __tablename__ = "zaak_toewijzing"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    gebruiker_id: Mapped[int | None] = mapped_column(BigInteger)
+    team_id: Mapped[int | None] = mapped_column(BigInteger)
+    door: Mapped[str] = mapped_column(String(80))
+    versie: Mapped[int] = mapped_column(Integer)  # the zaak's version after the change
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class Werkbakje(Base):
+    """A named, saved werkvoorraad filter of a team (cases/werkbakjes.py)."""
+
+    __tablename__ = "werkbakje"
+    __table_args__ = (UniqueConstraint("team_id", "naam"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    naam: Mapped[str] = mapped_column(String(80))
+    filter: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    aangemaakt_door: Mapped[int] = mapped_column(BigInteger)
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Terugkoppeling(Base):
+    """Outbox of what a creditor is told after a worker's move (vroegsignaal/feedback.py):
+    written in the move's transaction, published to the feedback topic after commit and
+    marked `verzonden_op`; what is left unsent is sent by `vroegsignaal terugkoppeling`."""
+
+    __tablename__ = "terugkoppeling"
+    __table_args__ = (
+        Index("ix_terugkoppeling_open", "id", postgresql_where=text("verzonden_op IS NULL"),
+              sqlite_where=text("verzonden_op IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    schuldeiser: Mapped[str] = mapped_column(String(64))
+    signaal_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(64))
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    verzonden_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 

@@ -22,7 +22,6 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
-from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter
 
 from api.deps import SessionDep
 from api.web.deps import CurrentViewer, StaffPrincipal
@@ -30,6 +29,7 @@ from api.web.templating import is_htmx, page
 from vroegsignaal.accounts.oidc import safe_return_path
 from vroegsignaal.accounts.principal import Principal, UserRole
 from vroegsignaal.cases import assignment, werkbakjes, werkvoorraad
+from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter
 from vroegsignaal.contract.enums import Signaalpartner, Zaaktype
 from vroegsignaal.dates import today
 from vroegsignaal.errors import VroegsignaalError
@@ -154,7 +154,7 @@ def werkvoorraad_page(
         core_filter, error = WerkvoorraadFilter(), "ONGELDIG_VERZOEK"
     try:
         result = werkvoorraad.page(db, principal, core_filter, cursor=na, limit=PAGE_SIZE,
-                                   werkbakje_id=bakje, volgorde=volgorde)
+                                   werkbakje_id=bakje, order=volgorde)
     except VroegsignaalError as exc:
         if exc.code not in ("ONGELDIGE_CURSOR", "WERKBAKJE_ONGELDIG"):
             raise

@@ -19,8 +19,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from vroegsignaal.cases.contact import AMSTERDAM, ContactNotitie, NewAttempt, register_attempt
-from vroegsignaal.cases.detail import personal_data, zaak_detail
 
 from api.deps import SessionDep, SettingsDep
 from api.web.deps import CurrentViewer, StaffPrincipal
@@ -28,6 +26,8 @@ from api.web.routes.werkvoorraad import _back, _names
 from api.web.templating import is_htmx, page
 from vroegsignaal import feedback
 from vroegsignaal.cases import assignment, closing
+from vroegsignaal.cases.contact import AMSTERDAM, ContactNotitie, NewAttempt, register_attempt
+from vroegsignaal.cases.detail import personal_data, zaak_detail
 from vroegsignaal.contract.enums import Contactsoort, Eindresultaat, Signaalstatus
 from vroegsignaal.dates import today, utc_now
 from vroegsignaal.errors import VroegsignaalError

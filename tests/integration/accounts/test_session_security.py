@@ -36,8 +36,9 @@ def _set_cookie(response) -> str:  # type: ignore[no-untyped-def]
 
 def _actions(url: str) -> list[tuple[str, str]]:
     with session_scope(url) as session:
-        rows = session.execute(select(AuditLog.actie, AuditLog.details).order_by(AuditLog.id))
-        return [(actie, details["resultaat"]) for actie, details in rows]
+        rows = session.execute(select(AuditLog.actie, AuditLog.resultaat)
+                               .order_by(AuditLog.volgnummer))
+        return [(actie, resultaat) for actie, resultaat in rows]
 
 
 def test_session_cookie_is_host_only_secure_httponly_lax(

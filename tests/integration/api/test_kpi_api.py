@@ -36,7 +36,7 @@ def url(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def _client(url: str, *roles: UserRole, name: str) -> TestClient:
-    client = TestClient(create_app())
+    client = TestClient(create_app(), base_url="https://testserver")  # the cookie is Secure
     login(client, make_user(url, name, *roles, gemeentecode="GM0344"))
     return client
 

@@ -35,7 +35,7 @@ def test_post_signals_then_replay(client: TestClient) -> None:
     assert first.headers["API-Version"] == "1.0.0"
     body = first.json()
     assert [r["status"] for r in body["resultaten"]] == [
-        "Opgepakt",
+        "Nog niet opgepakt",  # in the werkvoorraad until a worker picks it up
         "Niet opgepakt: onterecht signaal",
         "Niet opgepakt: onterecht signaal",
     ]
@@ -45,14 +45,14 @@ def test_post_signals_then_replay(client: TestClient) -> None:
     assert again.json()["resultaten"][0] == {
         "positie": 0,
         "signaalId": msgs[0]["signaalId"],
-        "status": "Opgepakt",
+        "status": "Nog niet opgepakt",
         "herhaling": True,
         "fouten": [],
     }
     status = client.get(
         f"/api/v1/signalen/{msgs[0]['signaalId']}/status", headers={"X-Api-Key": KEY}
     )
-    assert status.json() == {"signaalId": msgs[0]["signaalId"], "status": "Opgepakt"}
+    assert status.json() == {"signaalId": msgs[0]["signaalId"], "status": "Nog niet opgepakt"}
 
 
 def test_minimum_amount_reason_is_never_told(client: TestClient) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from tests.factories import signaal
+from vroegsignaal.accounts.principal import SystemPrincipal
+from vroegsignaal.audit.log import record
 from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.storage.tables import AuditLog, IntakeBatch, IntakeWeigering, Signaal, Zaak
 
@@ -187,32 +189,15 @@ def build_retention_scenario(session: Session) -> RetentionScenario:
     sc.add("delete", "intake_batch", {"oude-batch"})
     sc.add("keep", "intake_batch", {"batch-met-weigering"})
 
-    audit_rows = (
-        session.execute(
-            insert(AuditLog).returning(AuditLog.id),
-            [
-                {
-                    "actor": "test",
-                    "actie": "lees",
-                    "zaak_id": None,
-                    "reden": "r",
-                    "details": {},
-                    "bewaren_tot": dt.date(2026, 9, 30),
-                },
-                {
-                    "actor": "test",
-                    "actie": "lees",
-                    "zaak_id": None,
-                    "reden": "r",
-                    "details": {},
-                    "bewaren_tot": dt.date(2027, 9, 30),
-                },
-            ],
-        )
-        .scalars()
-        .all()
-    )
+    # The audit trail is written only through record() (a hash chain); the action's time
+    # dates the row: 24 months on.
+    for moment in (dt.datetime(2024, 9, 30, 12, tzinfo=dt.UTC),
+                   dt.datetime(2025, 9, 30, 12, tzinfo=dt.UTC)):
+        record(session, SystemPrincipal("test"), actie="lees", doel="r", resultaat="ok",
+               now=moment)
     session.commit()
+    audit_rows = session.execute(select(AuditLog.id).order_by(AuditLog.volgnummer)
+                                 ).scalars().all()
     sc.add("delete", "audit_log", {audit_rows[0]})
     sc.add("keep", "audit_log", {audit_rows[1]})
     return sc

@@ -137,6 +137,7 @@ def test_a_term_per_status_overrides_the_default(session: Session) -> None:
     "data",
     [
         {"signaal_zonder_zaak_maanden": {"Opgepakt": 6}},
+        {"signaal_zonder_zaak_maanden": {"Nog niet opgepakt": 6}},
         {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaald": 6}},
         {"signaal_zonder_zaak_maanden": {"Niet opgepakt: herhaalde melding": 0}},
         {"zaak_behouden_bij_eindresultaat": ["Vervolghulp"]},

@@ -104,10 +104,10 @@ def test_poison_messages_are_dead_lettered_and_do_not_block(
         assert set(value) == {"berichtversie", "schuldeiser", "signaalId", "status", "verwerktOp"}
     statuses = sorted((v["signaalId"], v["status"]) for _, v in told)
     assert statuses == [
-        ("S-1", "Opgepakt"),
-        ("S-1", "Opgepakt"),  # the replay repeats the stored status
+        ("S-1", "Nog niet opgepakt"),
+        ("S-1", "Nog niet opgepakt"),  # the replay repeats the stored status
         ("S-2", "Niet opgepakt: andere reden"),  # never "below the minimum"
-        ("S-3", "Opgepakt"),
+        ("S-3", "Nog niet opgepakt"),
         ("S-4", "Niet opgepakt: onterecht signaal"),
         ("S-BAD", "Niet opgepakt: onterecht signaal"),
     ]

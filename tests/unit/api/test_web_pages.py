@@ -89,6 +89,14 @@ def test_roles_decide_the_pages(client: TestClient, sqlite_url: str) -> None:
     assert client.get("/schuldeiser").status_code == 403
     assert client.get("/dashboard").status_code == 403
     assert client.get("/", follow_redirects=False).headers["location"] == "/werkvoorraad"
+    assert client.get("/werkvoorraad").status_code == 200
+
+
+def test_the_werkvoorraad_is_for_workers_only(client: TestClient, sqlite_url: str) -> None:
+    manager = make_user(sqlite_url, "manager", UserRole.MANAGER, totp=True)
+    login(client, manager)
+    assert client.get("/werkvoorraad").status_code == 403
+    assert client.get("/zaken/1").status_code == 403
 
 
 def test_an_admin_reaches_only_the_municipalities_it_serves(

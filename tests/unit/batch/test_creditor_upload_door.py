@@ -127,5 +127,6 @@ def test_what_the_door_does_not_take(
 def test_the_creditor_reads_intake_counts_as_coarse_statuses() -> None:
     counts = feedback.told_counts({"OPGEPAKT": 3, "OVERLEDEN": 1, "NIET_INGESCHREVEN": 2,
                                    "DUPLICAAT": 4, "ANDERE_SCHULDEISER": 1})
-    assert counts == {Signaalstatus.OPGEPAKT: 3,
+    # Accepted signals wait for a worker: "Nog niet opgepakt" at intake (ADR 0016).
+    assert counts == {Signaalstatus.NOG_NIET_OPGEPAKT: 3,
                       Signaalstatus.NIET_OPGEPAKT_ANDERE_REDEN: 3}

@@ -19,7 +19,7 @@ ANDERE = "Niet opgepakt: andere reden"
 @pytest.mark.parametrize(
     "reden, status",
     [
-        (R.OPGEPAKT, "Opgepakt"),
+        (R.OPGEPAKT, "Nog niet opgepakt"),  # waits for a worker (ADR 0016)
         (R.HERHAALDE_MELDING, "Niet opgepakt: herhaalde melding"),
         (R.BUITEN_TERMIJN, "Niet opgepakt: onterecht signaal"),
         (R.RECHTSPERSOON, "Niet opgepakt: onterecht signaal"),

@@ -5,12 +5,13 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30 15:00:00
 
-Login state lives in its own tables (docs/adr/0012-authentication.md): `sessie` (server-side
-sessions, the cookie's token only as SHA-256), `oidc_aanmelding` (an OIDC login under way),
-`aanmeld_teller` (failures per account name and per source, as keyed HMACs). The base's
-per-user failure columns go: a counter that exists for names without an account too is
-what keeps the lockout from telling which accounts exist. `bron` marks a role or team
-membership as granted by an admin or read from the identity provider's claims.
+Login state lives in its own tables (docs/adr/0012-authentication-sessions-oidc-api-keys.md):
+`sessie` (server-side sessions, the cookie's token only as SHA-256), `oidc_aanmelding` (an
+OIDC login under way), `aanmeld_teller` (failures per account name and per source, as
+keyed HMACs). The base's per-user failure columns go: a counter that exists for names
+without an account too is what keeps the lockout from telling which accounts exist.
+`bron` marks a role or team membership as granted by an admin or read from the identity
+provider's claims.
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,350 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Benchmark: the worker API under load, with 1,000,000 zaken in PostgreSQL (issue 10).
+
+Fills a fresh database with `--zaken` zaken (one signal and one werkvoorraad item each)
+across ten municipalities, a team of five workers per municipality (50 workers), a
+quarter of the zaken open; serves the real API with uvicorn on loopback (each worker
+logged in by a real session of vroegsignaal/accounts: cookie and CSRF token, looked up on
+every request), and runs locust headless with one user per worker
+(benchmarks/locust_casework.py) for `--seconds`.
+Targets: werkvoorraad page p95 < 100 ms, zaak detail p95 < 150 ms, writes (contact
+attempt, claim) p95 < 150 ms. Records the machine's load while it ran, because the
+machine is shared.
+
+    .venv/bin/python benchmarks/bench_casework.py [--zaken 1000000] [--users 50] [--seconds 60]
+
+Writes benchmarks/results/casework.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import create_database, drop_database, server_url  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+GEMEENTEN = ["GM0344", "GM0363", "GM0518", "GM0599", "GM0153", "GM0014", "GM0200", "GM0772",
+             "GM0855", "GM0193"]
+TARGETS_MS = {"werkvoorraad": 100, "zaak": 150, "contactpoging": 150, "claim": 150}
+WORKERS_PER_TEAM = 5
+
+
+def fill(url: str, n: int) -> dict[str, object]:
+    """Teams, workers and `n` zaken by set-based SQL; the plan the locust users follow."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    started = time.perf_counter()
+    workers: list[dict[str, object]] = []
+    with engine.begin() as conn:
+        for gi, g in enumerate(GEMEENTEN):
+            team = conn.execute(text("INSERT INTO team (naam, aangemaakt_op) VALUES (:n, now()) "
+                                     "RETURNING id"), {"n": f"team {g}"}).scalar_one()
+            conn.execute(text("INSERT INTO team_gemeente VALUES (:t, :g)"), {"t": team, "g": g})
+            for w in range(WORKERS_PER_TEAM):
+                uid = conn.execute(text(
+                    "INSERT INTO gebruiker (gebruikersnaam, weergavenaam, gemeentecode, actief, "
+                    "aangemaakt_op) VALUES (:u, :u, :g, true, now()) "
+                    "RETURNING id"), {"u": f"w{gi}-{w}", "g": g}).scalar_one()
+                conn.execute(text("INSERT INTO gebruiker_rol VALUES (:u, 'schuldhulpverlener')"),
+                             {"u": uid})
+                conn.execute(text("INSERT INTO team_lid VALUES (:t, :u)"), {"t": team, "u": uid})
+                workers.append({"id": uid, "gemeente": gi, "slot": w})
+        ids = [w["id"] for w in workers]
+        params = {"n": n, "g": GEMEENTEN, "ng": len(GEMEENTEN), "w": ids,
+                  "wpt": WORKERS_PER_TEAM}
+        conn.execute(text("""
+            INSERT INTO intake_batch (batch_id, bron, ontvangen_op, aantallen,
+                                      verwijderde_velden, bewaren_tot)
+            VALUES ('bench', 'bench', now() - interval '30 days', '{}', '{}', '2028-01-01')"""))
+        # Zaak g is of municipality g % 10; of each municipality's zaken 20% wait, 5% are
+        # picked up (assigned to one of its workers), 75% are closed.
+        conn.execute(text("""
+            INSERT INTO zaak (id, gemeentecode, huishouden_sleutel, matchingsperiode, zaaktype,
+                              status, eindresultaat, versie, datum_opgepakt, aantal_signalen,
+                              bewaren_tot, aangemaakt_op, toegewezen_aan)
+            SELECT g, (CAST(:g AS text[]))[1 + g % :ng], md5(g::text),
+                   (date '2025-01-01' + ((g / 7) % 18) * interval '1 month')::date,
+                   'enkelvoudig',
+                   CASE WHEN (g / 10) % 100 < 20 THEN 'Nog niet opgepakt'
+                        WHEN (g / 10) % 100 < 25 THEN 'Opgepakt' ELSE 'Afgesloten' END,
+                   CASE WHEN (g / 10) % 100 >= 25
+                        THEN 'Definitief geen contact kunnen krijgen' END,
+                   CASE WHEN (g / 10) % 100 BETWEEN 20 AND 24 THEN 2 ELSE 0 END,
+                   date '2026-10-01', 1, date '2027-06-01', now() - interval '30 days',
+                   CASE WHEN (g / 10) % 100 BETWEEN 20 AND 24
+                        THEN (CAST(:w AS bigint[]))[1 + (g % :ng) * :wpt + (g / 1000) % :wpt]
+                   END
+            FROM generate_series(1, :n) g"""), params)
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('zaak', 'id'), :n)"), params)
+        conn.execute(text("""
+            INSERT INTO werkvoorraad_item (id, zaak_id, gemeentecode, prioriteit,
+                prioriteit_redenen, scoremodel, uiterste_datum, crisis, status, bewaren_tot,
+                bijgewerkt_op)
+            SELECT z.id, z.id, z.gemeentecode, round((random() * 1000)::numeric) / 1000,
+                   '["achterstand huur"]'::jsonb, 'regel',
+                   date '2026-11-20' + (z.id % 30)::int, z.id % 50 = 0, z.status,
+                   z.bewaren_tot, now()
+            FROM zaak z"""))
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('werkvoorraad_item', 'id'), :n)"),
+                     params)
+        conn.execute(text("""
+            INSERT INTO signaal (schuldeiser, signaal_id, signaalpartner, gemeentecode, pc4,
+                huishouden_sleutel, referentie_sleutel, bedrag, ontstaansdatum, signaaldatum,
+                ontvangen_op, crisissignaal, warme_overdracht, status, reden, zaak_id,
+                sleutel_id, identificatie, batch_id, bron, bewaren_tot)
+            SELECT 'BENCH', 'B-' || z.id, (ARRAY['Huur','Energie','Water','Zorg'])[1 + z.id % 4],
+                   z.gemeentecode, (3000 + z.id % 900)::text, z.huishouden_sleutel,
+                   md5('r' || z.id), 500 + z.id % 900, date '2026-08-01', date '2026-09-15',
+                   date '2026-09-16', z.id % 50 = 0, false,
+                   CASE WHEN z.status = 'Nog niet opgepakt' THEN 'Nog niet opgepakt'
+                        ELSE 'Opgepakt' END,
+                   'OPGEPAKT', z.id, 'k1', '\\x00'::bytea, 'bench', 'bench', z.bewaren_tot
+            FROM zaak z"""))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    fill_seconds = time.perf_counter() - started
+    with engine.connect() as conn:
+        for w in workers:
+            mine = conn.execute(text(
+                "SELECT id FROM zaak WHERE toegewezen_aan = :u ORDER BY id LIMIT 300"),
+                {"u": w["id"]}).scalars().all()
+            # Disjoint waiting zaken per worker: claims race only when the plan says so.
+            waiting = conn.execute(text(
+                "SELECT id FROM zaak WHERE gemeentecode = :g AND status = 'Nog niet opgepakt' "
+                "AND (id / 10) % :wpt = :slot ORDER BY id DESC LIMIT 300"),
+                {"g": GEMEENTEN[w["gemeente"]], "wpt": WORKERS_PER_TEAM,
+                 "slot": w["slot"]}).scalars().all()
+            w["toegewezen"], w["te_claimen"] = list(mine), list(waiting)
+        counts = dict(conn.execute(text("SELECT status, count(*) FROM zaak GROUP BY status"))
+                      .all())
+    engine.dispose()
+    _log_in(url, workers)
+    return {"workers": workers, "fill_seconds": round(fill_seconds, 1), "status_counts": counts}
+
+
+def _log_in(url: str, workers: list[dict[str, object]]) -> None:
+    """A complete session per worker (as a password and TOTP login leaves it; the login
+    itself is not what is measured): its cookie and CSRF token go into the plan."""
+    from vroegsignaal.accounts import sessions
+    from vroegsignaal.accounts.sessions import COOKIE_NAME, Method, Step
+    from vroegsignaal.config import Settings
+    from vroegsignaal.dates import utc_now
+    from vroegsignaal.storage.db import session_scope
+
+    settings = Settings(database_url=url, env="development")  # its session lifetimes
+    with session_scope(url) as s:
+        for w in workers:
+            issued = sessions.start(s, int(str(w["id"])), method=Method.PASSWORD,
+                                    step=Step.COMPLETE, settings=settings, now=utc_now())
+            w["cookie"], w["csrf"] = f"{COOKIE_NAME}={issued.token}", issued.csrf_token
+        s.commit()
+
+
+class LoadSampler(threading.Thread):
+    """Samples the 1-minute load average and whole-machine CPU use every few seconds."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[dict[str, float]] = []
+        self.stop = threading.Event()
+
+    @staticmethod
+    def _cpu() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields) - idle, sum(fields)
+
+    def run(self) -> None:
+        busy0, total0 = self._cpu()
+        while not self.stop.wait(5):
+            busy, total = self._cpu()
+            share = 100 * (busy - busy0) / max(1, total - total0)
+            self.samples.append({"load1": os.getloadavg()[0], "cpu_busy_pct": round(share, 1)})
+            busy0, total0 = busy, total
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(port: int, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the API did not come up")
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    server = server_url()
+    name, url = create_database(server, "vs_bench_casework")
+    env = {**os.environ, "VROEGSIGNAAL_DATABASE_URL": url, "VROEGSIGNAAL_ENV": "development"}
+    try:
+        from vroegsignaal.storage.seed import prepare_database
+
+        prepare_database(url)
+        plan = fill(url, args.zaken)
+        core = core_times(url, plan)
+        port = _free_port()
+        api = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
+             "127.0.0.1", "--port", str(port), "--workers", str(args.api_workers),
+             "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env, start_new_session=True)
+        try:
+            _wait_ready(port)
+            runs = {}
+            with tempfile.TemporaryDirectory() as tmp:
+                plan_file = Path(tmp) / "plan.json"
+                plan_file.write_text(json.dumps({"workers": plan["workers"]}))
+                for profile in args.profiles.split(";"):
+                    label, wait = profile.split(":")
+                    runs[label] = _locust(args, port, env, plan_file, Path(tmp) / label, wait)
+        finally:
+            os.killpg(api.pid, signal.SIGTERM)
+            api.wait(30)
+    finally:
+        drop_database(server, name)
+    return {"plan": plan, "runs": runs, "core": core}
+
+
+def core_times(url: str, plan: dict[str, object], n: int = 30) -> dict[str, float]:
+    """Median milliseconds of the core calls alone, in this process, before the load: what
+    a request costs without HTTP and without queueing behind others."""
+    import statistics
+
+    from vroegsignaal.accounts.principal import load_principal
+    from vroegsignaal.cases.detail import zaak_detail
+    from vroegsignaal.cases.werkvoorraad import WerkvoorraadFilter, page
+    from vroegsignaal.storage.db import session_factory
+
+    workers = plan["workers"]
+    assert isinstance(workers, list)
+    out: dict[str, list[float]] = {"werkvoorraad": [], "werkvoorraad_pagina_3": [], "zaak": []}
+    with session_factory(url)() as session:
+        for i in range(n):
+            w = workers[i % len(workers)]
+            me = load_principal(session, w["id"])
+            assert me is not None
+            t = time.perf_counter()
+            first = page(session, me, WerkvoorraadFilter(), limit=50)
+            out["werkvoorraad"].append(time.perf_counter() - t)
+            second = page(session, me, WerkvoorraadFilter(), limit=50, cursor=first.cursor)
+            t = time.perf_counter()
+            page(session, me, WerkvoorraadFilter(), limit=50, cursor=second.cursor)
+            out["werkvoorraad_pagina_3"].append(time.perf_counter() - t)
+            session.commit()
+            readable = w["toegewezen"] + w["te_claimen"]
+            if readable:
+                t = time.perf_counter()
+                zaak_detail(session, me, readable[i % len(readable)])
+                out["zaak"].append(time.perf_counter() - t)
+    return {k: round(1000 * statistics.median(v), 1) for k, v in out.items() if v}
+
+
+def _locust(args: argparse.Namespace, port: int, env: dict[str, str], plan_file: Path,
+            prefix: Path, wait: str) -> dict[str, object]:
+    """One locust run of `args.users` workers waiting `wait` ("min,max" seconds) between
+    actions; its statistics and the machine's load meanwhile."""
+    sampler = LoadSampler()
+    load_before = os.getloadavg()[0]
+    sampler.start()
+    subprocess.run(
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locust_casework.py"),
+         "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+         "--loglevel", "WARNING"],
+        cwd=ROOT, env={**env, "BENCH_PLAN": str(plan_file), "BENCH_WAIT": wait}, check=False,
+        timeout=args.seconds + 120)
+    sampler.stop.set()
+    sampler.join()
+    stats = _read_stats(Path(f"{prefix}_stats.csv"))
+    return {
+        "wait_seconds": wait,
+        "results": stats,
+        "met": {k: stats.get(k, {}).get("p95_ms", float("inf")) < v
+                for k, v in TARGETS_MS.items()},
+        "machine": {
+            "load1_before": round(load_before, 2),
+            "load1_during": [round(s["load1"], 2) for s in sampler.samples],
+            "cpu_busy_pct_during": [s["cpu_busy_pct"] for s in sampler.samples],
+        },
+    }
+
+
+def _read_stats(path: Path) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            key = "alle" if row["Name"] == "Aggregated" else row["Name"]
+            out[key] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": round(float(row["Requests/s"]), 1),
+                "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+            }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zaken", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--api-workers", type=int, default=2)
+    parser.add_argument(
+        "--profiles", default="doorlopend:0.05,0.2;met-denktijd:1,3",
+        help="label:min,max seconds between a worker's actions; ';' between profiles")
+    args = parser.parse_args()
+    result = run(args)
+    report = {
+        "benchmark": "casework",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "zaken": args.zaken,
+        "users": args.users,
+        "seconds": args.seconds,
+        "api_workers": args.api_workers,
+        "status_counts": result["plan"]["status_counts"],  # type: ignore[index]
+        "fill_seconds": result["plan"]["fill_seconds"],  # type: ignore[index]
+        "targets_p95_ms": TARGETS_MS,
+        "core_median_ms": result["core"],
+        "runs": result["runs"],
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "note": "API: uvicorn on loopback, each worker with a real session (cookie and "
+                "CSRF token); locust on the same machine; PostgreSQL the "
+                "test cluster of scripts/services/postgres.sh. 'doorlopend': every worker "
+                "acts again 0.05-0.2 s after an answer (a closed loop, far above real use); "
+                "'met-denktijd': 1-3 s. The machine (2 cores) is shared with other work: "
+                "see runs.*.machine.",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "casework.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report["runs"], indent=2))
+
+
+if __name__ == "__main__":
+    main()

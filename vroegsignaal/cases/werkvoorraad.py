@@ -1,0 +1,268 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The werkvoorraad as a worker pages through it: scoped, filtered, ordered, cursor-paged.
+
+Scoping is here, in the core: a principal sees only open zaken of the municipalities they
+serve (`Principal.gemeenten`). Order: risk (`prioriteit`, highest first), then the due
+date (earliest first), then the zaak id, the order of the partial index
+`ix_werkvoorraad_open`. Pages are read with a keyset cursor (the last row's order key,
+opaque to the client), so a page costs the same at any depth and rows do not shift
+between pages when others claim or close zaken.
+
+Filters (`WerkvoorraadFilter`, also a werkbakje's saved filter): kind of creditor, zaaktype,
+crisis, overdue, a PC4 range, assigned to me, unassigned, status. A page holds ids and
+codes only: no personal data is decrypted for a list.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from vroegsignaal.accounts.principal import Principal
+from vroegsignaal.cases.access import Action, require
+from vroegsignaal.cases.errors import CaseWorkRefused
+from vroegsignaal.cases.workflow import OPEN, CaseStatus
+from vroegsignaal.contract.enums import Signaalpartner, Zaaktype
+from vroegsignaal.dates import today
+from vroegsignaal.errors import NotFound
+from vroegsignaal.storage.tables import Signaal, Werkbakje, WerkvoorraadItem, Zaak
+
+MAX_PAGE = 200
+
+
+class WerkvoorraadFilter(BaseModel):
+    """What to show of the werkvoorraad; every field narrows, none widens the scope."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    signaalpartner: list[Signaalpartner] | None = Field(
+        None, description="Only zaken with a signal of one of these kinds of creditor.")
+    zaaktype: list[Zaaktype] | None = None
+    status: list[CaseStatus] | None = Field(None, description="Open statuses only.")
+    crisis: bool | None = None
+    teLaat: bool | None = Field(None, description="Past the due date (or marked overdue).")
+    pc4Van: str | None = Field(None, pattern=r"^[1-9][0-9]{3}$")
+    pc4Tot: str | None = Field(None, pattern=r"^[1-9][0-9]{3}$")
+    toegewezenAanMij: bool = False
+    nietToegewezen: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WerkvoorraadFilter:
+        if self.status and not set(self.status) <= OPEN:
+            raise ValueError("de werkvoorraad toont alleen open zaken")
+        if self.pc4Van and self.pc4Tot and self.pc4Van > self.pc4Tot:
+            raise ValueError("pc4Van ligt na pc4Tot")
+        return self
+
+    def merged(self, other: WerkvoorraadFilter) -> WerkvoorraadFilter:
+        """Both filters at once (a werkbakje and the filters of the request)."""
+        data = self.model_dump(exclude_defaults=True)
+        data.update(other.model_dump(exclude_defaults=True))
+        return WerkvoorraadFilter(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One werkvoorraad row: ids, codes, dates and the score with its reasons."""
+
+    zaak_id: int
+    gemeentecode: str
+    status: str
+    zaaktype: str
+    aantal_signalen: int
+    prioriteit: float
+    prioriteit_redenen: list[Any]
+    uiterste_datum: dt.date
+    crisis: bool
+    te_laat: bool
+    toegewezen_aan: int | None
+    team_id: int | None
+    nieuw_signaal: bool
+    versie: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[Row]
+    cursor: str | None  # the next page's cursor; None at the end
+
+
+class BadCursor(CaseWorkRefused):
+    code = "ONGELDIGE_CURSOR"
+    title = "De cursor is ongeldig"
+
+
+# The orders a werkvoorraad can be read in: (column, descending) keys, the zaak id last so
+# every row has one place. "risico" is the order of the partial index `ix_werkvoorraad_open`
+# (the API's); "urgentie" puts crisis signals first (the web page's default); "termijn" the
+# earliest due date.
+Order = Literal["risico", "urgentie", "termijn"]
+_W = WerkvoorraadItem
+ORDERS: dict[str, tuple[tuple[Any, bool], ...]] = {
+    "risico": ((_W.prioriteit, True), (_W.uiterste_datum, False), (_W.zaak_id, False)),
+    "urgentie": ((_W.crisis, True), (_W.prioriteit, True), (_W.uiterste_datum, False),
+                 (_W.zaak_id, False)),
+    "termijn": ((_W.uiterste_datum, False), (_W.prioriteit, True), (_W.zaak_id, False)),
+}
+_ROW_FIELD = {"prioriteit": "prioriteit", "uiterste_datum": "uiterste_datum",
+              "zaak_id": "zaak_id", "crisis": "crisis"}
+
+
+def _encode(row: Row, order: str) -> str:
+    values = [getattr(row, _ROW_FIELD[col.key]) for col, _ in ORDERS[order]]
+    raw = orjson.dumps([order, *[v.isoformat() if isinstance(v, dt.date) else v
+                                 for v in values]])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, order: str) -> list[Any]:
+    """The order key values a cursor carries; `BadCursor` when it is not one of `order`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, *values = orjson.loads(raw)
+        if name != order or len(values) != len(ORDERS[order]):
+            raise ValueError("cursor of another order")
+        parsed: list[Any] = []
+        for (col, _), value in zip(ORDERS[order], values, strict=True):
+            if col.key == "uiterste_datum":
+                parsed.append(dt.date.fromisoformat(value))
+            elif col.key == "prioriteit":
+                parsed.append(float(value))
+            elif col.key == "crisis":
+                if not isinstance(value, bool):
+                    raise ValueError("crisis")
+                parsed.append(value)
+            else:
+                parsed.append(int(value))
+        return parsed
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
+        raise BadCursor("cursor") from exc
+
+
+def _after(order: str, values: list[Any]) -> ColumnElement[bool]:
+    """Rows after the one with order key `values` (keyset paging)."""
+    keys = ORDERS[order]
+    alternatives = []
+    for i, (col, descending) in enumerate(keys):
+        same = [c == v for (c, _), v in zip(keys[:i], values[:i], strict=True)]
+        alternatives.append(and_(*same, col < values[i] if descending else col > values[i]))
+    return or_(*alternatives)
+
+
+def werkbakje_filter(
+    session: Session, principal: Principal, werkbakje_id: int
+) -> WerkvoorraadFilter:
+    """The saved filter of a werkbakje of one of the principal's teams (else `NotFound`)."""
+    row = session.get(Werkbakje, werkbakje_id)
+    if row is None or row.team_id not in principal.teams:
+        raise NotFound(f"werkbakje {werkbakje_id}")
+    try:
+        return WerkvoorraadFilter(**row.filter)
+    except ValidationError as exc:  # a filter saved by an older version: refuse, don't guess
+        raise CaseWorkRefused(f"werkbakje {werkbakje_id}", code="WERKBAKJE_ONGELDIG") from exc
+
+
+def page(
+    session: Session,
+    principal: Principal,
+    filters: WerkvoorraadFilter,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+    werkbakje_id: int | None = None,
+    peildatum: dt.date | None = None,
+    order: Order = "risico",
+) -> Page:
+    """One page of the principal's werkvoorraad in `order` (`ORDERS`). Raises `Forbidden`
+    (no worker role), `NotFound` (a werkbakje that is not the principal's team's),
+    `BadCursor` (also a cursor of another order)."""
+    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum)
+    if cursor:
+        conditions.append(_after(order, _decode(cursor, order)))
+    limit = max(1, min(limit, MAX_PAGE))
+    query = query.where(*conditions).order_by(
+        *[col.desc() if descending else col.asc() for col, descending in ORDERS[order]]
+    ).limit(limit + 1)
+    rows = [_row(r) for r in session.execute(query)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, _encode(rows[-1], order) if more and rows else None)
+
+
+def count(
+    session: Session, principal: Principal, filters: WerkvoorraadFilter, *,
+    werkbakje_id: int | None = None, cap: int = 1000, peildatum: dt.date | None = None,
+) -> int:
+    """How many zaken `page` would show in all, counted up to `cap` (a tray's count stays as
+    cheap at any size; `cap` means "cap or more"). Raises as `page`."""
+    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum)
+    capped = query.where(*conditions).limit(cap).subquery()
+    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+
+
+def row(session: Session, principal: Principal, zaak_id: int) -> Row | None:
+    """The werkvoorraad row of one zaak the principal may see; None when it is not in
+    their werkvoorraad (closed, or of a municipality they do not serve). Raises `Forbidden`
+    (no worker role)."""
+    query, conditions = _scoped(session, principal, WerkvoorraadFilter(), None, None)
+    found = session.execute(query.where(*conditions, WerkvoorraadItem.zaak_id == zaak_id)).first()
+    return None if found is None else _row(found)
+
+
+def _row(r: Any) -> Row:
+    return Row(r.zaak_id, r.gemeentecode, r.status, r.zaaktype, r.aantal_signalen, r.prioriteit,
+               list(r.prioriteit_redenen or []), r.uiterste_datum, r.crisis, bool(r.te_laat),
+               r.toegewezen_aan, r.team_id, r.nieuw_signaal_sinds is not None, r.versie)
+
+
+def _scoped(
+    session: Session, principal: Principal, filters: WerkvoorraadFilter,
+    werkbakje_id: int | None, peildatum: dt.date | None,
+) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+    """The principal's werkvoorraad with `filters` (and the werkbakje's), unordered: the
+    query and its filter conditions."""
+    require(principal, Action.READ_CASES)
+    if werkbakje_id is not None:
+        filters = werkbakje_filter(session, principal, werkbakje_id).merged(filters)
+    w, z, s = WerkvoorraadItem, Zaak, Signaal
+    day = peildatum or today()
+    overdue = or_(w.te_laat_sinds.is_not(None), w.uiterste_datum < day)
+    statuses = [st.value for st in (filters.status or sorted(OPEN))]
+    query = (
+        select(w.zaak_id, w.gemeentecode, w.status, z.zaaktype, z.aantal_signalen, w.prioriteit,
+               w.prioriteit_redenen, w.uiterste_datum, w.crisis, overdue.label("te_laat"),
+               z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie)
+        .join(z, z.id == w.zaak_id)
+        .where(w.gemeentecode.in_(sorted(principal.gemeenten)) if principal.gemeenten
+               else false())
+        .where(w.status.in_(statuses))
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if filters.zaaktype:
+        conditions.append(z.zaaktype.in_([t.value for t in filters.zaaktype]))
+    if filters.crisis is not None:
+        conditions.append(w.crisis.is_(filters.crisis))
+    if filters.teLaat is not None:
+        conditions.append(overdue if filters.teLaat else ~overdue)
+    if filters.toegewezenAanMij:
+        conditions.append(z.toegewezen_aan == principal.gebruiker_id)
+    if filters.nietToegewezen:
+        conditions.append(z.toegewezen_aan.is_(None))
+    signal_conditions: list[ColumnElement[bool]] = []
+    if filters.signaalpartner:
+        signal_conditions.append(s.signaalpartner.in_([p.value for p in filters.signaalpartner]))
+    if filters.pc4Van:
+        signal_conditions.append(s.pc4 >= filters.pc4Van)
+    if filters.pc4Tot:
+        signal_conditions.append(s.pc4 <= filters.pc4Tot)
+    if signal_conditions:
+        conditions.append(exists().where(s.zaak_id == w.zaak_id, *signal_conditions))
+    return query, conditions
