@@ -5,7 +5,6 @@ DDAS delivery (vroegsignaal/ddas/) and the KPI refresh (vroegsignaal/kpi/)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -32,20 +31,19 @@ def export_ddas(
     against the exchange model; the validation report goes next to it (OUT.rapport.json).
     An invalid delivery writes no file and exits with code 1."""
     from vroegsignaal.config import get_settings
-    from vroegsignaal.ddas.delivery import DeliveryInvalid, DeliverySpec, write_delivery_file
+    from vroegsignaal.ddas.delivery import DeliveryInvalid, DeliverySpec
+    from vroegsignaal.ddas.status import export_file
     from vroegsignaal.storage.db import session_scope
 
     spec = DeliverySpec(gemeente, _date(van, "--van"), _date(tot, "--tot"))
     report_path = out.with_name(out.name + ".rapport.json")
     with session_scope(get_settings().database_url) as session:
         try:
-            report = write_delivery_file(session, spec, out)
+            report = export_file(session, spec, out)
         except DeliveryInvalid as exc:
-            report_path.write_text(json.dumps(exc.report.as_dict(), indent=2), encoding="utf-8")
             typer.echo(f"ongeldige levering: {exc.report.problem_count} schendingen; "
                        f"zie {report_path}; geen bestand geschreven", err=True)
             raise typer.Exit(1) from None
-    report_path.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
     typer.echo(f"{out}: {report.vroegsignalen} vroegsignalen, {report.vroegsignaalzaken} "
                f"vroegsignaalzaken, geldig volgens DDAS v1.2")
 

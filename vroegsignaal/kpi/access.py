@@ -26,3 +26,14 @@ def require_kpi_access(principal: Principal, gemeenten: Iterable[str]) -> None:
     missing = sorted(set(gemeenten) - principal.gemeenten)
     if missing:
         raise KpiForbidden(f"kpi: gemeenten buiten uw werkgebied: {', '.join(missing)}")
+
+
+def require_region_member(principal: Principal, gemeenten: Iterable[str]) -> None:
+    """Raise `KpiForbidden` unless `principal` is a manager or admin who serves at least
+    one of `gemeenten` (a region). What passes here may read the region's comparison of
+    published cells: the region is one protection unit (vroegsignaal/kpi/regions.py), so
+    its published cells are safe to show to each of its municipalities."""
+    if not principal.has(*KPI_ROLES):
+        raise KpiForbidden(f"kpi: niet voor de rollen {sorted(principal.roles)}")
+    if principal.gemeenten.isdisjoint(gemeenten):
+        raise KpiForbidden("kpi: geen gemeente van deze regio in uw werkgebied")
