@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.contract.enums import Signaalpartner
 from vroegsignaal.errors import NotFound
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.kpi import definitions as d
-from vroegsignaal.kpi.access import require_kpi_access, require_region_member
+from vroegsignaal.kpi.access import KpiReader, require_kpi_access, require_region_member
 from vroegsignaal.kpi.publish import MEDIAAN, P90, TOTAL
 from vroegsignaal.kpi.regions import Region, load_regions
 from vroegsignaal.storage.tables import Gemeente, KpiCel
@@ -300,7 +299,7 @@ def _names(session: Session, codes: Iterable[str]) -> tuple[dict[str, str], dict
 
 
 def municipality_overview(
-    session: Session, principal: Principal, gemeentecode: str, jaar: int, maand: int = 0
+    session: Session, principal: KpiReader, gemeentecode: str, jaar: int, maand: int = 0
 ) -> Overview:
     """The dashboard of one municipality for `jaar`: headline figures (of the year, or of
     month `maand` 1-12), a month-by-month table per KPI, the outcome tables and the
@@ -316,7 +315,7 @@ def municipality_overview(
                     _series(cells, gemeentecode), cells.refreshed, (gemeentecode,))
 
 
-def region_overview(session: Session, principal: Principal, regio: str, jaar: int) -> Overview:
+def region_overview(session: Session, principal: KpiReader, regio: str, jaar: int) -> Overview:
     """The dashboard of a region for `jaar`: the region's headline figures and trends, and
     per KPI its municipalities side by side with the region's total. Raises
     `KpiForbidden` (the principal must serve every municipality of the region),
@@ -332,7 +331,7 @@ def region_overview(session: Session, principal: Principal, regio: str, jaar: in
                     _series(cells, TOTAL), cells.refreshed, region.gemeenten)
 
 
-def comparison(session: Session, principal: Principal, regio: str, jaar: int,
+def comparison(session: Session, principal: KpiReader, regio: str, jaar: int,
                maand: int = 0) -> KpiTable:
     """The region's municipalities side by side on the headline figures of the year (or
     month `maand`). A manager of one of them may read it: the region is protected as one
