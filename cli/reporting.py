@@ -64,3 +64,33 @@ def refresh(
         report = refresh_kpis(session, jaar=jaar or day.year, peildatum=day)
     typer.echo(f"{report.units} eenheden, {report.cells} cellen gepubliceerd, "
                f"{report.withheld} afgeschermd")
+
+
+@app.command("rapport")
+def report(
+    gemeente: Annotated[str, typer.Option("--gemeente", help="CBS-code, bv. GM0344")],
+    out: Annotated[Path, typer.Option("--out", help="Het PDF-bestand dat ontstaat")],
+    jaar: Annotated[int | None, typer.Option(
+        help="Kalenderjaar (standaard: dat van vorige maand)")] = None,
+    maand: Annotated[int | None, typer.Option(
+        min=0, max=12, help="1-12, of 0 voor het hele jaar (standaard: vorige maand; met "
+        "alleen --jaar het hele jaar)")] = None,
+) -> None:
+    """Write the monthly report of a municipality as PDF (the dashboard's published,
+    protected figures in the municipality's theme) for the college and the council."""
+    from vroegsignaal.accounts.principal import SYSTEM
+    from vroegsignaal.config import get_settings
+    from vroegsignaal.dates import add_months, today
+    from vroegsignaal.kpi.dashboard import Filter
+    from vroegsignaal.kpi.report import report_pdf
+    from vroegsignaal.storage.db import session_scope
+
+    last = add_months(today().replace(day=1), -1)
+    if maand is None:
+        maand = 0 if jaar else last.month
+    flt = Filter(jaar or last.year, maand)
+    with session_scope(get_settings().database_url) as session:
+        pdf = report_pdf(session, SYSTEM, gemeente, flt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    typer.echo(f"{out}: maandrapport {gemeente} {flt.period}")

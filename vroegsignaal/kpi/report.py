@@ -8,8 +8,8 @@ registration-quality section, the region's comparison; in the municipality's the
 (Jinja2, autoescaped), PDF by WeasyPrint loading nothing but data: URIs
 (vroegsignaal/offers/letters.py `letter_pdf`, the offer letters' renderer).
 
-Doors: the dashboard's download, `vroegsignaal kpi rapport` and the monthly DAG
-(dags/monthly_kpi_reports.py).
+Doors: the dashboard's download (the manager) and `vroegsignaal kpi rapport` (the
+system, for a scheduled run).
 """
 
 from __future__ import annotations

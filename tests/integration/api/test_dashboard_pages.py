@@ -16,8 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
 from api.main import create_app
+from cli import app
 from tests.accounts import OPERATOR, PASSWORD, TestAccount, login, make_user
 from tests.integration.kpi.test_kpi_figures import PEILDATUM, build
 from vroegsignaal.accounts import creditors, users
@@ -206,3 +208,15 @@ def test_the_core_refuses_a_worker(url: str) -> None:
             manager_dashboard(session, principal, "GM0344", Filter(2026))
         with pytest.raises(KpiForbidden):
             status.delivery_status(session, principal, "GM0344")
+
+
+def test_the_command_line_writes_the_report(url: str, tmp_path: Path) -> None:
+    out = tmp_path / "rapport.pdf"
+    result = CliRunner().invoke(app, ["kpi", "rapport", "--gemeente", "GM0344", "--jaar",
+                                      "2026", "--maand", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "maandrapport maart 2026" in text and "Kerncijfers" in text
+    refused = CliRunner().invoke(app, ["kpi", "rapport", "--gemeente", "GM0344", "--maand",
+                                       "13", "--out", str(out)])
+    assert refused.exit_code != 0
