@@ -91,8 +91,8 @@ def _top(values: Sequence[float], unit: str) -> float:
     if unit == "%":
         return 100.0
     high = max(values, default=0.0) or 1.0
-    power = 10 ** math.floor(math.log10(high))
-    return next(f * power for f in (1, 2, 5, 10) if f * power >= high)
+    power = 10.0 ** math.floor(math.log10(high))
+    return next(float(f * power) for f in (1, 2, 5, 10) if f * power >= high)
 
 
 def _open(chart: Chart, height: int, id_prefix: str) -> list[str]:

@@ -96,8 +96,7 @@ class Dashboard:
 
     def table(self, key: str) -> KpiTable:
         """One shown table (chart tables included) by key; `UnknownKpiTable` if none."""
-        for t in (*self.tables, *(c.table for c in self.charts),
-                  *((self.comparison,) if self.comparison else ())):
+        for t in self.all_tables:
             if t.key == key:
                 return t
         raise views.UnknownKpiTable(f"tabel {key}")
