@@ -674,3 +674,27 @@ class KpiCel(Base):
     aantal: Mapped[int | None] = mapped_column(BigInteger)
     onderdrukt: Mapped[str | None] = mapped_column(String(10))
     ververst_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DdasLevering(Base):
+    """One DDAS delivery that was made: a file (`soort` "bestand": the command line or the
+    DAG) or a page CBS pulled (`soort` "ophaal", `afnemer` the OAuth client id). Counts and
+    the validation result only, never a record: the manager's delivery status reads it
+    (vroegsignaal/ddas/status.py). Holds nothing about residents, so no `bewaren_tot`.
+    """
+
+    __tablename__ = "ddas_levering"
+    __table_args__ = (Index("ix_ddas_levering_gemeente_tijdstip", "gemeentecode", "tijdstip"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6))
+    soort: Mapped[str] = mapped_column(String(8))
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    van: Mapped[dt.date] = mapped_column(Date)
+    tot: Mapped[dt.date] = mapped_column(Date)
+    vroegsignalen: Mapped[int] = mapped_column(Integer)
+    vroegsignaalzaken: Mapped[int] = mapped_column(Integer)
+    geldig: Mapped[bool] = mapped_column(Boolean)
+    schendingen: Mapped[int] = mapped_column(Integer)
+    afnemer: Mapped[str | None] = mapped_column(String(80))
+    pagina: Mapped[int | None] = mapped_column(Integer)
+    paginas: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""A manager in Chromium: the dashboard of their municipality with its charts drawn and
+their tables, no axe violation, filters and downloads reached with the keyboard alone,
+the Excel and CSV downloads holding the withheld cells as "<10"; a worker is refused the
+dashboard's downloads. Marked `browser`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveApp
+from tests.browser.helpers import axe_scan, screenshot
+from tests.browser.web import account, web_login
+from tests.integration.kpi.test_kpi_figures import PEILDATUM, build
+from vroegsignaal.accounts.principal import UserRole
+from vroegsignaal.kpi.publish import refresh_kpis
+from vroegsignaal.storage.db import session_scope
+
+
+@pytest.fixture(scope="module")
+def kpi_app(live_app: LiveApp) -> Iterator[LiveApp]:
+    """The live app with the hand-built KPI world of GM0344 (tests/kpi_world.py) published."""
+    with session_scope(live_app.database_url) as session:
+        build(session)
+        refresh_kpis(session, jaar=2026, peildatum=PEILDATUM)
+    yield live_app
+
+
+def _focus_by_tab(page: Page, name: str, limit: int = 60) -> None:
+    """Press Tab until the element named `name` has the focus (fails after `limit`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return ((e.labels && e.labels[0] ? e.labels[0].innerText : e.innerText) || '')"
+            ".trim(); }")
+        if focused == name:
+            return
+    raise AssertionError(f"{name!r} not reached with Tab")
+
+
+def test_manager_sees_charts_and_tables_and_downloads_by_keyboard(
+    page: Page, kpi_app: LiveApp, tmp_path: Path
+) -> None:
+    manager = account(kpi_app.database_url, "manager", UserRole.MANAGER)
+    web_login(page, kpi_app.base_url, manager, "/dashboard?jaar=2026")
+
+    expect(page.get_by_role("heading", name="Dashboard Utrecht", exact=True)).to_be_visible()
+    charts = page.get_by_role("img", name="Van signaal tot geaccepteerde hulp, 2026",
+                              exact=False)
+    expect(charts).to_be_visible()
+    assert page.locator("svg.vs-grafiek").count() == 4
+    assert page.locator("svg.vs-grafiek rect").count() > 3  # the bars are drawn
+    box = page.locator("svg.vs-grafiek").first.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150
+    expect(page.get_by_text("Vergelijking binnen U16 (regio Utrecht)")).to_be_visible()
+    violations = axe_scan(page)
+    assert [v["id"] for impact in violations.values() for v in impact] == [], violations
+    screenshot(page, "dashboard")
+
+    # The filter with the keyboard only: the period select, then "Toon".
+    page.locator("body").focus()
+    _focus_by_tab(page, "Periode")
+    page.keyboard.press("End")  # the last option: december
+    page.keyboard.press("Home")
+    for _ in range(3):  # heel het jaar -> januari -> februari -> maart
+        page.keyboard.press("ArrowDown")
+    _focus_by_tab(page, "Toon")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard?*maand=3*")
+    expect(page.get_by_text("over maart 2026")).to_be_visible()
+
+    _focus_by_tab(page, "Alle tabellen van deze pagina als Excel")
+    with page.expect_download() as excel:
+        page.keyboard.press("Enter")
+    book = load_workbook(io.BytesIO(Path(excel.value.path()).read_bytes()))
+    termijn = {r[0]: r[1:] for r in book["termijn_eerste_poging"].iter_rows(
+        min_row=4, values_only=True)}
+    assert list(termijn) == ["mrt"] and termijn["mrt"][:4] == (44, "<10", 0, 12)
+
+    with page.expect_download() as table:
+        page.get_by_role("link", name="Signalen per soort schuldeiser, maart 2026 als CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(table.value.path()).read_text("utf-8"))))
+    assert rows[0][0] == "Soort schuldeiser" and len(rows) > 1
+
+
+def test_a_worker_cannot_open_the_dashboard_or_its_downloads(
+    page: Page, kpi_app: LiveApp
+) -> None:
+    worker = account(kpi_app.database_url, "werker", UserRole.SCHULDHULPVERLENER)
+    web_login(page, kpi_app.base_url, worker, "/instellingen")
+    expect(page.get_by_role("link", name="Dashboard")).to_have_count(0)
+    for path in ("/dashboard", "/dashboard/kengetallen.xlsx?jaar=2026",
+                 "/dashboard/tabel/signalen.csv?jaar=2026&gemeente=GM0363"):
+        response = page.request.get(kpi_app.base_url + path)
+        assert response.status == 403, path
