@@ -154,7 +154,7 @@ def _run_once(
     stored = repo.stored_reasons(
         session, list({(m.bericht.schuldeiser, m.bericht.signaalId) for m in contract.valid})
     )
-    fresh, replays = steps.split_replays(contract.valid, stored)
+    fresh, replays = steps.split_replays(contract.valid, stored, ctx.privacy.content_key)
     checked, privacy_dropped = steps.check_eligibility(
         fresh, privacy=ctx.privacy, reference=load_reference(), rules=ctx.rules, brp=ctx.brp
     )
@@ -167,9 +167,8 @@ def _run_once(
     dropped = contract.unknown_fields + privacy_dropped
     result = IntakeResult(batch_id, source, outcomes, dropped, nieuwe_zaken=len(new))
     repo.insert_batch(session, _batch_row(result, ctx))
-    repo.insert_refusals(
-        session, [_refusal_row(r, batch_id, source, ctx) for r in contract.refused]
-    )
+    refusals = contract.refused + steps.conflict_refusals(replays)
+    repo.insert_refusals(session, [_refusal_row(r, batch_id, source, ctx) for r in refusals])
     repo.update_cases(session, existing + matching.reclassified)
     reopened = _reopen(session, matching.reopened)
     # 6-7. score and enqueue every zaak the batch touched
@@ -326,6 +325,7 @@ def _signal_row(
         "zaak_id": o.zaak_id,
         "sleutel_id": f.key_id,
         "identificatie": f.identificatie,
+        "inhoud_sleutel": f.content_key,
         "batch_id": batch_id,
         "bron": source,
         "bewaren_tot": case.bewaren_tot if case is not None

@@ -32,6 +32,7 @@ from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import INITIAL, CaseChanged, CaseStatus
 from vroegsignaal.intake.reason_codes import ReasonCode
+from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.storage.tables import (
     IntakeBatch,
@@ -115,11 +116,13 @@ def insert_ignore(session: Session, table: Table) -> Any:
 
 def stored_reasons(
     session: Session, keys: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], ReasonCode]:
+) -> dict[tuple[str, str], Stored]:
     """The stored signals among (schuldeiser, signaalId) `keys`, with the reason each got
-    when it was taken in: one statement on PostgreSQL, IN lists in chunks on SQLite."""
-    found: dict[tuple[str, str], ReasonCode] = {}
-    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden)
+    when it was taken in and its content key: one statement on PostgreSQL, IN lists in
+    chunks on SQLite."""
+    found: dict[tuple[str, str], Stored] = {}
+    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden,
+               signaal.c.inhoud_sleutel)
     if _is_pg(session) and keys:
         k = (
             select(
@@ -139,12 +142,12 @@ def stored_reasons(
                 & (signaal.c.signaal_id == k.c.signaal_id),
             )
         )
-        return {(r[0], r[1]): ReasonCode(r[2]) for r in rows}
+        return {(r[0], r[1]): Stored(ReasonCode(r[2]), r[3]) for r in rows}
     for chunk in _chunks(keys):
         rows = session.execute(
             select(*columns).where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk))
         )
-        found.update(((r[0], r[1]), ReasonCode(r[2])) for r in rows)
+        found.update(((r[0], r[1]), Stored(ReasonCode(r[2]), r[3])) for r in rows)
     return found
 
 
