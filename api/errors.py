@@ -1,31 +1,61 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""RFC 9457 problem+json for every error; details name fields and ids, never people."""
+"""RFC 9457 problem+json for every error, 5xx included; details name fields and ids,
+never people, and an unexpected error says nothing of its cause (it is logged)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.limits import DETAIL as TOO_LARGE_DETAIL
+from api.limits import TITLE as TOO_LARGE_TITLE
+from api.limits import BodyTooLarge
 from vroegsignaal.errors import VroegsignaalError
 
+log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://vroegsignaal.example/problemen/"
+API_VERSION = "1.0.0"
 
 
-def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+def problem_body(
+    status: int, code: str, title: str, detail: str = "", **extra: Any
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The problem document and its headers, for responses made outside FastAPI."""
     body = {
         "type": TYPE_BASE + code.lower().replace("_", "-"),
         "title": title,
         "status": status,
         "detail": detail or title,
         "code": code,
+        **extra,
     }
-    body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    data = orjson.dumps(body)
+    headers = [
+        (b"content-type", PROBLEM.encode()),
+        (b"content-length", str(len(data)).encode()),
+        (b"api-version", API_VERSION.encode()),
+    ]
+    return data, headers
+
+
+def problem(
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    data, _ = problem_body(status, code, title, detail, **extra)
+    return Response(data, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 class ApiProblem(Exception):
@@ -38,15 +68,15 @@ class ApiProblem(Exception):
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
-    async def _api_problem(_: Request, exc: ApiProblem) -> JSONResponse:
+    async def _api_problem(_: Request, exc: ApiProblem) -> Response:
         return problem(exc.status, exc.code, exc.title, exc.detail)
 
     @app.exception_handler(VroegsignaalError)
-    async def _domain(_: Request, exc: VroegsignaalError) -> JSONResponse:
+    async def _domain(_: Request, exc: VroegsignaalError) -> Response:
         return problem(422, exc.code, exc.title, exc.detail)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(_: Request, exc: RequestValidationError) -> Response:
         # Location and error type only: the input itself may be personal data.
         fouten = [
             {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]} for e in exc.errors()
@@ -60,6 +90,27 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
         return problem(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(_: Request, exc: BodyTooLarge) -> Response:
+        return problem(413, "TE_GROOT_VERZOEK", TOO_LARGE_TITLE, TOO_LARGE_DETAIL)
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> Response:
+        # The database is busy or away (the SQLite writer lock after its retries, a lost
+        # PostgreSQL connection): worth retrying, and said so. Never the statement.
+        log.error("database unavailable path=%s error=%s", request.url.path,
+                  type(exc.orig).__name__ if exc.orig is not None else "OperationalError")
+        return problem(503, "DATABASE_BEZET", "Dienst tijdelijk niet beschikbaar",
+                       "Probeer het over enkele seconden opnieuw.", headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette's ServerErrorMiddleware sends this and re-raises for the server's log;
+        # the traceback names code, not data (bound SQL parameters are hidden: storage/db.py).
+        log.error("unexpected error path=%s error=%s", request.url.path, type(exc).__name__)
+        return problem(500, "INTERNE_FOUT", "Er ging iets mis",
+                       "Een onverwachte fout; de beheerder kan hem in het log terugvinden.")

@@ -10,9 +10,10 @@ from fastapi.routing import APIRoute
 
 import vroegsignaal
 from api import errors, openapi
+from api.limits import BodyLimit
 from api.routes import health, signalen
 
-API_VERSION = "1.0.0"
+API_VERSION = errors.API_VERSION
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -42,6 +43,7 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     openapi.install(app)
+    app.add_middleware(BodyLimit)
     for router in (signalen.router, health.router):
         app.include_router(router, prefix="/api/v1")
 

@@ -15,7 +15,6 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from streaming.dead_letter import (
-    ONGELDIG_BERICHT,
     VERWERKINGSFOUT,
     DeadLetterSeal,
     dead_letter_headers,
@@ -27,6 +26,9 @@ from streaming.records import Batch
 from vroegsignaal.intake.reason_codes import ReasonCode
 
 log = logging.getLogger(__name__)
+# Messages not taken in because of what they hold: kept sealed for an operator. A conflict
+# (the same signaalId with other content) may be the correction the creditor meant.
+DEAD_LETTER_REASONS = frozenset({ReasonCode.ONGELDIG_BERICHT, ReasonCode.SIGNAALID_CONFLICT})
 
 
 class PublishFailed(Exception):
@@ -65,14 +67,14 @@ class Publisher:
                 futures.append(self._dead_letter(batch, positie, VERWERKINGSFOUT, code, batch_id))
                 done.dead_letters[VERWERKINGSFOUT] += 1
             for o in outcome.outcomes:
-                if o.reden is ReasonCode.ONGELDIG_BERICHT:
+                if o.reden in DEAD_LETTER_REASONS:
                     futures.append(
                         self._dead_letter(
-                            batch, o.positie, ONGELDIG_BERICHT, error_codes(o.details), batch_id,
+                            batch, o.positie, o.reden.value, error_codes(o.details), batch_id,
                             schuldeiser=o.schuldeiser, signaal_id=o.signaal_id,
                         )
                     )
-                    done.dead_letters[ONGELDIG_BERICHT] += 1
+                    done.dead_letters[o.reden.value] += 1
             for fb in outcome.feedback:
                 futures.append(
                     self.producer.send(

@@ -14,6 +14,11 @@ One rule for every door (DOMAIN.md step 8): the REST answer and status endpoint
 - A message without readable ids has nobody to address, and a signal refused because it
   named another creditor than the one that sent it (ANDERE_SCHULDEISER) is not the named
   creditor's to hear about: neither gets feedback.
+- The same signaalId with other content (SIGNAALID_CONFLICT) is refused, and the creditor
+  is told so (`conflict`) with the status of the signal stored under that id, which did
+  not change.
+- A creditor may ask about its own refused signals too (`current_status`): a refusal is
+  told as its coarse status ("Niet opgepakt: onterecht signaal").
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
-from vroegsignaal.storage.tables import Signaal
+from vroegsignaal.storage.tables import IntakeWeigering, Signaal
 
 _TOLD = {
     Signaalstatus.OPGEPAKT,
@@ -36,6 +41,7 @@ _TOLD = {
     Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
 }
 _NOT_TOLD = {ReasonCode.ANDERE_SCHULDEISER}
+_OF_THE_STORED_SIGNAL = {ReasonCode.DUPLICAAT, ReasonCode.SIGNAALID_CONFLICT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ class Terugkoppeling:
     schuldeiser: str
     signaal_id: str
     status: Signaalstatus
+    conflict: bool = False  # this delivery conflicted with the stored signal; refused
 
 
 def creditor_status(reden: ReasonCode) -> Signaalstatus | None:
@@ -57,8 +64,9 @@ def creditor_status(reden: ReasonCode) -> Signaalstatus | None:
 
 
 def status_for(outcome: SignalOutcome) -> Signaalstatus | None:
-    """The status to tell for one outcome: a replay's is that of the stored signal."""
-    reden = outcome.first_reason if outcome.reden is ReasonCode.DUPLICAAT else outcome.reden
+    """The status to tell for one outcome: a replay's or a conflict's is that of the stored
+    signal."""
+    reden = outcome.first_reason if outcome.reden in _OF_THE_STORED_SIGNAL else outcome.reden
     if reden is None or reden in _NOT_TOLD:
         return None
     return creditor_status(reden)
@@ -71,7 +79,8 @@ def feedback_for(outcome: SignalOutcome) -> Terugkoppeling | None:
     status = status_for(outcome)
     if status is None:
         return None
-    return Terugkoppeling(outcome.schuldeiser, outcome.signaal_id, status)
+    return Terugkoppeling(outcome.schuldeiser, outcome.signaal_id, status,
+                          conflict=outcome.reden is ReasonCode.SIGNAALID_CONFLICT)
 
 
 def feedback(outcomes: Iterable[SignalOutcome]) -> tuple[Terugkoppeling, ...]:
@@ -80,11 +89,25 @@ def feedback(outcomes: Iterable[SignalOutcome]) -> tuple[Terugkoppeling, ...]:
 
 
 def current_status(session: Session, *, schuldeiser: str, signaal_id: str) -> Signaalstatus | None:
-    """The status `schuldeiser` is told about its stored signal `signaal_id`; None when it
-    has no such signal (another creditor's signal is not found either)."""
+    """The status `schuldeiser` is told about its signal `signaal_id`: the stored signal's,
+    else that of its latest refusal (a refused signal is stored as a refusal row only);
+    None when it has neither (another creditor's signal is not found either)."""
     reden = session.execute(
         select(Signaal.reden).where(
             Signaal.schuldeiser == schuldeiser, Signaal.signaal_id == signaal_id
         )
     ).scalar_one_or_none()
-    return None if reden is None else creditor_status(ReasonCode(reden))
+    if reden is None:
+        reden = session.execute(
+            select(IntakeWeigering.reden)
+            .where(
+                IntakeWeigering.schuldeiser == schuldeiser,
+                IntakeWeigering.signaal_id == signaal_id,
+                IntakeWeigering.reden.not_in([r.value for r in _NOT_TOLD]),
+            )
+            .order_by(IntakeWeigering.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+    if reden is None:
+        return None
+    return creditor_status(ReasonCode(reden))

@@ -21,6 +21,7 @@ TE_GROOT_BERICHT = "TE_GROOT_BERICHT"
 ONGELDIGE_CSV_RIJ = "ONGELDIGE_CSV_RIJ"  # another number of fields than the header
 AANHALINGSTEKENS = "AANHALINGSTEKENS"  # a quote not closed, or text after a closing quote
 LEEG_BERICHT = "LEEG_BERICHT"  # a Kafka record without a value (tombstone)
+GEEN_LIJST = "GEEN_LIJST"  # a REST body that is not a JSON array of messages
 
 # -- whole file -----------------------------------------------------------------------------
 LEEG_BESTAND = "LEEG_BESTAND"
@@ -65,6 +66,7 @@ UITLEG: dict[str, str] = {
     "aanhalingsteken. Een veld dat een komma bevat staat tussen aanhalingstekens; een "
     "aanhalingsteken in zo'n veld wordt verdubbeld (\"\").",
     LEEG_BERICHT: "Leeg bericht.",
+    GEEN_LIJST: "Verwacht een JSON-array van berichten: [{...}, {...}].",
     # files
     LEEG_BESTAND: "Het bestand is leeg.",
     KOPREGEL_ONTBREEKT: "De eerste regel is geen kopregel met de verplichte kolommen; het "

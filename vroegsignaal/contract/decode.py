@@ -18,7 +18,13 @@ from typing import Any
 
 import orjson
 
-from vroegsignaal.contract.codes import GEEN_OBJECT, GEEN_UTF8, ONGELDIGE_JSON, TE_GROOT_BERICHT
+from vroegsignaal.contract.codes import (
+    GEEN_LIJST,
+    GEEN_OBJECT,
+    GEEN_UTF8,
+    ONGELDIGE_JSON,
+    TE_GROOT_BERICHT,
+)
 
 BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # also the start of UTF-32 LE's BOM
@@ -52,10 +58,43 @@ def decode_message(
     return value, None
 
 
-def check_size(message: Any, *, limit: int = MAX_MESSAGE_BYTES) -> str | None:
-    """TE_GROOT_BERICHT when an already parsed message (an element of a REST body) is
-    larger than `limit` as compact JSON, else None."""
-    return TE_GROOT_BERICHT if len(orjson.dumps(message)) > limit else None
+def decode_batch(
+    raw: bytes, *, limit: int = MAX_BODY_BYTES
+) -> tuple[list[tuple[dict[str, Any] | None, str | None]] | None, str | None]:
+    """A JSON array of messages (a REST body): per element (message, None) or (None, code),
+    as if each had come on its own (a Kafka record, a JSONL line), or None and the code of
+    what makes the whole unreadable (also GEEN_LIJST when it is not an array).
+
+    One element that is not UTF-8 (a lone surrogate escape) spoils only itself, as at the
+    other doors; an element larger than `MAX_MESSAGE_BYTES` as compact JSON is refused
+    TE_GROOT_BERICHT."""
+    value, error = decode_json(raw, limit=limit)
+    if error == GEEN_UTF8 and is_utf8(raw.removeprefix(BOM)):
+        value, error = _with_lone_surrogates(raw)
+    if error is not None:
+        return None, error
+    if type(value) is not list:
+        return None, GEEN_LIJST
+    return [_element(item) for item in value], None
+
+
+def _element(item: Any) -> tuple[dict[str, Any] | None, str | None]:
+    if type(item) is not dict:
+        return None, GEEN_OBJECT
+    try:
+        size = len(orjson.dumps(item))
+    except TypeError:  # orjson refuses a lone surrogate: not UTF-8
+        return None, GEEN_UTF8
+    return (None, TE_GROOT_BERICHT) if size > MAX_MESSAGE_BYTES else (item, None)
+
+
+def _with_lone_surrogates(raw: bytes) -> tuple[Any, str | None]:
+    """Read a body orjson refused for a lone surrogate with the standard library, so the
+    element that holds it is refused alone (`_element`)."""
+    try:
+        return json.loads(raw.removeprefix(BOM), parse_constant=_no_constant), None
+    except ValueError:
+        return None, ONGELDIGE_JSON
 
 
 def is_utf8(raw: bytes) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import random
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from vroegsignaal import events
@@ -49,11 +51,15 @@ from vroegsignaal.reference import load_reference
 from vroegsignaal.retention.policy import RetentionPolicy
 from vroegsignaal.scoring import Scorer, default_scorer
 from vroegsignaal.storage import intake_repository as repo
+from vroegsignaal.storage.db import is_busy
 
 __all__ = ["Ontvangst", "RawInput", "refusal_key", "run_intake"]
 
 log = logging.getLogger(__name__)
 INTAKE = Actor.system("intake")
+# On SQLite a batch that waited longer than the busy timeout for the writer lock runs again
+# (storage/db.py); together a writer waits minutes before it gives up with a 503.
+BUSY_ATTEMPTS = 4
 
 
 @lru_cache(maxsize=4)
@@ -104,13 +110,23 @@ def run_intake(
         "session": session, "source": source, "ontvangen_op": ontvangen_op, "brp": brp,
         "scorer": scorer, "settings": settings, "bus": bus,
     }
-    try:
-        return _run_once(inputs, **args)
-    except (IntegrityError, psycopg.IntegrityError, CaseChanged):  # COPY raises psycopg's own
-        session.rollback()
-        log.info("intake batch lost a race with another writer; running it once more "
-                 "source=%s", source)
-        return _run_once(inputs, **args)
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            try:
+                return _run_once(inputs, **args)
+            except (IntegrityError, psycopg.IntegrityError, CaseChanged):  # COPY: psycopg's
+                session.rollback()
+                log.info("intake batch lost a race with another writer; running it once "
+                         "more source=%s", source)
+                return _run_once(inputs, **args)
+        except OperationalError as exc:
+            if not is_busy(exc) or attempt == BUSY_ATTEMPTS:
+                raise
+            session.rollback()
+            log.warning("intake batch waited too long for the SQLite writer lock; retrying "
+                        "source=%s attempt=%d", source, attempt)
+            time.sleep(random.uniform(0.05, 0.5) * attempt)
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True, slots=True)
