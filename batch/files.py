@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from batch.partition import address_partition
-from vroegsignaal.contract.io import iter_batches, read_records
+from vroegsignaal.contract.io import FileRefused, iter_batches, read_records
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
@@ -67,18 +67,24 @@ def ingest_file(
     tune_gc_for_batches()
     index, count = partition
     origin = f"bestand:{identity or file_identity(path)}"
-    records: Iterable[RawInput] = read_records(path)
+    file = read_records(path)
+    records: Iterable[RawInput] = file
     if refuse:
         records = _refused(records, refuse)
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
     inputs = (RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}") for r in records)
     totals = IntakeTotals()
-    for batch in iter_batches(inputs, batch_size):
-        result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
-        totals.add(result)
-        if on_batch is not None:
-            on_batch(result)
+    try:
+        for batch in iter_batches(inputs, batch_size):
+            result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
+            totals.add(result)
+            if on_batch is not None:
+                on_batch(result)
+    except FileRefused as refused:  # before any batch: nothing of the file was read
+        totals.bestand_geweigerd = refused.code
+    if index == 0:  # every partition reads the whole file; one says what it holds
+        totals.regels.update(file.counts.as_dict())
     return totals
 
 
