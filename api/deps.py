@@ -12,6 +12,7 @@ from fastapi import Depends, Header
 from sqlalchemy.orm import Session
 
 from api.errors import ApiProblem
+from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.storage.db import session_factory
 
@@ -49,3 +50,12 @@ def current_schuldeiser(
 
 
 CurrentSchuldeiser = Annotated[str, Depends(current_schuldeiser)]
+
+
+def current_principal() -> Principal:
+    """The logged-in municipal user. Login is issue 10's (accounts); until it is merged
+    nobody is logged in here, and tests override this dependency."""
+    raise ApiProblem(401, "NIET_GEAUTHENTICEERD", "Niet ingelogd")
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

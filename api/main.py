@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 import vroegsignaal
 from api import errors, openapi
 from api.limits import BodyLimit
-from api.routes import health, signalen
+from api.routes import adreskoppelingen, health, signalen
 
 API_VERSION = errors.API_VERSION
 
@@ -44,7 +44,7 @@ def create_app() -> FastAPI:
     errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit)
-    for router in (signalen.router, health.router):
+    for router in (signalen.router, adreskoppelingen.router, health.router):
         app.include_router(router, prefix="/api/v1")
 
     @app.middleware("http")

@@ -17,6 +17,8 @@ from fastapi.openapi.utils import get_openapi
 PREFIX = "/api/v1"
 TAGS = [
     {"name": "signalen", "description": "Signalen van schuldeisers aanleveren en hun status."},
+    {"name": "adreskoppelingen",
+     "description": "Mogelijk hetzelfde adres: twee huishoudens bevestigen of scheiden."},
     {"name": "health", "description": "Beschikbaarheid van de dienst."},
 ]
 # The NL GOV rules allow only the RFC 9457 members in the schema; responses also carry the
@@ -42,6 +44,7 @@ ERRORS = {
     "401": "Niet geauthenticeerd",
     "403": "Geen toegang",
     "404": "Niet gevonden",
+    "409": "Conflict met de huidige toestand",
     "413": "Te groot verzoek",
     "503": "Dienst niet beschikbaar",
 }

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from vroegsignaal.cases.address_links import HouseholdLinks
 from vroegsignaal.cases.features import CaseFeatures, CaseSignal, in_history
 from vroegsignaal.cases.state import CaseState, classify
 from vroegsignaal.cases.workflow import CLOSED, INITIAL
@@ -37,6 +38,7 @@ from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
 from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp, is_repeat
+from vroegsignaal.privacy.crypto import Pseudonymiser
 from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, unknown_fields
 from vroegsignaal.reference import ReferenceData
 
@@ -232,6 +234,36 @@ def check_eligibility(
     return out, dropped
 
 
+def follow_links(
+    checked: Sequence[Checked], links: HouseholdLinks, pseudonymiser: Pseudonymiser
+) -> list[Checked]:
+    """A household confirmed to be another (cases/address_links.py) is matched as that one:
+    the canonical household key, and for a signal without customer number (the repeat rule
+    falls back to the household) the reference of the canonical household, with the
+    references of the other keys in its group to look its history up by."""
+    if not links.alias and not links.members:
+        return list(checked)
+    out = []
+    for c in checked:
+        f = c.signal
+        canonical = links.canonical(f.household_key)
+        group = links.group(canonical)
+        if c.refusal is not None or len(group) == 1:
+            out.append(c)
+            continue
+        b = f.bericht
+        reference = f.reference_key
+        others: tuple[str, ...] = ()
+        if not b.klantreferentie:
+            reference = pseudonymiser.reference(b.schuldeiser, f"huishouden:{canonical}")
+            others = tuple(pseudonymiser.reference(b.schuldeiser, f"huishouden:{k}")
+                           for k in sorted(group - {canonical}))
+        signal = replace(f, household_key=canonical, reference_key=reference,
+                         other_reference_keys=others)
+        out.append(replace(c, signal=signal))
+    return out
+
+
 # -- 5. matching -------------------------------------------------------------------------
 
 
@@ -284,7 +316,7 @@ def match(
     for cand in sorted(eligible, key=_date_order):
         b, f, r = cand.message.bericht, cand.signal, cand.rules
         if is_repeat(
-            last.get(f.reference_key),
+            _last_of(last, f),
             signaaldatum=b.signaaldatum,
             ontstaansdatum=b.ontstaansdatum,
             bedrag=b.bedrag,
@@ -309,6 +341,7 @@ def match(
                     datum_opgepakt=cand.message.ontvangen_op,
                     bewaren_tot=retain,
                     status=INITIAL,
+                    address_key=f.address_key or None,
                 )
             elif loaded.status in CLOSED:
                 # Reopened: its werkvoorraad time starts at this receipt (the due date);
@@ -336,6 +369,16 @@ def match(
     result.reclassified = _upgraded(result.touched, households, rules)
     result.household_cases = households
     return result
+
+
+def _last_of(last: Mapping[str, PickedUp], f: FilteredSignal) -> PickedUp | None:
+    """The last picked-up signal of this arrears, also under a linked household's keys."""
+    prev = last.get(f.reference_key)
+    for other in f.other_reference_keys:
+        found = last.get(other)
+        if found is not None and (prev is None or found.signaaldatum > prev.signaaldatum):
+            prev = found
+    return prev
 
 
 def _date_order(c: Checked) -> tuple[dt.date, int]:

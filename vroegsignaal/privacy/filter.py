@@ -67,7 +67,11 @@ class FilteredSignal:
     dropped: tuple[str, ...]
     address_key: str = ""
     bare_address: bool = False
+    bare_household_key: str = ""
     content_key: str = ""
+    # The repeat rule's other keys for this signal: a household that follows a confirmed
+    # link was stored under other household keys (cases/address_links.py).
+    other_reference_keys: tuple[str, ...] = ()
 
 
 class PrivacyFilter:
@@ -137,5 +141,7 @@ class PrivacyFilter:
             dropped=tuple(dropped),
             address_key=self.pseudonymiser.address(pc, adres.huisnummer),
             bare_address=not adres.suffix,
+            bare_household_key=household if not adres.suffix
+            else self.pseudonymiser.household(pc, adres.huisnummer, ""),
             content_key=self.content_key(bericht),
         )

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from vroegsignaal.cases.address_links import StoredZaak
 from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import INITIAL, CaseChanged, CaseStatus
@@ -35,11 +36,13 @@ from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.storage.tables import (
+    Adreskoppeling,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
     WerkvoorraadItem,
     Zaak,
+    table_of,
 )
 
 signaal: Table = Signaal.__table__  # type: ignore[assignment]
@@ -312,6 +315,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
             "aantal_signalen": c.aantal_signalen,
             "bewaren_tot": c.bewaren_tot,
             "aangemaakt_op": now,
+            "adres_sleutel": c.address_key,
         }
         for c in cases
     ]
@@ -418,3 +422,45 @@ def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk_update(session, werkvoorraad, rows)
+
+
+def address_zaken(
+    session: Session, address_keys: Sequence[str], bare_households: Sequence[str],
+    since: dt.date,
+) -> list[StoredZaak]:
+    """Zaken from matching period `since` on at these numbers (`adres_sleutel`), or of these
+    households written without letter or addition (zaken from before the address key)."""
+    out: dict[int, StoredZaak] = {}
+    columns = (zaak.c.id, zaak.c.gemeentecode, zaak.c.huishouden_sleutel, zaak.c.adres_sleutel,
+               zaak.c.matchingsperiode, zaak.c.bewaren_tot)
+    for column, keys in ((zaak.c.adres_sleutel, address_keys),
+                         (zaak.c.huishouden_sleutel, bare_households)):
+        for chunk in _chunks(keys):
+            rows = session.execute(
+                select(*columns).where(_in(session, column, chunk))
+                .where(zaak.c.matchingsperiode >= since)
+            )
+            for r in rows:
+                out[r[0]] = StoredZaak(*r)
+    return list(out.values())
+
+
+def link_pairs(session: Session, households: Sequence[str]) -> set[tuple[str, str]]:
+    """The (kaal, adres) household pairs already linked, whatever their status."""
+    pairs: set[tuple[str, str]] = set()
+    table = table_of(Adreskoppeling)
+    for chunk in _chunks(households):
+        rows = session.execute(
+            select(table.c.huishouden_kaal, table.c.huishouden_adres).where(
+                _in(session, table.c.huishouden_kaal, chunk)
+                | _in(session, table.c.huishouden_adres, chunk)
+            )
+        )
+        pairs.update((r[0], r[1]) for r in rows)
+    return pairs
+
+
+def insert_links(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New "mogelijk" links; a pair another writer linked meanwhile is skipped."""
+    if rows:
+        session.execute(insert_ignore(session, table_of(Adreskoppeling)), rows)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     UniqueConstraint,
     func,
     text,
@@ -46,6 +47,14 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core `Table` of an ORM class, for the batch statements of the repositories
+    (`__table__` is typed as a plain FromClause)."""
+    t = model.__table__
+    assert isinstance(t, Table)
+    return t
 
 
 def _now() -> dt.datetime:
