@@ -237,11 +237,13 @@ def _grouped(
     links: address_links.HouseholdLinks, by_household: dict[str, list[CaseState]]
 ) -> dict[str, list[CaseState]]:
     """Zaken of linked households under their canonical household (in memory only: a
-    zaak keeps the key it was stored with)."""
+    zaak keeps the key it was stored with). A followers' zaak comes first, so where both
+    have a zaak for a month, matching finds the canonical household's own (last wins)."""
     if not links.alias:
         return by_household
     out: dict[str, list[CaseState]] = {}
-    for household, cases in by_household.items():
+    followers_first = sorted(by_household.items(), key=lambda kv: kv[0] not in links.alias)
+    for household, cases in followers_first:
         canonical = links.canonical(household)
         out.setdefault(canonical, []).extend(
             c if canonical == household else replace(c, household_key=canonical) for c in cases
