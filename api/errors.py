@@ -17,10 +17,28 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.limits import DETAIL as TOO_LARGE_DETAIL
 from api.limits import TITLE as TOO_LARGE_TITLE
 from api.limits import BodyTooLarge
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import (
+    Conflict,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ServiceUnavailable,
+    TooManyAttempts,
+    VroegsignaalError,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+# The HTTP status of a domain error by its kind (first match in the class's MRO); any
+# other domain error is a request the rules refuse: 422.
+STATUS_OF: dict[type[VroegsignaalError], int] = {
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,
+    ServiceUnavailable: 503,
+}
 TYPE_BASE = "https://vroegsignaal.example/problemen/"
 API_VERSION = "1.0.0"
 
@@ -58,6 +76,13 @@ def problem(
     return Response(data, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def status_of(exc: VroegsignaalError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 422
+
+
 class ApiProblem(Exception):
     """Raised by routes and dependencies; rendered as problem+json."""
 
@@ -73,7 +98,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(VroegsignaalError)
     async def _domain(_: Request, exc: VroegsignaalError) -> Response:
-        return problem(422, exc.code, exc.title, exc.detail)
+        response = problem(status_of(exc), exc.code, exc.title, exc.detail)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -11,9 +13,11 @@ from fastapi.routing import APIRoute
 import vroegsignaal
 from api import errors, openapi
 from api.limits import BodyLimit
-from api.routes import adreskoppelingen, health, signalen
+from api.routes import adreskoppelingen, beheer, health, sessies, signalen
 
 API_VERSION = errors.API_VERSION
+# A caller's X-Request-ID is kept when it looks like an id (it goes into the audit trail).
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -44,15 +48,19 @@ def create_app() -> FastAPI:
     errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit)
-    for router in (signalen.router, adreskoppelingen.router, health.router):
+    for router in (signalen.router, adreskoppelingen.router, sessies.router, beheer.router,
+                   health.router):
         app.include_router(router, prefix="/api/v1")
 
     @app.middleware("http")
-    async def api_version_header(
+    async def api_version_and_request_id(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        given = request.headers.get("x-request-id", "")
+        request.state.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         response = await call_next(request)
         response.headers["API-Version"] = API_VERSION
+        response.headers["X-Request-ID"] = request.state.request_id
         return response
 
     app.state.version = vroegsignaal.__version__

@@ -20,6 +20,15 @@ TAGS = [
     {"name": "adreskoppelingen",
      "description": "Mogelijk hetzelfde adres: twee huishoudens bevestigen of scheiden."},
     {"name": "health", "description": "Beschikbaarheid van de dienst."},
+    {
+        "name": "sessies",
+        "description": "Aanmelden (wachtwoord met TOTP, of via de identity provider van de "
+        "gemeente met OIDC), de huidige gebruiker, afmelden.",
+    },
+    {
+        "name": "beheer",
+        "description": "Beheer van gebruikers, rollen, teams, schuldeisers en hun API-sleutels.",
+    },
 ]
 # The NL GOV rules allow only the RFC 9457 members in the schema; responses also carry the
 # extension members `code` (stable error code) and `invalidParams`, as RFC 9457 permits.
@@ -46,6 +55,8 @@ ERRORS = {
     "404": "Niet gevonden",
     "409": "Conflict met de huidige toestand",
     "413": "Te groot verzoek",
+    "422": "Verzoek voldoet niet aan de regels",
+    "429": "Te veel mislukte pogingen",
     "503": "Dienst niet beschikbaar",
 }
 
@@ -79,7 +90,7 @@ def build_openapi(app: FastAPI, server: str) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             for code, response in responses.items():
-                if code.startswith("2"):
+                if code[0] in "23":
                     response.setdefault("headers", {})["API-Version"] = {
                         "$ref": "#/components/headers/API-Version"
                     }

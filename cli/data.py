@@ -190,7 +190,15 @@ def demo(
     totals = _ingest(data_file, "demo", "signaaldatum", settings.batch_size)
     summary = totals.as_dict()
     summary["per_zaaktype"] = _case_types(url)
-    _print_summary(summary, names={c: ref.gemeenten[c].naam for c in ref.gemeenten})
+    names = {c: ref.gemeenten[c].naam for c in ref.gemeenten}
+    _print_summary(summary, names=names)
+    from cli.demo_accounts import create_demo_accounts, print_demo_accounts
+
+    demo_accounts = create_demo_accounts(url, codes, names)
+    if demo_accounts is None:
+        console.print("Demo-accounts bestaan al in deze database; niet opnieuw gemaakt.")
+    else:
+        print_demo_accounts(console, *demo_accounts)
     console.print(f"Database: {url} (blijft staan voor de webapplicatie)")
 
 

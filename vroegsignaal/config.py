@@ -7,7 +7,7 @@ import base64
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import computed_field, model_validator
+from pydantic import Field, computed_field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development keys: fixed, public and therefore refused outside development and demo.
@@ -44,9 +44,38 @@ class Settings(BaseSettings):
     # Registry of trained eviction-risk models (models/registry.py); scoring uses its
     # promoted model and falls back to the transparent rule when there is none.
     model_dir: str = "var/models"
-    # Creditor API keys as JSON {"<schuldeiser code>": "<sha256 hex of the key>"}; only
-    # hashes are configured, so a leaked configuration does not leak keys.
-    api_keys: dict[str, str] = {}
+    # Accounts and login (docs/adr/0012-authentication.md). Creditor API keys are rows of
+    # `api_sleutel` (`vroegsignaal keys api ...`), no longer settings.
+    # Where users reach the service, e.g. https://vroegsignaal.gemeente.nl: the OIDC
+    # redirect URI and the allowed Origin of state-changing requests derive from it.
+    public_url: str = ""
+    session_idle_minutes: int = Field(default=30, ge=1)  # ended after this long unused
+    session_absolute_hours: int = Field(default=10, ge=1)  # ended this long after login
+    # TOTP second factor for password logins. None: required except in development and
+    # demo mode. Admins always need it (BIO: MFA for accounts reachable over the internet).
+    totp_required: bool | None = None
+    # Back-off and lockout: failures per account name (also for names that do not exist,
+    # so the answers tell nothing about which accounts exist) and per source address.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_source_max_failures: int = Field(default=50, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)  # doubles with each further failure
+    # OpenID Connect against the municipality's identity provider (production login).
+    oidc_issuer: str = ""  # discovery: <issuer>/.well-known/openid-configuration
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scope: str = "openid profile email"
+    # Claim names and value maps: claim value -> role / team name; an empty map takes the
+    # values as they are. Values without a mapping give nothing.
+    oidc_roles_claim: str = "vroegsignaal_rollen"
+    oidc_role_map: dict[str, str] = {}
+    oidc_municipalities_claim: str = "vroegsignaal_gemeenten"
+    oidc_team_claim: str = "vroegsignaal_team"
+    oidc_team_map: dict[str, str] = {}
+    # How long a rotated API key keeps working next to its successor (hours).
+    api_key_overlap_hours: int = Field(default=168, ge=0)
+    # `vroegsignaal serve`: proxies whose X-Forwarded-For/-Proto are trusted (comma list).
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _keys(self) -> Settings:
@@ -64,7 +93,25 @@ class Settings(BaseSettings):
                 raise ConfigurationError(
                     f"VROEGSIGNAAL_{name.upper()} is a placeholder; generate a real key"
                 )
+        if self.oidc_issuer and (
+            not self.oidc_client_id
+            or not self.oidc_client_secret
+            or "changeme" in self.oidc_client_secret.lower()
+        ):
+            raise ConfigurationError(
+                "VROEGSIGNAAL_OIDC_CLIENT_ID and a real VROEGSIGNAAL_OIDC_CLIENT_SECRET are "
+                "required when VROEGSIGNAAL_OIDC_ISSUER is set"
+            )
+        if self.env == "production" and self.public_url.startswith("http://"):
+            raise ConfigurationError("VROEGSIGNAAL_PUBLIC_URL must be https in production")
         return self
+
+    @property
+    def totp_required_for_all(self) -> bool:
+        """Whether every password login needs TOTP (admins need it regardless)."""
+        if self.totp_required is None:
+            return self.env not in ("development", "demo")
+        return self.totp_required
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -28,3 +28,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """`moment` as an aware UTC datetime: SQLite returns timezone columns naive (in UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

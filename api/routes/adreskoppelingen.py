@@ -4,30 +4,26 @@
 Two households that may be one dwelling (a number written with and without letter or
 addition) are linked by the intake; a schuldhulpverlener or teamleider of the municipality
 confirms (one dwelling: the household without addition follows the other from then on) or
-separates them. The core checks the role and the municipality; another municipality's link
-answers 404, a role that may never decide 403, a link already decided 409.
+separates them. The core checks the role and the municipality and raises the domain errors
+api/errors.py maps: another municipality's link 404, a role that may never decide 403, a
+link already decided 409.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentPrincipal, SessionDep
-from api.errors import ApiProblem
 from vroegsignaal.cases import address_links as links
-from vroegsignaal.errors import VroegsignaalError
 
 router = APIRouter(prefix="/adreskoppelingen", tags=["adreskoppelingen"])
 KoppelingId = Annotated[
     int, Path(alias="koppelingId", ge=1, le=2**62, description="Id of the link.")
 ]
-_STATUS = {links.LinkNotFound: 404, links.NoRight: 403, links.AlreadyDecided: 409}
-T = TypeVar("T")
 DECIDE_ERRORS = {"x-errors": ["401", "403", "404", "409"]}
 
 
@@ -47,16 +43,6 @@ def _out(view: links.LinkView) -> Adreskoppeling:
                           beslotenOp=view.besloten_op)
 
 
-def _core(call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except VroegsignaalError as exc:
-        status = _STATUS.get(type(exc))
-        if status is None:
-            raise
-        raise ApiProblem(status, exc.code, exc.title, exc.detail) from exc
-
-
 @router.get("", response_model=list[Adreskoppeling],
             summary="Links of your municipalities, by status (default: still to decide)",
             openapi_extra={"x-errors": ["400", "401", "403"]})
@@ -65,8 +51,7 @@ def list_adreskoppelingen(
     principal: CurrentPrincipal,
     status: Annotated[links.LinkStatus | None, Query()] = links.LinkStatus.MOGELIJK,
 ) -> list[Adreskoppeling]:
-    views = _core(lambda: links.list_links(session, principal, status=status))
-    return [_out(v) for v in views]
+    return [_out(v) for v in links.list_links(session, principal, status=status)]
 
 
 @router.post("/{koppelingId}/bevestigen", response_model=Adreskoppeling,
@@ -74,8 +59,7 @@ def list_adreskoppelingen(
 def bevestigen(
     session: SessionDep, principal: CurrentPrincipal, koppeling_id: KoppelingId
 ) -> Adreskoppeling:
-    return _out(_core(lambda: links.decide(session, principal, koppeling_id,
-                                           links.LinkStatus.BEVESTIGD)))
+    return _out(links.decide(session, principal, koppeling_id, links.LinkStatus.BEVESTIGD))
 
 
 @router.post("/{koppelingId}/scheiden", response_model=Adreskoppeling,
@@ -83,5 +67,4 @@ def bevestigen(
 def scheiden(
     session: SessionDep, principal: CurrentPrincipal, koppeling_id: KoppelingId
 ) -> Adreskoppeling:
-    return _out(_core(lambda: links.decide(session, principal, koppeling_id,
-                                           links.LinkStatus.GESCHEIDEN)))
+    return _out(links.decide(session, principal, koppeling_id, links.LinkStatus.GESCHEIDEN))

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, status
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentSchuldeiser, SessionDep
+from api.deps import CurrentCreditor, SessionDep
 from api.errors import ApiProblem
 from api.limits import BodyTooLarge
 from vroegsignaal.contract.codes import uitleg
@@ -110,7 +110,7 @@ def _fouten(details: list[dict[str, Any]]) -> list[Fout]:
     openapi_extra={"x-errors": ["400", "401", "403", "413"], "requestBody": _REQUEST_BODY},
 )
 def post_signalen(
-    session: SessionDep, schuldeiser: CurrentSchuldeiser, body: RequestBody
+    session: SessionDep, creditor: CurrentCreditor, body: RequestBody
 ) -> IntakeAntwoord:
     elements, error = decode_batch(body)
     if elements is None:
@@ -124,7 +124,7 @@ def post_signalen(
         # Only a message that names a creditor can name another one; one without is
         # a contract error like any other (the pipeline refuses it: schuldeiser missing).
         named = data.get("schuldeiser") if data is not None else None
-        if isinstance(named, str) and named != schuldeiser:
+        if isinstance(named, str) and named != creditor.schuldeiser:
             raise ApiProblem(
                 403,
                 "ANDERE_SCHULDEISER",
@@ -160,10 +160,10 @@ def post_signalen(
 )
 def get_status(
     session: SessionDep,
-    schuldeiser: CurrentSchuldeiser,
+    creditor: CurrentCreditor,
     signaal_id: Annotated[str, Path(max_length=64)],
 ) -> SignaalStatus:
-    coarse = current_status(session, schuldeiser=schuldeiser, signaal_id=signaal_id)
+    coarse = current_status(session, schuldeiser=creditor.schuldeiser, signaal_id=signaal_id)
     if coarse is None:
         raise ApiProblem(404, "NIET_GEVONDEN", "Signaal niet gevonden")
     return SignaalStatus(signaalId=signaal_id, status=coarse)

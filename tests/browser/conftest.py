@@ -17,22 +17,17 @@ Helpers for axe-core scans and screenshots: tests/browser/helpers.py.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 from tests.browser.helpers import is_inside_app
+from tests.live_server import serve_app
 from vroegsignaal.storage.seed import prepare_database
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ENV = "VROEGSIGNAAL_TEST_CHROMIUM"
 CHROMIUM = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's services, which
@@ -47,7 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-APP_START_TIMEOUT = 60.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -122,69 +116,17 @@ class LiveApp:
     database_url: str
 
 
-def _free_loopback_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
-
-
 @pytest.fixture(scope="session")
 def live_app(
     new_postgres_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveApp]:
     """`api.main:create_app` under uvicorn on 127.0.0.1 (free port), fresh PostgreSQL database.
 
-    The listening socket is made here and handed to uvicorn (--fd): no race for the port.
-    Settings come from the environment as in production, with the test keys.
+    Settings come from the environment as in production, with the test keys
+    (tests/live_server.py).
     """
     database_url = new_postgres_database()
     prepare_database(database_url)
-    sock = _free_loopback_socket()
-    port = sock.getsockname()[1]
     log_path = tmp_path_factory.mktemp("live-app") / "uvicorn.log"
-    env = {
-        **os.environ,
-        "VROEGSIGNAAL_DATABASE_URL": database_url,
-        "VROEGSIGNAAL_ENV": "test",
-        "PYTHONPATH": str(ROOT),
-    }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-                "--fd", str(sock.fileno()), "--log-level", "warning", "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-            pass_fds=(sock.fileno(),),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    sock.close()  # the child holds its own copy
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + APP_START_TIMEOUT
-    ready = False
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            ready = httpx.get(f"{base_url}/api/v1/health/ready", timeout=5).status_code == 200
-        except httpx.HTTPError:
-            ready = False
-        if ready:
-            break
-        time.sleep(0.2)
-    if not ready:
-        process.kill()
-        process.wait()
-        pytest.fail(
-            f"uvicorn did not serve the app on {base_url}:\n{log_path.read_text(errors='replace')}",
-            pytrace=False,
-        )
-    yield LiveApp(base_url=base_url, database_url=database_url)
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with serve_app({"VROEGSIGNAAL_DATABASE_URL": database_url}, log_path) as base_url:
+        yield LiveApp(base_url=base_url, database_url=database_url)

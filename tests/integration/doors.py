@@ -6,7 +6,6 @@ database, and what each told and stored (issue 9: identical outcomes at every do
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,13 +26,19 @@ from vroegsignaal.dates import today
 # test names the creditor it speaks for.
 CREDITORS = ("WBV-VELD", "EN-VELD", "WBV-DE-LINIE", "WBV-TEST", "EN-TEST")
 API_KEYS = {c: f"sleutel-{c.lower()}" for c in CREDITORS}
+_REGISTERED: set[str] = set()
 
 
 def env(monkeypatch: pytest.MonkeyPatch, url: str, tmp_path: Path, **extra: str) -> Settings:
-    """Settings for `url`: every creditor's API key, batch folders under `tmp_path`."""
+    """Settings for `url`, batch folders under `tmp_path`; every creditor registered in the
+    database with its API key (once per database)."""
+    from tests.accounts import register_creditor
+
     monkeypatch.setenv("VROEGSIGNAAL_DATABASE_URL", url)
-    monkeypatch.setenv("VROEGSIGNAAL_API_KEYS", json.dumps(
-        {c: hashlib.sha256(k.encode()).hexdigest() for c, k in API_KEYS.items()}))
+    if url not in _REGISTERED:
+        for creditor, key in API_KEYS.items():
+            register_creditor(url, creditor, key=key)
+        _REGISTERED.add(url)
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORK_DIR", str(tmp_path / "work"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORKERS", "1")

@@ -89,20 +89,27 @@ def load_principal(
             select(GebruikerRol.rol).where(GebruikerRol.gebruiker_id == gebruiker_id)
         ).scalars()
     )
+    teams, gemeenten = served_municipalities(session, user)
+    return Principal(
+        gebruiker_id=user.id,
+        gebruikersnaam=user.gebruikersnaam,
+        roles=roles,
+        gemeenten=gemeenten,
+        teams=teams,
+        request_id=request_id,
+    )
+
+
+def served_municipalities(
+    session: Session, user: Gebruiker
+) -> tuple[frozenset[int], frozenset[str]]:
+    """The user's team ids and the municipalities they serve: their own `gemeentecode` plus
+    every municipality of every team they belong to (active or not)."""
     teams = frozenset(
-        session.execute(
-            select(TeamLid.team_id).where(TeamLid.gebruiker_id == gebruiker_id)
-        ).scalars()
+        session.execute(select(TeamLid.team_id).where(TeamLid.gebruiker_id == user.id)).scalars()
     )
     served = select(TeamGemeente.gemeentecode).where(TeamGemeente.team_id.in_(teams))
     gemeenten = set(session.execute(served).scalars()) if teams else set()
     if user.gemeentecode:
         gemeenten.add(user.gemeentecode)
-    return Principal(
-        gebruiker_id=user.id,
-        gebruikersnaam=user.gebruikersnaam,
-        roles=roles,
-        gemeenten=frozenset(gemeenten),
-        teams=teams,
-        request_id=request_id,
-    )
+    return teams, frozenset(gemeenten)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal, UserRole
 from vroegsignaal.audit.log import record
-from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.errors import Conflict, Forbidden, NotFound
 from vroegsignaal.storage.tables import Adreskoppeling
 
 DECIDERS = (UserRole.SCHULDHULPVERLENER, UserRole.TEAMLEIDER)
@@ -44,17 +44,16 @@ class LinkStatus(StrEnum):
     GESCHEIDEN = "gescheiden"
 
 
-class LinkNotFound(VroegsignaalError):
+class LinkNotFound(NotFound):
     code = "ADRESKOPPELING_NIET_GEVONDEN"
     title = "Adreskoppeling niet gevonden"
 
 
-class NoRight(VroegsignaalError):
-    code = "GEEN_RECHT"
-    title = "Geen recht op deze actie"
+class NoRight(Forbidden):
+    title = "Alleen een schuldhulpverlener of teamleider beslist over adressen"
 
 
-class AlreadyDecided(VroegsignaalError):
+class AlreadyDecided(Conflict):
     code = "ADRESKOPPELING_AL_BESLOTEN"
     title = "Over deze adreskoppeling is al besloten"
 

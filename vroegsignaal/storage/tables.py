@@ -299,24 +299,41 @@ class Gebruiker(Base):
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
     # argon2id hash; None for an account that only logs in through OIDC.
     wachtwoord_hash: Mapped[str | None] = mapped_column(String(255))
-    # The TOTP secret, AES-GCM encrypted like identifiers (privacy/crypto.py); None: not set up.
+    # The TOTP secret, AES-GCM encrypted like identifiers (privacy/crypto.py) under the key
+    # `totp_sleutel_id`; None: not set up. `totp_laatste_stap` is the last time step a code
+    # was accepted for, so a code is never accepted twice.
     totp_geheim: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_sleutel_id: Mapped[str | None] = mapped_column(String(16))
+    totp_laatste_stap: Mapped[int | None] = mapped_column(BigInteger)
+    # Set for an account that logs in through OIDC; its `gemeentecode` then follows the
+    # identity provider's claim (vroegsignaal/accounts/claims.py).
     oidc_issuer: Mapped[str | None] = mapped_column(String(255))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
-    mislukte_pogingen: Mapped[int] = mapped_column(Integer, default=0)
-    vergrendeld_tot: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     laatst_ingelogd_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+# Where a role or team membership came from: granted by an admin, or read from the
+# identity provider's claims at the last OIDC login (replaced at every login).
+BRON_BEHEER = "beheer"
+BRON_OIDC = "oidc"
+
+
 class GebruikerRol(Base):
-    """One role of a user (`vroegsignaal.accounts.principal.Rol` values)."""
+    """One role of a user (`vroegsignaal.accounts.principal.UserRole` values).
+
+    `bron` is "beheer" (granted by an admin) or "oidc" (from the last OIDC login's claims).
+    A role granted both ways is one row; the admin's grant wins.
+    """
 
     __tablename__ = "gebruiker_rol"
     gebruiker_id: Mapped[int] = mapped_column(
         ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True
     )
     rol: Mapped[str] = mapped_column(String(24), primary_key=True)
+    bron: Mapped[str] = mapped_column(
+        String(8), default=BRON_BEHEER, server_default=text("'beheer'")
+    )
 
 
 class TeamLid(Base):
@@ -329,6 +346,63 @@ class TeamLid(Base):
     gebruiker_id: Mapped[int] = mapped_column(
         ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    bron: Mapped[str] = mapped_column(
+        String(8), default=BRON_BEHEER, server_default=text("'beheer'")
+    )
+
+
+class Sessie(Base):
+    """A login: server-side session state behind the cookie (vroegsignaal/accounts/sessions.py).
+
+    The cookie holds a random token; only its SHA-256 is stored, so a copy of this table
+    logs nobody in. `stap` is "volledig" for a finished login, "totp" or
+    "totp-inschrijving" while the second factor is still due. `totp_nieuw_geheim` holds a
+    TOTP secret being enrolled (encrypted) until the first code confirms it.
+    """
+
+    __tablename__ = "sessie"
+    sleutel_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    stap: Mapped[str] = mapped_column(String(20))
+    methode: Mapped[str] = mapped_column(String(12))  # "wachtwoord" or "oidc"
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    laatst_actief_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    verloopt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    totp_nieuw_geheim: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_nieuw_sleutel_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class OidcAanmelding(Base):
+    """An OIDC login under way: what the callback needs, keyed by the SHA-256 of `state`.
+
+    Used once and valid for minutes; the browser that started it carries `state` in a
+    cookie too, so a callback URL sent to someone else logs nobody in.
+    """
+
+    __tablename__ = "oidc_aanmelding"
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    terug: Mapped[str] = mapped_column(String(200))  # a path in this app, never a URL
+    verloopt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AanmeldTeller(Base):
+    """Failed logins per account name or per source address (vroegsignaal/accounts/throttle.py).
+
+    `sleutel` is a keyed HMAC of "account|<name>" or "bron|<address>": the table holds no
+    names or addresses, and counts exist for names without an account too.
+    """
+
+    __tablename__ = "aanmeld_teller"
+    sleutel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    soort: Mapped[str] = mapped_column(String(8))  # "account" or "bron"
+    mislukt: Mapped[int] = mapped_column(Integer)
+    laatst_mislukt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    geblokkeerd_tot: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SchuldeiserOrganisatie(Base):

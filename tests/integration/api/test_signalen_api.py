@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.accounts import register_creditor
 from tests.factories import signaal
 from vroegsignaal.config import get_settings
 
@@ -20,10 +20,8 @@ KEY = "test-sleutel-woonbedrijf"
 @pytest.fixture
 def client(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("VROEGSIGNAAL_DATABASE_URL", pg_url)
-    monkeypatch.setenv(
-        "VROEGSIGNAAL_API_KEYS", json.dumps({"WBV-TEST": hashlib.sha256(KEY.encode()).hexdigest()})
-    )
     get_settings.cache_clear()
+    register_creditor(pg_url, "WBV-TEST", key=KEY)
     from api.main import app
 
     with TestClient(app) as c:

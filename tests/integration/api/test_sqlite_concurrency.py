@@ -6,8 +6,6 @@ signals each all succeed, against the app served by uvicorn (issue 9, kind 7).""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +17,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+from tests.accounts import register_creditor
 from tests.factories import signaal
 from tests.integration.streaming.streaming_helpers import REPO_ROOT, free_port
 from vroegsignaal.storage.seed import prepare_database
@@ -50,12 +49,9 @@ def test_100_concurrent_requests_of_50_signals_all_succeed(tmp_path: Path) -> No
     db = tmp_path / "gelijktijdig.sqlite3"
     url = f"sqlite:///{db}"
     prepare_database(url)
+    register_creditor(url, "WBV-TEST", key=KEY)
     port = free_port()
-    env = {
-        **os.environ,
-        "VROEGSIGNAAL_DATABASE_URL": url,
-        "VROEGSIGNAAL_API_KEYS": json.dumps({"WBV-TEST": hashlib.sha256(KEY.encode()).hexdigest()}),
-    }
+    env = {**os.environ, "VROEGSIGNAAL_DATABASE_URL": url}
     log = (tmp_path / "uvicorn.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port),

@@ -2,7 +2,7 @@
 """contract: content key for conflicts; address key and "mogelijk hetzelfde adres" links
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30 17:00:00
 
 Issue 9. `signaal.inhoud_sleutel` keys what a message said, so the same signaalId with
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
