@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.limits import DETAIL as TOO_LARGE_DETAIL
@@ -127,11 +128,14 @@ def install(app: FastAPI) -> None:
         return problem(413, "TE_GROOT_VERZOEK", TOO_LARGE_TITLE, TOO_LARGE_DETAIL)
 
     @app.exception_handler(OperationalError)
-    async def _database(request: Request, exc: OperationalError) -> Response:
-        # The database is busy or away (the SQLite writer lock after its retries, a lost
-        # PostgreSQL connection): worth retrying, and said so. Never the statement.
+    @app.exception_handler(PoolTimeout)
+    async def _database(request: Request, exc: Exception) -> Response:
+        # The database is busy or away (the SQLite writer lock after its retries, no free
+        # connection, a lost PostgreSQL connection): worth retrying, and said so. Never
+        # the statement.
+        orig = getattr(exc, "orig", None)
         log.error("database unavailable path=%s error=%s", request.url.path,
-                  type(exc.orig).__name__ if exc.orig is not None else "OperationalError")
+                  type(orig or exc).__name__)
         return problem(503, "DATABASE_BEZET", "Dienst tijdelijk niet beschikbaar",
                        "Probeer het over enkele seconden opnieuw.", headers={"Retry-After": "5"})
 

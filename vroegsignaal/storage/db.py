@@ -38,8 +38,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # A request holds its connection from authentication to the answer, and the
+        # server runs up to 40 requests at once: the pool must not be what they wait for
+        # (SQLite connections are cheap; the writer lock is what serialises them).
         engine = create_engine(
-            url, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}
+            url, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+            pool_size=10, max_overflow=60,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
