@@ -41,7 +41,7 @@ def test_poison_messages_are_dead_lettered_and_do_not_block(
     first = signaal(signaaldatum=DAY, signaalId="S-1", schuldeiser="WBV-EEN")
     messages: list[tuple[bytes | None, bytes | None]] = [
         (b"GM0344", orjson.dumps(first)),
-        (b"GM0344", b"\xff{not json " + SECRET_NAME.encode()),  # 1: unreadable
+        (b"GM0344", b"\xff{not json " + SECRET_NAME.encode()),  # 1: unreadable, not UTF-8
         (b"GM0344", b'["a", "list"]'),  # 2: not an object
         (b"GM0344", orjson.dumps(invalid)),  # 3: contract: bedrag missing
         (SECRET_NAME.encode(), None),  # 4: a tombstone whose key is personal data
@@ -74,7 +74,8 @@ def test_poison_messages_are_dead_lettered_and_do_not_block(
     by_offset = {int(header_dict(r.headers)["bron-offset"]): r for r in dead}
     assert sorted(by_offset) == [1, 2, 3, 4]
     codes = {o: header_dict(r.headers)["fout"] for o, r in by_offset.items()}
-    assert codes == {1: "ONGELDIGE_JSON", 2: "GEEN_OBJECT", 3: "bedrag:missing", 4: "LEEG_BERICHT"}
+    # Offset 1 starts with a byte that is not UTF-8: said so, as at every door (issue 9).
+    assert codes == {1: "GEEN_UTF8", 2: "GEEN_OBJECT", 3: "bedrag:missing", 4: "LEEG_BERICHT"}
     seal = DeadLetterSeal.from_settings(get_settings())
     for offset, rec in by_offset.items():
         h = header_dict(rec.headers)
