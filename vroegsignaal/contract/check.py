@@ -48,6 +48,6 @@ def contract_errors(exc: ValidationError) -> list[dict[str, Any]]:
 def safe_id(value: Any) -> str | None:
     """`value` when it has the form of a contract id (types.SAFE_ID), else None: only such
     a value is echoed in a refusal (anything else could be personal data)."""
-    if isinstance(value, str) and SAFE_ID_RE.match(value):
+    if isinstance(value, str) and SAFE_ID_RE.fullmatch(value):
         return value
     return None

@@ -2,7 +2,7 @@
 """The value types of the contract: one rule per kind of field, strict, in the JSON Schema.
 
 Every type here accepts exactly what the published JSON Schema describes and refuses the
-rest with its own error code (`FOUTEN` explains each in Dutch for creditors). Nothing is
+rest with its own error code (contract/codes.py explains each in Dutch for creditors). Nothing is
 converted: `"1.000"`, `1420.0`, `true` or `"100"` are not amounts, `1` and `"yes"` are not
 booleans, `2026-11-25T00:00:00` and Unix timestamps are not dates (docs/contract.md).
 
