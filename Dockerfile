@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-# One image for the migrate, api and consumer services of docker-compose.yml.
+# One image for every service of docker-compose.yml: migrate, api, consumer and Airflow
+# (requirements.lock pins Airflow with everything else).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,11 +17,15 @@ COPY requirements.lock ./
 RUN uv pip install --system --no-cache -r requirements.lock
 
 # The project (vroegsignaal/, cli/, synthetic/, batch/, streaming/, models/ installed;
-# api/ and dags/ on PYTHONPATH).
+# api/ and dags/ on PYTHONPATH). The folders that docker-compose.yml mounts as volumes
+# exist here, owned by the service user, so a new volume starts with that owner (the DAG
+# tasks refuse unwritable folders).
 COPY . .
 RUN uv pip install --system --no-cache --no-deps . \
     && useradd --create-home --uid 10001 vroegsignaal \
-    && mkdir -p /app/var && chown vroegsignaal: /app/var
+    && mkdir -p /app/var /var/lib/vroegsignaal/batch/inbox /var/lib/vroegsignaal/models \
+        /opt/airflow/logs \
+    && chown -R vroegsignaal: /app/var /var/lib/vroegsignaal /opt/airflow
 
 USER vroegsignaal
 EXPOSE 8000

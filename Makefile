@@ -5,7 +5,8 @@
 # make web-assets    npm ci from package-lock.json (when it changed) and copy the pages'
 #                    CSS/JS/fonts into api/static/vendor/ (generated, git-ignored; no CDN)
 # make lock          recompile requirements.lock from requirements.in
-# make demo          run the demo (embedded SQLite; needs nothing else)
+# make demo          run the demo (embedded SQLite; needs nothing else), then serve the web
+#                    app on http://127.0.0.1:8000 until Ctrl-C; SERVE=0 stops before serving
 # make test          ruff + pytest against real PostgreSQL, Kafka and Keycloak (started and
 #                    stopped here) and a real Chromium (Debian's, installed when missing)
 # make lint          ruff check
@@ -31,7 +32,7 @@ VENDOR_STAMP := api/static/vendor/.copied
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: venv web-assets lock demo test lint bench services-up services-down
+.PHONY: venv web-assets weasyprint-libs lock demo test lint bench services-up services-down
 
 venv: $(STAMP) web-assets
 
@@ -63,11 +64,22 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-liberation
 
+# WeasyPrint (offer letters as PDF) needs Pango and HarfBuzz from Debian; installed only
+# when missing (needs root), like Chromium.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+weasyprint-libs:
+	@if ! /sbin/ldconfig -p | grep 'libpangoft2-1.0.so.0' >/dev/null; then \
+	    [[ $$(id -u) == 0 ]] || { echo "Pango missing: apt-get install $(WEASYPRINT_DEBS) (as root)"; exit 1; }; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(WEASYPRINT_DEBS); \
+	fi
+
 lock: | $(UV)
 	$(UV) pip compile requirements.in --python-version 3.11 -o requirements.lock
 
-demo: venv
-	$(VENV)/bin/vroegsignaal demo
+SERVE ?= 1
+demo: venv weasyprint-libs
+	$(VENV)/bin/vroegsignaal demo $(if $(filter 0,$(SERVE)),--no-serve,--serve)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -93,7 +105,7 @@ services-down:
 # 1-2 min on a fresh machine) starts in the background while the others start and the
 # first tests run; its pytest fixture waits for the realm. The exit code is pytest's
 # when it fails, else Keycloak's start's, else ruff's.
-test: venv $(CHROMIUM)
+test: venv $(CHROMIUM) weasyprint-libs
 	@pg_started=0; kafka_started=0; keycloak_started=0; keycloak_pid=; \
 	cleanup() { \
 	    if [[ -n $$keycloak_pid ]]; then wait $$keycloak_pid || true; fi; \

@@ -5,6 +5,7 @@ never people, and an unexpected error says nothing of its cause (it is logged)."
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -92,20 +93,38 @@ class ApiProblem(Exception):
         self.status, self.code, self.title, self.detail = status, code, title, detail
 
 
-def install(app: FastAPI) -> None:
+# Renders an error on a web page (api/web/errors.py): (request, status, code, title, exc).
+HtmlRenderer = Callable[[Request, int, str, str, Exception | None], Response]
+
+
+def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
+    """Error handlers: problem+json under /api/, and `html` (when given) everywhere else."""
+
+    def web(request: Request) -> bool:
+        return html is not None and not request.url.path.startswith("/api/")
+
     @app.exception_handler(ApiProblem)
-    async def _api_problem(_: Request, exc: ApiProblem) -> Response:
+    async def _api_problem(request: Request, exc: ApiProblem) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, exc.status, exc.code, exc.title, exc)
         return problem(exc.status, exc.code, exc.title, exc.detail)
 
     @app.exception_handler(VroegsignaalError)
-    async def _domain(_: Request, exc: VroegsignaalError) -> Response:
+    async def _domain(request: Request, exc: VroegsignaalError) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, status_of(exc), exc.code, exc.title, exc)
         response = problem(status_of(exc), exc.code, exc.title, exc.detail)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> Response:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, 400, "ONGELDIG_VERZOEK", "Het verzoek is ongeldig", exc)
         # Location and error type only: the input itself may be personal data.
         fouten = [
             {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]} for e in exc.errors()
@@ -119,12 +138,18 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "NIET_GEVONDEN", 405: "METHODE_NIET_TOEGESTAAN"}.get(exc.status_code, "FOUT")
+        if web(request):
+            assert html is not None
+            return html(request, exc.status_code, code, str(exc.detail), exc)
         return problem(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(BodyTooLarge)
-    async def _too_large(_: Request, exc: BodyTooLarge) -> Response:
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        if web(request):
+            assert html is not None
+            return html(request, 413, "TE_GROOT_VERZOEK", TOO_LARGE_TITLE, exc)
         return problem(413, "TE_GROOT_VERZOEK", TOO_LARGE_TITLE, TOO_LARGE_DETAIL)
 
     @app.exception_handler(OperationalError)
@@ -136,6 +161,9 @@ def install(app: FastAPI) -> None:
         orig = getattr(exc, "orig", None)
         log.error("database unavailable path=%s error=%s", request.url.path,
                   type(orig or exc).__name__)
+        if web(request):
+            assert html is not None
+            return html(request, 503, "DATABASE_BEZET", "Dienst tijdelijk niet beschikbaar", exc)
         return problem(503, "DATABASE_BEZET", "Dienst tijdelijk niet beschikbaar",
                        "Probeer het over enkele seconden opnieuw.", headers={"Retry-After": "5"})
 
@@ -144,5 +172,8 @@ def install(app: FastAPI) -> None:
         # Starlette's ServerErrorMiddleware sends this and re-raises for the server's log;
         # the traceback names code, not data (bound SQL parameters are hidden: storage/db.py).
         log.error("unexpected error path=%s error=%s", request.url.path, type(exc).__name__)
+        if web(request):
+            assert html is not None
+            return html(request, 500, "INTERNE_FOUT", "Er ging iets mis", exc)
         return problem(500, "INTERNE_FOUT", "Er ging iets mis",
                        "Een onverwachte fout; de beheerder kan hem in het log terugvinden.")

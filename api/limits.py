@@ -4,7 +4,8 @@
 A request that announces a larger body (`Content-Length`) is answered 413 problem+json at
 once, unread; a body sent without a length (chunked) is counted as it arrives and stops
 being read at the limit (`BodyTooLarge`, rendered as the same 413 by api/errors.py). The
-limit is `vroegsignaal.contract.decode.MAX_BODY_BYTES`, for every route.
+limit is `vroegsignaal.contract.decode.MAX_BODY_BYTES`, for every route but the `exempt`
+paths (the creditor's web upload, which refuses a body over its own setting unread).
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """ASGI middleware: at most `limit` bytes of request body per request."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, exempt: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path", "") in self.exempt:
             await self.app(scope, receive, send)
             return
         announced = _content_length(scope)

@@ -11,9 +11,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 import vroegsignaal
-from api import errors, openapi
+from api import errors, openapi, web
+from api.ddas.app import create_ddas_app
 from api.limits import BodyLimit
-from api.routes import adreskoppelingen, beheer, health, sessies, signalen
+from api.routes import adreskoppelingen, beheer, docs, health, kpi, sessies, signalen
+from api.web.errors import render_error
 
 API_VERSION = errors.API_VERSION
 # A caller's X-Request-ID is kept when it looks like an id (it goes into the audit trail).
@@ -41,16 +43,27 @@ def create_app() -> FastAPI:
         },
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the vendored Swagger UI instead (api/routes/docs.py)
         redoc_url=None,
         generate_unique_id_function=_operation_id,
     )
-    errors.install(app)
+    errors.install(app, html=render_error)
     openapi.install(app)
-    app.add_middleware(BodyLimit)
-    for router in (signalen.router, adreskoppelingen.router, sessies.router, beheer.router,
-                   health.router):
+    # The creditor's web upload checks its own (configurable) limit before reading.
+    app.add_middleware(BodyLimit, exempt=("/schuldeiser/aanleveren",))
+    for router in (
+        signalen.router,
+        adreskoppelingen.router,
+        sessies.router,
+        beheer.router,
+        kpi.router,
+        health.router,
+        docs.router,
+    ):
         app.include_router(router, prefix="/api/v1")
+    # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
+    app.mount("/ddas/v1", create_ddas_app())
+    web.install(app)
 
     @app.middleware("http")
     async def api_version_and_request_id(

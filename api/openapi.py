@@ -19,6 +19,7 @@ TAGS = [
     {"name": "signalen", "description": "Signalen van schuldeisers aanleveren en hun status."},
     {"name": "adreskoppelingen",
      "description": "Mogelijk hetzelfde adres: twee huishoudens bevestigen of scheiden."},
+    {"name": "kpi", "description": "KPI's voor managers, na afscherming van kleine aantallen."},
     {"name": "health", "description": "Beschikbaarheid van de dienst."},
     {
         "name": "sessies",

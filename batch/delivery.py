@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The steps of one delivered file, in the order dags/signal_batch_intake.py runs them.
 
-    claim -> validate (whole file, GX suite) -> ingest valid rows | quarantine whole file
+    register (inbox scan) -> claim -> validate (whole file, GX suite)
+        -> ingest valid rows + archive | quarantine whole file -> next delivery
 
-Each step takes and returns small values (paths, counts) and can be repeated: Airflow
-retries a failed task, and a rerun must not change the outcome. Ingesting is a replay
-when repeated (idempotent on schuldeiser + signaalId), so a crash halfway through a
-file is finished by the retry; the file only moves to processed/ after every batch
+Every step takes the delivery's opaque id (`batch.register`) and returns
+small values (ids, counts, codes): never a path or a file name, because what a step
+returns ends up in Airflow's metadata database and logs. Each step can be repeated:
+Airflow retries a failed task, and a rerun must not change the outcome. Ingesting is a
+replay when repeated (idempotent on schuldeiser + signaalId), so a crash halfway through
+a file is finished by the retry; the file only moves to processed/ after every batch
 committed. A quarantined file has had nothing ingested: validation comes first.
 """
 
@@ -19,11 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from batch import folders as fs
+from batch import register
 from batch.frame import DEFAULT_CHUNK_ROWS
+from batch.register import LeveringStatus
 from batch.report import build_report, write_report
 from batch.rule import Besluit, decide
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.storage.db import session_scope
+from vroegsignaal.storage.tables import BatchLevering
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,13 @@ SUITE = "batch_intake_signalen"
 SOURCE = "batch"
 INVALID_LINES_FILE = "ongeldige_regels.json"
 REFUSAL_PREFIX = "BATCHVALIDATIE:"
+# The work-folder stage of a finished delivery; its row (which holds the file name) is kept
+# as long as the stage keeps the file (`batchbestand_dagen` of the retention policy).
+_STAGE = {
+    LeveringStatus.VERWERKT: "processed",
+    LeveringStatus.QUARANTAINE: "quarantine",
+    LeveringStatus.VERDWENEN: "processed",
+}
 
 
 class QuarantinedFile(VroegsignaalError):
@@ -38,17 +52,75 @@ class QuarantinedFile(VroegsignaalError):
     title = "Bestand staat in quarantaine en wordt niet ingelezen"
 
 
-def claim_delivery(relative: str, *, run: str, settings: Settings | None = None) -> str:
-    """Take `schuldeiser/file` out of the inbox for this run; the claimed path."""
+class DeliveryGone(VroegsignaalError):
+    code = "LEVERING_VERDWENEN"
+    title = "Het bestand stond niet meer in de inbox"
+
+
+def _row(levering: str, settings: Settings) -> BatchLevering:
+    with session_scope(settings.database_url) as session:
+        row = register.get(session, levering)
+        session.expunge(row)
+    return row
+
+
+def _claimed(row: BatchLevering, settings: Settings) -> Path:
     folders = fs.BatchFolders.from_settings(settings)
-    return str(fs.claim(folders, relative, run))
+    return fs.run_dir(folders, "processing", row.schuldeiser, row.id) / row.bestandsnaam
+
+
+def register_inbox(settings: Settings | None = None) -> list[str]:
+    """Scan the inbox, register new deliveries; the ids that may start now, oldest first.
+
+    Per schuldeiser that is its first open delivery in arrival order (it may be running
+    already: starting it again is a no-op for the scheduler, the run id being the id).
+    Refuses to start (ConfigurationError) when the inbox or work folder is missing.
+    """
+    settings = settings or get_settings()
+    folders = fs.BatchFolders.checked(settings)
+    found = fs.find_deliveries(folders, min_age_seconds=settings.batch_min_file_age_seconds)
+    with session_scope(settings.database_url) as session:
+        register.register(session, found)
+        return [row.id for row in register.next_up(session)]
+
+
+def claim_delivery(levering: str, *, settings: Settings | None = None) -> dict[str, str]:
+    """Start the delivery (only when it is next in line for its schuldeiser) and move its
+    file out of the inbox into `processing/<schuldeiser>/<levering>/`; repeatable.
+
+    Raises `register.NotNextInLine` when an earlier delivery of the schuldeiser is open,
+    `DeliveryGone` (and marks it verdwenen) when the file left the inbox unclaimed.
+    """
+    settings = settings or get_settings()
+    folders = fs.BatchFolders.checked(settings)
+    with session_scope(settings.database_url) as session:
+        row = register.start(session, levering)
+        source = folders.inbox / row.schuldeiser / row.bestandsnaam
+        target = _claimed(row, settings)
+        if not target.is_file() and not _same_file(source, row):
+            register.finish(
+                session,
+                levering,
+                LeveringStatus.VERDWENEN,
+                keep_days=_keep(settings, LeveringStatus.VERDWENEN),
+            )
+            raise DeliveryGone(f"levering {levering}: the file left the inbox before its claim")
+        fs.claim(folders, f"{row.schuldeiser}/{row.bestandsnaam}", row.id)
+        return {"levering": row.id, "schuldeiser": row.schuldeiser}
+
+
+def _same_file(path: Path, row: BatchLevering) -> bool:
+    """The inbox still holds the file this delivery registered (not a newer upload)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (row.grootte, row.gewijzigd_ns)
 
 
 def validate_delivery(
-    claimed: str,
+    levering: str,
     *,
-    schuldeiser: str,
-    run: str,
     settings: Settings | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, Any]:
@@ -56,22 +128,26 @@ def validate_delivery(
     from batch.validation import validate_file
 
     settings = settings or get_settings()
-    path = Path(claimed)
+    row = _row(levering, settings)
+    path = _claimed(row, settings)
     validation = validate_file(
         path,
         suite=SUITE,
-        parameters={"schuldeisers": [schuldeiser]},
+        parameters={"schuldeisers": [row.schuldeiser]},
         chunk_rows=chunk_rows,
-        workers=settings.batch_workers,
+        workers=settings.file_workers(writes=False),
     )
     verdict = decide(validation, max_invalid_fraction=settings.batch_max_invalid_fraction)
-    report = build_report(validation, verdict, bestand=path.name, schuldeiser=schuldeiser, run=run)
-    report_path = write_report(report, path.parent)
+    report = build_report(
+        validation, verdict, bestand=row.bestandsnaam, schuldeiser=row.schuldeiser, run=row.id
+    )
+    write_report(report, path.parent)
     invalid_path = path.parent / INVALID_LINES_FILE
     if verdict.besluit is Besluit.INNEMEN:
         invalid_path.write_text(json.dumps(_refuse_before_intake(validation)) + "\n",
                                 encoding="utf-8")
     summary = {
+        "levering": row.id,
         "besluit": verdict.besluit.value,
         "grond": verdict.grond.value,
         "bestand_geweigerd": validation.file_refused,
@@ -80,13 +156,12 @@ def validate_delivery(
         "ongeldige_regels": verdict.invalid_rows,
         "fatale_controles": list(verdict.fatal_codes),
         "niet_gehaald": {f.code: f.failed for f in validation.failed},
-        "rapport": str(report_path),
     }
     log.info(
-        "batch validation run=%s schuldeiser=%s rows=%d invalid=%d decision=%s ground=%s "
-        "failed_checks=%s",
-        run,
-        schuldeiser,
+        "batch validation levering=%s schuldeiser=%s rows=%d invalid=%d decision=%s "
+        "ground=%s failed_checks=%s",
+        row.id,
+        row.schuldeiser,
         verdict.rows,
         verdict.invalid_rows,
         verdict.besluit.value,
@@ -110,53 +185,54 @@ def _refuse_before_intake(validation: Any) -> dict[str, str]:
     }
 
 
-def _decision(claimed: Path) -> dict[str, Any]:
+def _decision(claimed: Path, levering: str) -> dict[str, Any]:
     report = claimed.parent / "rapport.json"
     if not report.is_file():
-        raise QuarantinedFile(f"{claimed.name}: not validated (no report)")
+        raise QuarantinedFile(f"levering {levering}: not validated (no report)")
     return dict(json.loads(report.read_text(encoding="utf-8")))
 
 
 def ingest_delivery(
-    claimed: str,
+    levering: str,
     *,
-    ontvangen_op: dt.date,
+    ontvangen_op: dt.date | None = None,
     settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """Ingest the valid rows of a file the rule accepted; invalid lines are refused."""
+    """Ingest the valid rows of a file the rule accepted; invalid lines are refused with
+    the schuldeiser and signaalId they carry. `ontvangen_op` overrides the receipt date
+    recorded when the file was found (its arrival day)."""
     from batch.files import ingest_file, ingest_file_parallel
-    from vroegsignaal.storage.db import session_scope
 
     settings = settings or get_settings()
-    path = Path(claimed)
-    if _decision(path)["besluit"] != Besluit.INNEMEN:
-        raise QuarantinedFile(f"{path.name}: the batch-file rule quarantined it")
-    invalid_path = path.parent / INVALID_LINES_FILE
+    row = _row(levering, settings)
+    path = _claimed(row, settings)
+    if _decision(path, levering)["besluit"] != Besluit.INNEMEN:
+        raise QuarantinedFile(f"levering {levering}: the batch-file rule quarantined it")
     refuse = {
         int(line): code
-        for line, code in json.loads(invalid_path.read_text(encoding="utf-8")).items()
+        for line, code in json.loads(
+            (path.parent / INVALID_LINES_FILE).read_text(encoding="utf-8")
+        ).items()
     }
-    if settings.batch_workers > 1 and settings.is_postgres:
+    day = ontvangen_op or row.ontvangen_op
+    args: dict[str, Any] = {
+        "source": SOURCE,
+        "batch_size": settings.batch_size,
+        "ontvangen_op": day,
+        "refuse": refuse,
+        "schuldeiser": row.schuldeiser,
+    }
+    workers = settings.file_workers()
+    if workers > 1:
         totals = ingest_file_parallel(
-            path,
-            database_url=settings.database_url,
-            source=SOURCE,
-            workers=settings.batch_workers,
-            batch_size=settings.batch_size,
-            ontvangen_op=ontvangen_op,
-            refuse=refuse,
+            path, database_url=settings.database_url, workers=workers, **args
         )
     else:
         with session_scope(settings.database_url) as session:
-            totals = ingest_file(
-                path,
-                session=session,
-                source=SOURCE,
-                batch_size=settings.batch_size,
-                ontvangen_op=ontvangen_op,
-                refuse=refuse,
-            )
+            totals = ingest_file(path, session=session, **args)
     summary = {
+        "levering": row.id,
+        "ontvangen_op": day.isoformat(),
         "ontvangen": totals.ontvangen,
         "opgepakt": totals.opgepakt,
         "nieuwe_zaken": totals.nieuwe_zaken,
@@ -166,9 +242,10 @@ def ingest_delivery(
         "geweigerd_door_bestandscontrole": len(refuse),
     }
     log.info(
-        "batch intake file=%s received=%d picked_up=%d new_cases=%d reasons=%s "
-        "refused_by_file_check=%d",
-        path.name,
+        "batch intake levering=%s schuldeiser=%s received=%d picked_up=%d new_cases=%d "
+        "reasons=%s refused_by_file_check=%d",
+        row.id,
+        row.schuldeiser,
         totals.ontvangen,
         totals.opgepakt,
         totals.nieuwe_zaken,
@@ -178,24 +255,42 @@ def ingest_delivery(
     return summary
 
 
-def archive_delivery(claimed: str, settings: Settings | None = None) -> str:
-    """After ingesting: the run's folder moves to processed/."""
-    return str(fs.finish(fs.BatchFolders.from_settings(settings), Path(claimed), "processed"))
+def _keep(settings: Settings, status: LeveringStatus) -> int:
+    from vroegsignaal.retention.policy import RetentionPolicy
+
+    return RetentionPolicy.load(settings).batchbestand_dagen.get(_STAGE[status], 0)
 
 
-def quarantine_delivery(claimed: str, settings: Settings | None = None) -> str:
+def _finish(levering: str, status: LeveringStatus, settings: Settings) -> str:
+    row = _row(levering, settings)
+    path = _claimed(row, settings)
+    stage = _STAGE[status]
+    decision = _decision(path, levering)["besluit"] if path.is_file() else None
+    expected = Besluit.INNEMEN if status is LeveringStatus.VERWERKT else Besluit.QUARANTAINE
+    if decision is not None and decision != expected:
+        raise VroegsignaalError(f"levering {levering}: the batch-file rule decided {decision}")
+    fs.finish(fs.BatchFolders.from_settings(settings), path, stage)
+    with session_scope(settings.database_url) as session:
+        register.finish(session, levering, status, keep_days=_keep(settings, status))
+    return f"{stage}/{row.schuldeiser}/{row.id}"
+
+
+def archive_delivery(levering: str, settings: Settings | None = None) -> str:
+    """After ingesting: the run's folder moves to processed/; the folder, relative."""
+    return _finish(levering, LeveringStatus.VERWERKT, settings or get_settings())
+
+
+def quarantine_delivery(levering: str, settings: Settings | None = None) -> str:
     """The whole file and its report move to quarantine/; nothing was ingested."""
-    path = Path(claimed)
-    if _decision(path)["besluit"] != Besluit.QUARANTAINE:
-        raise VroegsignaalError(f"{path.name}: the batch-file rule did not quarantine it")
-    moved = fs.finish(fs.BatchFolders.from_settings(settings), path, "quarantine")
-    log.warning("batch file quarantined: %s (report %s)", moved.name, moved.parent / "rapport.md")
-    return str(moved)
+    where = _finish(levering, LeveringStatus.QUARANTAINE, settings or get_settings())
+    log.warning("batch delivery quarantined levering=%s report=%s/rapport.md", levering, where)
+    return where
 
 
-def receipt_date(claimed: str, declared: str | None = None) -> dt.date:
-    """The receipt date of the signals: as the scanner recorded it, else the file's mtime."""
-    if declared:
-        return dt.date.fromisoformat(declared)
-    stat = Path(claimed).stat()
-    return fs.Delivery("", Path(claimed), stat.st_size, stat.st_mtime_ns).ontvangen_op
+def next_delivery(levering: str, settings: Settings | None = None) -> str | None:
+    """The id of the next open delivery of the same schuldeiser, in arrival order."""
+    settings = settings or get_settings()
+    with session_scope(settings.database_url) as session:
+        row = register.get(session, levering)
+        following = register.next_of(session, row.schuldeiser)
+        return following.id if following is not None else None

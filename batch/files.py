@@ -1,19 +1,16 @@
 # SPDX-License-Identifier: EUPL-1.2
 """File intake (JSONL or CSV) in batches through the one pipeline; used by the CLI and DAGs.
 
-With `workers > 1` each worker process reads the file and takes the records of its own
-address partition: one household always lands in one worker, so matching cannot race,
-and no records cross process boundaries.
+With `workers > 1` each worker process (batch/parallel.py) reads the file and takes
+the records of its own address partition: one household always lands in one worker, so
+matching cannot race, and no records cross process boundaries.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
-import queue
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -39,12 +36,29 @@ def file_identity(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _refused(records: Iterable[RawInput], refuse: Mapping[int, str]) -> Iterator[RawInput]:
-    # A line the door already found invalid goes in unread, so the pipeline refuses it
-    # (ONGELDIG_BERICHT) with the door's code instead of judging it again.
-    for record in records:
-        code = refuse.get(record.positie)
-        yield record if code is None else RawInput(record.positie, None, code)
+def _inputs(
+    records: Iterable[RawInput],
+    origin: str,
+    refuse: Mapping[int, str] | None,
+    schuldeiser: str | None,
+) -> Iterator[RawInput]:
+    """The records as pipeline inputs. A line the door already found invalid (`refuse`) goes
+    in with the door's code and only its ids, so the pipeline refuses it (ONGELDIG_BERICHT)
+    without judging it again and keeps schuldeiser and signaalId as the other doors do; the
+    delivering schuldeiser (the batch door's folder) names the lines that have no ids."""
+    for r in records:
+        code = refuse.get(r.positie) if refuse else None
+        if code is None and (r.fout is None or schuldeiser is None):
+            yield RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}")
+            continue
+        code = code or r.fout  # a line the reader could not read: refused with its code
+        ids = {"schuldeiser": schuldeiser, "signaalId": None}
+        if r.data is not None:
+            ids = {
+                "schuldeiser": r.data.get("schuldeiser") or schuldeiser,
+                "signaalId": r.data.get("signaalId"),
+            }
+        yield RawInput(r.positie, ids, code, f"{origin}:{r.positie}")
 
 
 def ingest_file(
@@ -58,22 +72,23 @@ def ingest_file(
     partition: tuple[int, int] = (0, 1),
     refuse: Mapping[int, str] | None = None,
     identity: str | None = None,
+    schuldeiser: str | None = None,
 ) -> IntakeTotals:
     """Ingest the records of `path` (of one address partition); each batch commits on its own,
     so a rerun after a crash is a replay. `refuse` maps line numbers to an error code: those
-    lines are refused without being read (the batch door's file validation, dags/).
-    `identity` is the file's digest (`file_identity`) when the caller already has it."""
+    lines are refused as they are (the batch door's file validation, dags/), with the ids
+    they carry; `schuldeiser` is the delivering creditor when the door knows it (the inbox
+    folder). `identity` is the file's digest (`file_identity`) when the caller already has it.
+    """
     _check_suffix(path)
     tune_gc_for_batches()
     index, count = partition
     origin = f"bestand:{identity or file_identity(path)}"
     file = read_records(path)
     records: Iterable[RawInput] = file
-    if refuse:
-        records = _refused(records, refuse)
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
-    inputs = (RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}") for r in records)
+    inputs = _inputs(records, origin, refuse, schuldeiser)
     totals = IntakeTotals()
     try:
         for batch in iter_batches(inputs, batch_size):
@@ -88,37 +103,35 @@ def ingest_file(
     return totals
 
 
-def _worker(
+def ingest_partition(
     path: Path,
+    *,
     database_url: str,
     source: str,
     batch_size: int,
     ontvangen_op: Ontvangst,
-    index: int,
-    count: int,
-    messages: Any,
+    partition: tuple[int, int],
     refuse: Mapping[int, str] | None,
     identity: str,
-) -> None:
+    schuldeiser: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> IntakeTotals:
+    """One worker's share of `ingest_file_parallel`: its address partition, its own session."""
     from vroegsignaal.storage.db import session_scope
 
-    try:
-        with session_scope(database_url) as session:
-            totals = ingest_file(
-                path,
-                session=session,
-                source=source,
-                batch_size=batch_size,
-                ontvangen_op=ontvangen_op,
-                partition=(index, count),
-                on_batch=lambda r: messages.put(("voortgang", len(r.outcomes))),
-                refuse=refuse,
-                identity=identity,
-            )
-        messages.put(("klaar", totals))
-    except BaseException as exc:  # reported to the parent, which raises
-        messages.put(("fout", f"{type(exc).__name__}: {exc}"))
-        raise
+    with session_scope(database_url) as session:
+        return ingest_file(
+            path,
+            session=session,
+            source=source,
+            batch_size=batch_size,
+            ontvangen_op=ontvangen_op,
+            partition=partition,
+            on_batch=None if progress is None else lambda r: progress(len(r.outcomes)),
+            refuse=refuse,
+            identity=identity,
+            schuldeiser=schuldeiser,
+        )
 
 
 def ingest_file_parallel(
@@ -131,44 +144,30 @@ def ingest_file_parallel(
     ontvangen_op: Ontvangst = None,
     on_progress: Callable[[int], None] | None = None,
     refuse: Mapping[int, str] | None = None,
+    schuldeiser: str | None = None,
 ) -> IntakeTotals:
-    """Ingest with `workers` processes, one address partition each; totals are summed."""
+    """Ingest with `workers` processes, one address partition each; totals are summed.
+
+    Raises `batch.parallel.WorkerFailed` once when a worker fails (the others are
+    stopped; batches already committed stay, and a rerun replays them as DUPLICAAT).
+    """
+    from batch.parallel import run_workers
+
     _check_suffix(path)
-    identity = file_identity(path)
-    ctx = mp.get_context("spawn")  # no inherited engines, connections or locks
-    messages = ctx.Queue()
-    procs = [
-        ctx.Process(
-            target=_worker,
-            args=(
-                path, database_url, source, batch_size, ontvangen_op, i, workers, messages, refuse,
-                identity,
-            ),
-            name=f"intake-{i}",
-        )
-        for i in range(workers)
-    ]
-    for proc in procs:
-        proc.start()
-    totals, done, errors = IntakeTotals(), 0, []
-    while done < workers:
-        try:
-            kind, payload = messages.get(timeout=1.0)
-        except queue.Empty:
-            if any(p.exitcode not in (None, 0) for p in procs):
-                errors.append("a worker died")
-                break
-            continue
-        if kind == "voortgang" and on_progress is not None:
-            on_progress(payload)
-        elif kind == "klaar":
-            totals.merge(payload)
-            done += 1
-        elif kind == "fout":
-            errors.append(payload)
-            done += 1
-    for proc in procs:
-        proc.join()
-    if errors:
-        raise RuntimeError(f"parallel intake of {path.name} failed: {'; '.join(errors)}")
+    common = {
+        "path": path,
+        "database_url": database_url,
+        "source": source,
+        "batch_size": batch_size,
+        "ontvangen_op": ontvangen_op,
+        "refuse": refuse,
+        "identity": file_identity(path),
+        "schuldeiser": schuldeiser,
+    }
+    calls = [{**common, "partition": (i, workers)} for i in range(workers)]
+    target = "batch.files:ingest_partition"
+    parts = run_workers(target, calls, on_progress=on_progress)
+    totals = IntakeTotals()
+    for part in parts:
+        totals.merge(part)
     return totals

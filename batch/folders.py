@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Where delivered files live and how they move: inbox -> processing -> processed | quarantine.
 
-    <inbox>/<schuldeiser>/<file>.csv|.jsonl           the schuldeiser delivers here
-    <work>/processing/<schuldeiser>/<run>/<file>        claimed by one intake run
-    <work>/processed/<schuldeiser>/<run>/               file, rapport.json, rapport.md
-    <work>/quarantine/<schuldeiser>/<run>/              idem, nothing was ingested
+    <inbox>/<schuldeiser>/<file>.csv|.jsonl             the schuldeiser delivers here
+    <work>/processing/<schuldeiser>/<levering>/<file>     claimed by one intake run
+    <work>/processed/<schuldeiser>/<levering>/            file, rapport.json, rapport.md
+    <work>/quarantine/<schuldeiser>/<levering>/           idem, nothing was ingested
 
 The folder name under the inbox is the schuldeiser code: the transfer service (SFTP or
 similar) gives each schuldeiser write access to its own folder only, so the folder is
-its authenticated identity. Every move is a rename, and every step can be repeated: a
-retried task finds the file where the previous attempt left it.
+its authenticated identity. `<levering>` is the delivery's opaque id
+(batch/register.py). Every move is a rename, and every step can be repeated:
+a retried task finds the file where the previous attempt left it. Log lines and errors
+name schuldeiser codes and delivery ids, never a file name: a schuldeiser may have made
+one from a person's name.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batch.files import SUFFIXES
-from vroegsignaal.config import Settings, get_settings
+from vroegsignaal.config import Settings, get_settings, require_folder
 from vroegsignaal.dates import AMSTERDAM
 from vroegsignaal.errors import VroegsignaalError
 
@@ -50,6 +53,16 @@ class BatchFolders:
     def from_settings(cls, settings: Settings | None = None) -> BatchFolders:
         settings = settings or get_settings()
         return cls(Path(settings.batch_inbox), Path(settings.batch_work_dir))
+
+    @classmethod
+    def checked(cls, settings: Settings | None = None) -> BatchFolders:
+        """The folders, after `require_folder`: raises ConfigurationError when the inbox or
+        the work folder is missing or not writable."""
+        settings = settings or get_settings()
+        return cls(
+            require_folder("batch_inbox", settings.batch_inbox),
+            require_folder("batch_work_dir", settings.batch_work_dir),
+        )
 
     @property
     def processing(self) -> Path:
@@ -78,13 +91,6 @@ class Delivery:
         return f"{self.schuldeiser}/{self.path.name}"
 
     @property
-    def run_id(self) -> str:
-        """Deterministic per delivery: the same file is triggered once; a new upload under
-        the same name (other size or time) is a new delivery."""
-        stem = _UNSAFE.sub("-", self.path.name)[:120]
-        return f"bestand__{_UNSAFE.sub('-', self.schuldeiser)}__{stem}__{self.mtime_ns}-{self.size}"
-
-    @property
     def ontvangen_op(self) -> dt.date:
         """The day the file arrived, in Dutch time: the receipt date of its signals."""
         return dt.datetime.fromtimestamp(self.mtime_ns / 1e9, AMSTERDAM).date()
@@ -101,11 +107,10 @@ def find_deliveries(
     now = time.time() if now is None else now
     found: list[Delivery] = []
     if not folders.inbox.is_dir():
-        log.warning("batch inbox %s does not exist", folders.inbox)
-        return found
+        raise BatchFileError("the batch inbox does not exist (VROEGSIGNAAL_BATCH_INBOX)")
     for entry in sorted(folders.inbox.iterdir()):
         if entry.is_file() and not entry.name.startswith("."):
-            log.warning("file %s is not in a schuldeiser folder; left alone", entry.name)
+            log.warning("a file directly in the inbox, not in a schuldeiser folder; left alone")
             continue
         if not entry.is_dir() or entry.name.startswith("."):
             continue
@@ -118,7 +123,7 @@ def find_deliveries(
             if path.name.lower().endswith(_IN_PROGRESS):
                 continue
             if path.suffix.lower() not in SUFFIXES:
-                log.warning("file %s/%s is not CSV or JSONL; left alone", entry.name, path.name)
+                log.warning("a file of %s is not CSV or JSONL; left alone", entry.name)
                 continue
             stat = path.stat()
             if now - stat.st_mtime < min_age_seconds:
@@ -132,7 +137,7 @@ def inbox_file(folders: BatchFolders, relative: str) -> tuple[str, Path]:
     """(schuldeiser, path) of `schuldeiser/file` in the inbox; refuses anything outside it."""
     parts = Path(relative).parts
     if len(parts) != 2 or not _CODE.fullmatch(parts[0]) or parts[1] in (".", ".."):
-        raise BatchFileError(f"{relative!r}: expected <schuldeiser>/<file> in the inbox")
+        raise BatchFileError("expected <schuldeiser>/<file> in the inbox")
     return parts[0], folders.inbox / parts[0] / parts[1]
 
 
@@ -147,13 +152,13 @@ def claim(folders: BatchFolders, relative: str, run: str) -> Path:
     if source.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(source, target)  # a rename on one file system; keeps the mtime
-        log.info("claimed %s for run %s", relative, run)
+        log.info("claimed a file of %s for %s", schuldeiser, run)
     elif not target.is_file():
         for stage in ("processed", "quarantine"):
             done = run_dir(folders, stage, schuldeiser, run) / source.name
             if done.is_file():
                 return done
-        raise BatchFileError(f"{relative}: not in the inbox and not claimed by run {run}")
+        raise BatchFileError(f"{run}: the file is not in the inbox and was not claimed")
     return target
 
 

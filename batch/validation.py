@@ -10,7 +10,6 @@ the file's totals, not per chunk.
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -258,7 +257,7 @@ def merge(parts: list[FileValidation]) -> FileValidation:
     return merged
 
 
-def _validate_part(
+def validate_part(
     path: Path,
     suite: str,
     directory: Path | None,
@@ -266,6 +265,7 @@ def _validate_part(
     chunk_rows: int,
     part: tuple[int, int],
 ) -> FileValidation:
+    """Every `part[1]`-th chunk of the file from the `part[0]`-th on; a worker's share."""
     from batch.suites import SuiteRunner
 
     runner = SuiteRunner.load(suite, directory)
@@ -291,21 +291,21 @@ def validate_file(
 ) -> FileValidation:
     """Validate every record of a JSONL or CSV signal file against the suite.
 
-    With `workers > 1` that many processes each read the file and validate every
-    `workers`-th chunk; their findings are merged. Memory per process stays at about
-    one chunk, however long the file.
+    With `workers > 1` that many worker processes (batch/parallel.py) each read the
+    file and validate every `workers`-th chunk; their findings are merged. Memory per
+    process stays at about one chunk, however long the file. Raises
+    `batch.parallel.WorkerFailed` when a worker fails.
     """
+    args = {
+        "path": path,
+        "suite": suite,
+        "directory": directory,
+        "parameters": parameters,
+        "chunk_rows": chunk_rows,
+    }
     if workers <= 1:
-        return _validate_part(path, suite, directory, parameters, chunk_rows, (0, 1))
-    ctx = mp.get_context("spawn")  # no inherited connections, locks or GX state
-    args = [(path, suite, directory, parameters, chunk_rows, (k, workers)) for k in range(workers)]
-    pool = ctx.Pool(workers)
-    try:
-        parts = pool.starmap(_validate_part, args)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-    return merge(parts)
+        return validate_part(**args, part=(0, 1))
+    from batch.parallel import run_workers
+
+    calls = [{**args, "part": (k, workers)} for k in range(workers)]
+    return merge(run_workers("batch.validation:validate_part", calls))

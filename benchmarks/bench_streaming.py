@@ -8,10 +8,12 @@ In one run:
   (c) the time from produce to visible queue item at a steady 200 signals per second;
   (d) for the door's overhead: the file intake of the same file with as many processes
       (batch.files.ingest_file_parallel), in the same run.
-Writes benchmarks/results/streaming.json.
+Writes benchmarks/results/streaming.json, or streaming-<codec>.json with
+`--compression` (the creditor's producer compresses; the consumer decompresses).
 Targets on a 2-core machine: >= 10,000 signals/s end to end, p99 < 1 s, < 300 MB per consumer.
 
     .venv/bin/python benchmarks/bench_streaming.py [--signals 100000] [--workers 2]
+        [--compression lz4]
 
 Services: $VROEGSIGNAAL_BENCH_KAFKA_BOOTSTRAP and $VROEGSIGNAAL_BENCH_DATABASE_URL (a server
 URL; fresh databases are created on it), else scripts/services/{kafka,postgres}.sh.
@@ -92,6 +94,15 @@ def _signal_file(n: int, seed: int) -> Path:
         write_jsonl(tmp, islice(records, n))
         tmp.rename(path)
     return path
+
+
+LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
+_CREDITOR = {"compression_type": None}  # the creditor producer's codec (--compression)
+
+
+def _creditor_config(settings: Any) -> dict[str, Any]:
+    """The benchmark creditor's producer: the door's settings with the chosen codec."""
+    return {**settings.producer_config(), **_CREDITOR}
 
 
 def _settings(bootstrap: str, **overrides: Any) -> Any:
@@ -254,7 +265,7 @@ def streaming_intake(settings: Any, url: str, path: Path, n: int, workers: int
     from streaming.topics import admin_client
 
     stop, out, procs = _start_workers(settings, url, workers)
-    producer = KafkaProducer(**settings.producer_config(), client_id="bench-creditor",
+    producer = KafkaProducer(**_creditor_config(settings), client_id="bench-creditor",
                              transactional_id=f"{settings.group_id}-tx",
                              transaction_timeout_ms=300_000)
     producer.init_transactions()
@@ -319,7 +330,7 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
     n = int(rate * seconds)
     salt = uuid.uuid4().hex[:6]
     messages = _fresh_households(n + 1, salt)
-    producer = KafkaProducer(**settings.producer_config(), client_id="bench-creditor")
+    producer = KafkaProducer(**_creditor_config(settings), client_id="bench-creditor")
     engine = create_engine(url)
     seen: dict[str, float] = {}
     observing = threading.Event()
@@ -438,7 +449,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rule", action="store_true",
                         help="score with the transparent rule instead of a promoted model")
+    parser.add_argument("--compression", default="none",
+                        choices=["none", "gzip", "snappy", "lz4", "zstd"],
+                        help="codec of the creditor's producer (the messages on the topic)")
     args = parser.parse_args()
+    _CREDITOR["compression_type"] = None if args.compression == "none" else args.compression
 
     os.environ.setdefault("VROEGSIGNAAL_ENV", "development")
     from benchmarks.promoted_model import scorer_setup
@@ -469,6 +484,7 @@ def main() -> None:
         "partitions": args.partitions,
         "workers": args.workers,
         "batch_size": args.batch_size,
+        "creditor_compression": args.compression,
         "send": {"records_per_second": round(sent.verzonden / sent.seconden),
                  "seconds": round(sent.seconden, 2)},
         "raw_consumption": raw,
@@ -487,7 +503,10 @@ def main() -> None:
             "consumer_rss_mb": peak < 300,
         },
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(),
+                    # other work on a shared machine makes every figure noisy
+                    "load_average_start": LOAD_AT_START,
+                    "load_average_end": [round(x, 2) for x in os.getloadavg()]},
         "note": "Broker, PostgreSQL (fsync off), producer and consumers share the machine. "
                 "Rates: (a) from the first record polled; (b) consumers in a formed group, "
                 "the N messages produced in one transaction: from its commit (all N "
@@ -495,7 +514,8 @@ def main() -> None:
                 "same file, same processes and batch size, after (b).",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "streaming.json"
+    out = RESULTS / ("streaming.json" if args.compression == "none"
+                     else f"streaming-{args.compression}.json")
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     json.dump(result, sys.stdout, indent=2)
     print()

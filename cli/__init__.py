@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from cli import contract, data, database, keys, model, serve, streaming, users
+from cli import contract, data, database, keys, model, reporting, serve, streaming, users
 
 app = typer.Typer(
     name="vroegsignaal",
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.add_typer(database.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(contract.app, name="contract")
+app.add_typer(reporting.app, name="kpi")
 app.add_typer(users.app, name="users")
 app.command("generate")(data.generate)
 app.command("ingest")(data.ingest)
@@ -27,6 +28,7 @@ app.command("evaluate")(model.evaluate)
 app.command("consume")(streaming.consume)
 app.command("send")(streaming.send)
 app.command("topics")(streaming.topics)
+app.command("export-ddas")(reporting.export_ddas)
 app.command("serve")(serve.serve)
 
 

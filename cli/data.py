@@ -48,30 +48,94 @@ def _track(items: Iterable[dict[str, Any]], progress: Progress, task: Any) -> It
 
 
 def generate(
-    out: Annotated[Path, typer.Argument(help="Output file, .jsonl or .csv")],
     gemeente: Annotated[list[str], typer.Option("--gemeente", "-g", help="CBS code, repeatable")],
+    out: Annotated[
+        Path | None, typer.Argument(help="Output file, .jsonl or .csv (or use --inbox)")
+    ] = None,
     start: Annotated[str, typer.Option(help="First month, YYYY-MM-DD")] = "2025-01-01",
     maanden: Annotated[int, typer.Option(help="Number of months")] = 12,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same file")] = 1,
     schaal: Annotated[float, typer.Option(help="Multiply the calibrated rate")] = 1.0,
+    inbox: Annotated[
+        Path | None,
+        typer.Option(
+            help="Batch inbox: one file per schuldeiser in INBOX/<schuldeiser>/, as creditors "
+            "deliver (docs/batch-intake.md)"
+        ),
+    ] = None,
+    formaat: Annotated[str, typer.Option(help="File format with --inbox: csv or jsonl")] = "csv",
+    met_fouten: Annotated[
+        bool,
+        typer.Option(
+            "--met-fouten",
+            help="With --inbox: keep the generator's invalid rows and unknown columns "
+            "(about 0.5%); without it every row passes the batch-file checks",
+        ),
+    ] = False,
 ) -> None:
     """Generate synthetic signals in the contract format (never real personal data)."""
     from synthetic import generate_signals
     from vroegsignaal.contract.io import write_csv, write_jsonl
 
+    if (out is None) == (inbox is None):
+        raise typer.BadParameter("give an output file or --inbox, not both", param_hint="OUT")
+    if formaat not in ("csv", "jsonl"):
+        raise typer.BadParameter("csv or jsonl", param_hint="--formaat")
     records = generate_signals(
         gemeenten=gemeente,
         start=dt.date.fromisoformat(start),
         months=maanden,
         seed=seed,
         scale=schaal,
+        config=None if out is not None or met_fouten else _clean_config(),
     )
+    if inbox is not None:
+        name = f"signalen-{start[:7]}-{maanden}m-seed{seed}.{formaat}"
+        _write_inbox(inbox, name, records)
+        return
+    assert out is not None
     writer = write_csv if out.suffix.lower() == ".csv" else write_jsonl
     out.parent.mkdir(parents=True, exist_ok=True)
     with _progress() as progress:
         task = progress.add_task("genereren", total=None)
         n = writer(out, _track(records, progress, task))
     console.print(f"{n} signalen geschreven naar {out}")
+
+
+def _clean_config() -> Any:
+    """The calibrated generator without its deliberate defects: no invalid messages, no
+    columns outside the data set (objections stay: they are valid messages)."""
+    from dataclasses import replace
+
+    from synthetic import GeneratorConfig
+
+    return replace(GeneratorConfig(), kans_ongeldig=0.0, kans_onbekend_veld=0.0)
+
+
+def _write_inbox(inbox: Path, name: str, records: Iterable[dict[str, Any]]) -> None:
+    """One file per schuldeiser: <inbox>/<schuldeiser>/<name>, written under a hidden
+    temporary name and renamed when complete, as the inbox expects (it skips both)."""
+    from vroegsignaal.contract.io import write_csv, write_jsonl
+
+    per_creditor: dict[str, list[dict[str, Any]]] = {}
+    with _progress() as progress:
+        task = progress.add_task("genereren", total=None)
+        for record in _track(records, progress, task):
+            per_creditor.setdefault(str(record.get("schuldeiser") or "ONBEKEND"), []).append(
+                record
+            )
+    writer = write_csv if name.endswith(".csv") else write_jsonl
+    table = Table(title=f"Geleverd in {inbox}", title_justify="left")
+    table.add_column("schuldeiser")
+    table.add_column("signalen", justify="right")
+    for code, rows in sorted(per_creditor.items()):
+        folder = inbox / code
+        folder.mkdir(parents=True, exist_ok=True)
+        part = folder / f".{name}.part"
+        writer(part, rows)
+        part.rename(folder / name)
+        table.add_row(code, str(len(rows)))
+    console.print(table)
 
 
 def ingest(
@@ -83,7 +147,8 @@ def ingest(
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Signals per transaction")] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: 2 on PostgreSQL, 1 on SQLite)")
+        int | None,
+        typer.Option(help="Worker processes (default: VROEGSIGNAAL_BATCH_WORKERS; 1 on SQLite)"),
     ] = None,
 ) -> None:
     """Ingest a signal file through the intake pipeline and print a summary.
@@ -128,8 +193,7 @@ def _ingest(
     from vroegsignaal.storage.db import session_scope
 
     settings = get_settings()
-    # SQLite allows one writer at a time: parallel workers would only wait for each other.
-    workers = workers or (2 if settings.is_postgres else 1)
+    workers = settings.file_workers(workers)
     total = _count_lines(file)
     if workers > 1:
         with _progress() as progress:
@@ -162,8 +226,13 @@ def demo(
     start: Annotated[str, typer.Option(help="First month")] = "2025-01-01",
     maanden: Annotated[int, typer.Option(help="Months of signals")] = 12,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Then serve the web app until Ctrl-C")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port of the web app with --serve")] = 8000,
 ) -> None:
-    """A year of synthetic signals for a few municipalities, ingested on SQLite, summarised."""
+    """A year of synthetic signals for a few municipalities, ingested on SQLite, summarised;
+    with --serve the web app runs on http://127.0.0.1:<port> afterwards."""
     os.environ.setdefault("VROEGSIGNAAL_ENV", "demo")
     os.environ.setdefault("VROEGSIGNAAL_DATABASE_URL", f"sqlite:///{DEMO_DATABASE}")
     from vroegsignaal.config import get_settings
@@ -186,7 +255,10 @@ def demo(
         + f"; {maanden} maanden vanaf {start}; seed {seed}"
     )
     data_file = Path("var/demo-signalen.jsonl")
-    generate(data_file, gemeente=codes, start=start, maanden=maanden, seed=seed, schaal=1.0)
+    generate(
+        gemeente=codes, out=data_file, start=start, maanden=maanden, seed=seed, schaal=1.0,
+        inbox=None, formaat="csv", met_fouten=True,
+    )
     totals = _ingest(data_file, "demo", "signaaldatum", settings.batch_size)
     summary = totals.as_dict()
     summary["per_zaaktype"] = _case_types(url)
@@ -200,6 +272,20 @@ def demo(
     else:
         print_demo_accounts(console, *demo_accounts)
     console.print(f"Database: {url} (blijft staan voor de webapplicatie)")
+    if serve:
+        _serve_demo(port)
+
+
+def _serve_demo(port: int) -> None:
+    """The web app on loopback, one process, until Ctrl-C (the demo's settings)."""
+    import uvicorn
+
+    console.print(
+        f"\n[bold]Webapplicatie: http://127.0.0.1:{port}[/bold] (meld u aan met een "
+        "account hierboven; Ctrl-C stopt)"
+    )
+    uvicorn.run("api.main:create_app", factory=True, host="127.0.0.1", port=port,
+                workers=1, server_header=False, access_log=False, log_level="warning")
 
 
 def _case_types(url: str) -> dict[str, int]:

@@ -18,6 +18,14 @@ from cli.users import OPERATOR
 from vroegsignaal.accounts.principal import UserRole
 
 DEMO_CREDITOR = ("WBV-WOONGOED", "Woningcorporatie Woongoed (fictief)", "Huur")
+# Demo themes (fictional colours, each checked for WCAG contrast by the core) and debt-help
+# contact details in the reserved example ranges: the web app shows one per municipality.
+DEMO_THEMES = (
+    ("#1f4e79", "#ffffff", "#1a5c96"),
+    ("#7a1f3d", "#ffffff", "#8a1c43"),
+    ("#245c2e", "#ffffff", "#1f6b2c"),
+    ("#4a3c8c", "#ffffff", "#4a3c8c"),
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,29 @@ def create_demo_accounts(
             session, OPERATOR, code=code, naam=org_name, signaalpartner=partner, now=now
         )
         key = api_keys.create_key(session, OPERATOR, code, now=now).key
+        password = secrets.token_urlsafe(12)
+        view = users.create_user(
+            session, OPERATOR, gebruikersnaam="verhuurder", weergavenaam="Vera Verhuur",
+            gemeentecode=None, password=password, schuldeiser=code, now=now)
+        secret = users.assign_totp(session, OPERATOR, view.id, settings=settings)
+        made.append(DemoAccount("verhuurder", f"schuldeiser {code}", "aanleverpagina",
+                                password, secret))
+        _demo_themes(session, codes, names, now)
     return made, (code, key)
+
+
+def _demo_themes(session: object, codes: list[str], names: dict[str, str], now: object) -> None:
+    from vroegsignaal.themes import ThemeInput, set_theme
+
+    for index, gemeente in enumerate(codes):
+        primary, text, link = DEMO_THEMES[index % len(DEMO_THEMES)]
+        set_theme(session, OPERATOR, gemeente, ThemeInput(  # type: ignore[arg-type]
+            weergavenaam=f"Gemeente {names.get(gemeente, gemeente)}", kleur_primair=primary,
+            kleur_primair_tekst=text, kleur_link=link,
+            schuldhulp_telefoon=f"030 {700 + index} 00 00",
+            schuldhulp_email=f"schuldhulp@{gemeente.lower()}.gemeente.example",
+            schuldhulp_website=f"https://{gemeente.lower()}.gemeente.example/schuldhulp",
+            schuldhulp_adres="Stadhuisplein 1"), now=now)  # type: ignore[arg-type]
 
 
 def print_demo_accounts(
@@ -119,4 +149,3 @@ def print_demo_accounts(
             )
     code, key = creditor
     console.print(f"  schuldeiser {code}: API-sleutel (header X-Api-Key) {key}", soft_wrap=True)
-    console.print("Aanmelden: POST /api/v1/sessies; `vroegsignaal serve` start de API.")

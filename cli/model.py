@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from models.registry import GateDecision, ModelRegistry
 
 console = Console()
-DEFAULT_MODEL_DIR = "var/models"
 
 
 def _model_dir(option: Path | None) -> Path:
-    # Not through Settings: training needs no encryption keys.
+    # Not through Settings: training needs no encryption keys. One default (config.py).
+    from vroegsignaal.config import DEFAULT_MODEL_DIR
+
     return option or Path(os.environ.get("VROEGSIGNAAL_MODEL_DIR") or DEFAULT_MODEL_DIR)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
+from _dag_defaults import DEFAULT_ARGS, ON_DAG_FAILURE, START_DATE, peildatum
 from airflow.sdk import dag, get_current_context, task
 
 log = logging.getLogger(__name__)
@@ -64,14 +64,16 @@ def report(rescoring: dict[str, Any], sla: dict[str, Any]) -> dict[str, Any]:
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=3),
     default_args=DEFAULT_ARGS,
+    on_failure_callback=ON_DAG_FAILURE,
+    is_paused_upon_creation=False,
     tags=["vroegsignaal", "werkvoorraad", "nightly"],
 )
-def nightly_rescoring_and_sla() -> None:
+def nightly_rescoring_and_sla(peildatum: str = "") -> None:
     """
     ### Nightly rescoring and SLA
 
-    Runs at 01:00 UTC; "today" is the run's logical date (Europe/Amsterdam), so a rerun
-    gives the same result.
+    Runs at 01:00 UTC; "today" is the run parameter `peildatum` (YYYY-MM-DD) when given,
+    else the day the run was due (Europe/Amsterdam), so a rerun gives the same result.
 
     - **rescore_open_cases**: every open queue item whose score inputs changed since it
       was scored (a reclassified case, purged history, a newly promoted model) is scored

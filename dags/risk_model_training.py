@@ -7,7 +7,13 @@ import datetime as dt
 import logging
 from typing import Any
 
-from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
+from _dag_defaults import (
+    DEFAULT_ARGS,
+    ON_DAG_FAILURE,
+    START_DATE,
+    fail_without_retry,
+    peildatum,
+)
 from airflow.sdk import dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
@@ -16,18 +22,23 @@ log = logging.getLogger(__name__)
 
 @task(execution_timeout=dt.timedelta(hours=1))
 def extract_training_data(uitkomsten: str = "uitkomsten.csv") -> dict[str, Any]:
-    """Closed cases past their 12-month outcome window, joined with the outcome file."""
+    """Closed cases past their 12-month outcome window, joined with the outcome file; fails at
+    once (no retries) when the model folder or the outcome data is missing."""
     from pathlib import Path
 
-    from models.training_data import extract
-    from vroegsignaal.config import get_settings
+    from models.training_data import TrainingDataRefused, extract
+    from vroegsignaal.config import ConfigurationError, get_settings, require_folder
     from vroegsignaal.storage.db import session_scope
 
     context = get_current_context()
     settings = get_settings()
-    root = Path(settings.model_dir)
+    with fail_without_retry(ConfigurationError):
+        root = require_folder("model_dir", settings.model_dir)
     outcomes = root / "uitkomsten" / Path(uitkomsten).name  # only files in that folder
-    with session_scope(settings.database_url) as session:
+    with (
+        session_scope(settings.database_url) as session,
+        fail_without_retry(TrainingDataRefused),
+    ):
         extracted = extract(
             session,
             peildatum=peildatum(context),
@@ -44,10 +55,8 @@ def validate_training_data(extracted: dict[str, Any]) -> dict[str, Any]:
 
     from models.training_data import TrainingDataRefused, validate
 
-    try:
+    with fail_without_retry(TrainingDataRefused):
         return validate([Path(extracted["training"]), Path(extracted["toets"])])
-    except TrainingDataRefused as exc:
-        raise AirflowFailException(f"{exc.code}: {exc.detail}") from exc
 
 
 @task(execution_timeout=dt.timedelta(hours=2))
@@ -119,13 +128,18 @@ def promote_if_gate_passes(decision: dict[str, Any]) -> dict[str, Any]:
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
     default_args=DEFAULT_ARGS,
+    on_failure_callback=ON_DAG_FAILURE,
+    is_paused_upon_creation=False,
     tags=["vroegsignaal", "model", "great-expectations"],
 )
-def risk_model_training(uitkomsten: str = "uitkomsten.csv") -> None:
+def risk_model_training(uitkomsten: str = "uitkomsten.csv", peildatum: str = "") -> None:
     """
     ### Eviction-risk model training
 
-    Monthly (1st, 03:00 UTC); "today" is the run's logical date.
+    Monthly (1st, 03:00 UTC); "today" is the run parameter `peildatum` (YYYY-MM-DD) when
+    given, else the day the run was due. Without outcome data
+    (`VROEGSIGNAAL_MODEL_DIR/uitkomsten/<uitkomsten>`) the run fails at once with that
+    message and an alert, and trains nothing.
 
     1. **extract_training_data** (models/training_data.py): closed cases
        (with an eindresultaat) whose 12-month outcome window has passed, as the scorer

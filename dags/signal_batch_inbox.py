@@ -1,34 +1,33 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Looks in the batch inbox and starts one signal_batch_intake run per delivered file."""
+"""Looks in the batch inbox, registers new deliveries and starts the next intake run of each
+schuldeiser."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from _dag_defaults import DEFAULT_ARGS, START_DATE
+from _dag_defaults import (
+    DEFAULT_ARGS,
+    ON_DAG_FAILURE,
+    START_DATE,
+    fail_without_retry,
+    intake_run_id,
+)
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import dag, task
 
 
 @task(execution_timeout=dt.timedelta(minutes=5))
 def find_deliveries() -> list[dict[str, Any]]:
-    """Complete files in <inbox>/<schuldeiser>/, oldest first, as trigger arguments."""
-    from batch.folders import BatchFolders, find_deliveries
-    from vroegsignaal.config import get_settings
+    """Register complete files in <inbox>/<schuldeiser>/; per schuldeiser its first open
+    delivery in arrival order, as trigger arguments (delivery ids only)."""
+    from batch.delivery import register_inbox
+    from vroegsignaal.config import ConfigurationError
 
-    settings = get_settings()
-    found = find_deliveries(
-        BatchFolders.from_settings(settings),
-        min_age_seconds=settings.batch_min_file_age_seconds,
-    )
-    return [
-        {
-            "trigger_run_id": d.run_id,
-            "conf": {"bestand": d.relative, "ontvangen_op": d.ontvangen_op.isoformat()},
-        }
-        for d in found
-    ]
+    with fail_without_retry(ConfigurationError):
+        next_up = register_inbox()
+    return [{"trigger_run_id": intake_run_id(i), "conf": {"levering": i}} for i in next_up]
 
 
 @dag(
@@ -39,6 +38,8 @@ def find_deliveries() -> list[dict[str, Any]]:
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(minutes=15),
     default_args=DEFAULT_ARGS,
+    on_failure_callback=ON_DAG_FAILURE,
+    is_paused_upon_creation=False,
     tags=["vroegsignaal", "intake", "batch"],
 )
 def signal_batch_inbox() -> None:
@@ -48,17 +49,19 @@ def signal_batch_inbox() -> None:
     Every five minutes: lists the files schuldeisers delivered in
     `VROEGSIGNAAL_BATCH_INBOX/<schuldeiser code>/` (CSV or JSONL; hidden and `.part`
     files and files changed in the last `VROEGSIGNAAL_BATCH_MIN_FILE_AGE_SECONDS` are
-    left alone) and triggers **one `signal_batch_intake` run per file**.
+    left alone), registers each new file as a delivery with an opaque id
+    (batch/register.py) and starts, **per schuldeiser, its oldest unfinished
+    delivery** as a `signal_batch_intake` run `levering__<id>`. Later deliveries of that
+    schuldeiser follow one by one, in arrival order, each started by the run before it.
 
-    The run id is derived from the file (name, size, modification time), so a file that
-    is still waiting is never triggered twice, and the same name delivered again later
-    is a new run. Nothing is read or moved here; the intake run claims the file.
-
-    See docs/batch-intake.md.
+    Run ids and configuration carry the delivery id, never the file name. A run that
+    exists already is not started again. A missing or unwritable inbox or work folder fails
+    the run at once, with an alert. See docs/batch-intake.md.
     """
     TriggerDagRunOperator.partial(
         task_id="start_intake",
         trigger_dag_id="signal_batch_intake",
+        logical_date=None,  # no logical date: two triggers in one instant cannot collide
         skip_when_already_exists=True,
         wait_for_completion=False,
         execution_timeout=dt.timedelta(minutes=5),

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """A registry of trained models: versioned artefacts, their evaluations, a promotion gate.
 
-Layout under the registry root (`VROEGSIGNAAL_MODEL_DIR`, default var/models):
+Layout under the registry root (`VROEGSIGNAAL_MODEL_DIR`, default /var/lib/vroegsignaal/models):
 
     versies/<versie>/model.joblib          the fitted estimator (sha256 in model_card.json)
     versies/<versie>/model_card.json       version, hash, data fingerprint, seed, config,

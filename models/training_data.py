@@ -75,12 +75,25 @@ def is_test_case(zaak_id: str, share: float = TEST_SHARE) -> bool:
 
 
 def read_outcomes(path: Path) -> pd.DataFrame:
+    """The outcome registration (zaak, uitkomst, leeftijdsband), one row per case.
+
+    Raises TrainingDataRefused when there is no outcome data at all (no file, or no rows):
+    training cannot start, and waiting does not help until the municipality delivers it.
+    """
     import pandas as pd
 
+    if not path.is_file() or path.stat().st_size == 0:
+        raise TrainingDataRefused(
+            f"geen uitkomstgegevens: {path} bestaat niet; lever de registratie van "
+            "ontruimingsvonnissen en ontruimingen (zaak,uitkomst,leeftijdsband) daar aan "
+            "(docs/batch-intake.md, 'Model training')"
+        )
     frame = pd.read_csv(path, dtype={"zaak": str, "leeftijdsband": str}, keep_default_na=False)
     missing = {"zaak", "uitkomst"} - set(frame.columns)
     if missing:
         raise TrainingDataRefused(f"{path.name}: ontbrekende kolommen {sorted(missing)}")
+    if frame.empty:
+        raise TrainingDataRefused(f"geen uitkomstgegevens: {path.name} bevat geen regels")
     if "leeftijdsband" not in frame.columns:
         frame["leeftijdsband"] = "onbekend"
     return frame.drop_duplicates("zaak", keep="last").set_index("zaak")

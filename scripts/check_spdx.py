@@ -48,6 +48,7 @@ SOURCE_SUFFIXES = frozenset(
         ".css",
         ".html",
         ".j2",
+        ".java",
     }
 )
 SOURCE_NAMES = frozenset({"Makefile", "Dockerfile"})

@@ -14,6 +14,7 @@
 #   noto-sans/index.css, files/     @fontsource-variable/noto-sans, the font the tokens name (OFL-1.1)
 #   htmx/htmx.min.js                htmx.org 4 (0BSD)
 #   axe-core/axe.min.js             axe-core (MPL-2.0), for the accessibility tests
+#   swagger-ui/                     swagger-ui-dist (Apache-2.0): the API documentation page
 #
 # Each folder keeps the package's licence file beside the copied files.
 set -euo pipefail
@@ -64,6 +65,10 @@ vendor() {
     copy htmx.org/LICENSE htmx/LICENSE
     copy axe-core/axe.min.js axe-core/axe.min.js
     copy axe-core/LICENSE axe-core/LICENSE
+    copy swagger-ui-dist/swagger-ui-bundle.js swagger-ui/swagger-ui-bundle.js
+    copy swagger-ui-dist/swagger-ui.css swagger-ui/swagger-ui.css
+    copy swagger-ui-dist/LICENSE swagger-ui/LICENSE
+    copy swagger-ui-dist/NOTICE swagger-ui/NOTICE
     rm -rf "$VENDOR"
     mv "$STAGING" "$VENDOR"
     trap - EXIT

@@ -8,13 +8,22 @@ source coordinates (topic, partition, offset) as associated data, so a sealed pa
 cannot be passed off as another message. The clear headers hold only codes and ids:
 reason code, error codes (field name and error type, never a value), source coordinates,
 batch id and, when they look like ids, schuldeiser and signaalId. See ADR 0006.
+
+The sealed envelope is compressed before it is encrypted (format v2): a refused message
+is often a creditor's compressed batch whose value is megabytes of JSON, and ciphertext
+does not compress. When even that does not fit the dead-letter topic, the dead letter
+keeps only the SHA-256 digest and size of the original (`origineel=weggelaten`); the
+original stays readable at its source coordinates for the intake topic's retention.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
+import struct
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +42,14 @@ from vroegsignaal.privacy.crypto import parse_keyring
 # latter is not an intake outcome: the signal was not taken in at all.
 ONGELDIG_BERICHT = ReasonCode.ONGELDIG_BERICHT.value
 VERWERKINGSFOUT = "VERWERKINGSFOUT"
-SEAL_FORMAT = "AES-256-GCM/v1"
+SEAL_FORMAT_V1 = "AES-256-GCM/v1"  # JSON envelope, key/value/headers in base64
+SEAL_FORMAT = "AES-256-GCM/v2"  # zlib(meta length, meta JSON, raw value), then sealed
+# What the value of a dead letter holds (header `origineel`).
+VERZEGELD = "verzegeld"  # the original key, value and headers, sealed
+WEGGELATEN = "weggelaten"  # too large for the topic: digest and size in the headers only
+ONLEESBAAR = "onleesbaar"  # the record itself could not be decoded: coordinates only
 _NONCE = 12
+_META_LEN = struct.Struct(">I")
 _CODE_CHARS = re.compile(r"[^A-Za-z0-9_.:\-]")
 _MAX_FOUT = 1024
 
@@ -91,19 +106,28 @@ class DeadLetterSeal:
         value: bytes | None,
         headers: Iterable[Header] = (),
     ) -> bytes:
-        envelope = orjson.dumps(
+        """nonce + AES-GCM(zlib(meta length, meta, value)); the source as associated data."""
+        meta = orjson.dumps(
             {
                 "sleutel": _b64(key),
-                "waarde": _b64(value),
+                "heeft_waarde": value is not None,
                 "headers": [[name, _b64(data)] for name, data in headers],
             }
         )
+        plain = zlib.compress(_META_LEN.pack(len(meta)) + meta + (value or b""), 6)
         nonce = os.urandom(_NONCE)
-        return nonce + self._seal(nonce, envelope, source.associated_data())
+        return nonce + self._seal(nonce, plain, source.associated_data())
 
     def open(self, sealed: bytes, headers: Sequence[Header]) -> OriginalMessage:
-        """Unseal a dead letter with its own headers (source coordinates and key id)."""
+        """Unseal a dead letter with its own headers (source coordinates and key id).
+
+        Raises DecryptionError when the headers lack coordinates or key id, when the
+        payload does not authenticate, or when the dead letter holds no sealed original
+        (`origineel` is `weggelaten` or `onleesbaar`).
+        """
         h = header_dict(headers)
+        if h.get("origineel", VERZEGELD) != VERZEGELD or sealed is None:
+            raise DecryptionError(f"dead letter holds no sealed original: {h.get('origineel')}")
         try:
             source = SourceRef(h["bron-topic"], int(h["bron-partitie"]), int(h["bron-offset"]))
             aead = self._by_id[h["sleutel-id"]]
@@ -113,12 +137,35 @@ class DeadLetterSeal:
             plain = aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], source.associated_data())
         except InvalidTag as exc:
             raise DecryptionError("dead letter does not authenticate") from exc
-        data: dict[str, Any] = orjson.loads(plain)
+        if h.get("versleuteling") == SEAL_FORMAT_V1:
+            data: dict[str, Any] = orjson.loads(plain)
+            value = _unb64(data["waarde"])
+        else:
+            envelope = zlib.decompress(plain)
+            (n,) = _META_LEN.unpack_from(envelope)
+            data = orjson.loads(envelope[_META_LEN.size : _META_LEN.size + n])
+            rest = envelope[_META_LEN.size + n :]
+            value = rest if data["heeft_waarde"] else None
         return OriginalMessage(
             _unb64(data["sleutel"]),
-            _unb64(data["waarde"]),
-            [(name, _unb64(value) or b"") for name, value in data["headers"]],
+            value,
+            [(name, _unb64(v) or b"") for name, v in data["headers"]],
         )
+
+
+def digest_headers(value: bytes | None) -> list[Header]:
+    """Headers that stand in for an original too large to keep (`origineel=weggelaten`,
+    set by `dead_letter_headers`): the SHA-256 of its value and the value's size in bytes.
+
+    A plain digest is enough here: only originals of megabytes are left out, whose
+    content cannot be guessed from a digest; it lets an operator check that the record
+    read back from the source coordinates is the one refused.
+    """
+    data = value or b""
+    return [
+        ("origineel-sha256", hashlib.sha256(data).hexdigest().encode()),
+        ("origineel-bytes", str(len(data)).encode()),
+    ]
 
 
 def error_codes(details: Iterable[Mapping[str, Any]]) -> str:
@@ -141,11 +188,13 @@ def dead_letter_headers(
     key_id: str,
     schuldeiser: str | None = None,
     signaal_id: str | None = None,
+    origineel: str = VERZEGELD,
 ) -> list[Header]:
     """Clear headers of a dead letter: codes, ids and coordinates, never message content.
 
     `schuldeiser` and `signaal_id` must already be checked to look like ids (the pipeline's
-    outcomes only carry them when they do).
+    outcomes only carry them when they do). `origineel` says what the value holds
+    (VERZEGELD, WEGGELATEN or ONLEESBAAR); key id and seal format only come with a seal.
     """
     headers: list[Header] = [
         ("reden", reden.encode()),
@@ -155,9 +204,11 @@ def dead_letter_headers(
         ("bron-offset", str(source.offset).encode()),
         ("batch-id", batch_id.encode()),
         ("positie", str(positie).encode()),
-        ("sleutel-id", key_id.encode()),
-        ("versleuteling", SEAL_FORMAT.encode()),
     ]
+    if origineel == VERZEGELD:
+        headers += [("sleutel-id", key_id.encode()), ("versleuteling", SEAL_FORMAT.encode())]
+    else:
+        headers.append(("origineel", origineel.encode()))
     if source.timestamp_ms is not None:
         headers.append(("bron-tijdstip", str(source.timestamp_ms).encode()))
     if schuldeiser:

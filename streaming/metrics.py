@@ -7,7 +7,7 @@ worker processes on one host (each on its own port) never share or clash.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 BATCH_SECONDS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 BATCH_SIZES = (1, 10, 50, 100, 500, 1000, 2000, 5000, 10000)
@@ -39,11 +39,37 @@ class ConsumerMetrics:
             registry=r)
         self.lag = Gauge(
             "vroegsignaal_kafka_consumer_lag",
-            "Records in the partition after the last committed offset", ["topic", "partition"],
-            registry=r)
+            "Log end offset minus the group's committed offset, as kafka-consumer-groups.sh "
+            "computes it", ["topic", "partition"], registry=r)
         self.paused = Gauge(
             "vroegsignaal_kafka_consumer_paused",
-            "1 while fetching is paused because the database is unavailable", registry=r)
+            "1 while fetching is paused: the database is unavailable, or the broker does not "
+            "acknowledge dead letters and feedback", registry=r)
+        self.poll_errors = Counter(
+            "vroegsignaal_kafka_poll_errors", "Errors raised by the consumer's poll, per class",
+            ["fout"], registry=r)
+        self.stalled = Gauge(
+            "vroegsignaal_kafka_stalled_partitions",
+            "Partitions paused after a poll error a retry does not fix (retried with backoff)",
+            registry=r)
+        self.poll_failing = Gauge(
+            "vroegsignaal_kafka_poll_failing",
+            "1 while poll fails without a partition to blame (retried with backoff)", registry=r)
+        self.originals = Counter(
+            "vroegsignaal_kafka_dead_letter_originals",
+            "Dead letters per what they hold: verzegeld (sealed original), weggelaten (digest "
+            "and size only: too large), onleesbaar (coordinates only: undecodable record)",
+            ["origineel"], registry=r)
+        self.publish_failures = Counter(
+            "vroegsignaal_kafka_publish_failures",
+            "Dead-letter and feedback sends the broker did not acknowledge, per error",
+            ["fout"], registry=r)
+        self.publish_dropped = Counter(
+            "vroegsignaal_kafka_publish_dropped",
+            "Records given up: refused as too large with nothing smaller to send", ["soort"],
+            registry=r)
+        self.ready = Gauge(
+            "vroegsignaal_kafka_ready", "1 when the readiness check passes (/ready)", registry=r)
         self.retries = Counter(
             "vroegsignaal_kafka_retries", "Batches given back to Kafka to be retried, per cause",
             ["oorzaak"], registry=r)
@@ -55,7 +81,3 @@ class ConsumerMetrics:
         self.assigned = Gauge(
             "vroegsignaal_kafka_assigned_partitions", "Partitions assigned to this consumer",
             registry=r)
-
-    def serve(self, port: int, addr: str = "0.0.0.0") -> None:
-        """Expose /metrics on `port` (a background thread of prometheus_client)."""
-        start_http_server(port, addr=addr, registry=self.registry)

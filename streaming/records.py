@@ -7,12 +7,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafka import OffsetAndMetadata, TopicPartition
+from kafka import TopicPartition
 
-from streaming.dead_letter import SourceRef
+from streaming.dead_letter import Header, SourceRef
+from streaming.fetch_fault import ONLEESBAAR_RECORD, FetchFault
 from vroegsignaal.contract.codes import LEEG_BERICHT
 from vroegsignaal.contract.decode import decode_message
 from vroegsignaal.contract.raw import RawInput
+
+
+@dataclass(frozen=True, slots=True)
+class UndecodableRecord:
+    """Stands in for a record whose batch kafka-python could not decode: only its
+    coordinates and the error's class are known (streaming/fetch_fault.py)."""
+
+    topic: str
+    partition: int
+    offset: int
+    oorzaak: str  # the exception class, e.g. CorruptRecordError
+    key: bytes | None = None
+    value: bytes | None = None
+    headers: tuple[Header, ...] = ()
+    timestamp: int | None = None
+    leader_epoch: int = -1
 
 
 def parse_value(value: bytes | None) -> tuple[dict[str, Any] | None, str | None]:
@@ -45,13 +62,23 @@ class Batch:
             batch.leader_epoch[tp] = epoch if isinstance(epoch, int) else -1
         return batch
 
+    @classmethod
+    def undecodable(cls, fault: FetchFault, oorzaak: str) -> Batch:
+        """A batch of one stand-in for the record at `fault`: refused and dead-lettered by
+        its coordinates like any unreadable message."""
+        rec = UndecodableRecord(fault.tp.topic, fault.tp.partition, fault.offset, oorzaak)
+        return cls([rec], {fault.tp: fault.offset}, {fault.tp: fault.offset}, {fault.tp: -1})
+
     def __len__(self) -> int:
         return len(self.records)
 
     def inputs(self) -> list[RawInput]:
         out = []
         for i, rec in enumerate(self.records):
-            data, error = parse_value(rec.value)
+            if isinstance(rec, UndecodableRecord):
+                data, error = None, ONLEESBAAR_RECORD
+            else:
+                data, error = parse_value(rec.value)
             out.append(
                 RawInput(i, data, error, f"kafka:{rec.topic}:{rec.partition}:{rec.offset}")
             )
@@ -60,13 +87,6 @@ class Batch:
     def source(self, positie: int) -> SourceRef:
         rec = self.records[positie]
         return SourceRef(rec.topic, rec.partition, rec.offset, rec.timestamp)
-
-    def commit_offsets(self) -> dict[TopicPartition, OffsetAndMetadata]:
-        """The next offset to read per partition: last processed + 1."""
-        return {
-            tp: OffsetAndMetadata(offset + 1, "", self.leader_epoch.get(tp, -1))
-            for tp, offset in self.last.items()
-        }
 
     def describe(self) -> str:
         """'p0:100-199,p3:20-50': partitions and offset ranges, for logs."""

@@ -2,7 +2,8 @@
 """Running consumers as a service: signal handling, metrics endpoint, worker processes.
 
 SIGTERM or SIGINT set the stop flag: the current batch finishes (database commit, dead
-letters and feedback acknowledged, offsets committed) and the process exits with 0.
+letters and feedback acknowledged, offsets committed) within `stop_grace_s` (else it is
+given back and replayed on restart) and the process exits with 0.
 With `workers > 1` the parent starts that many consumer processes in the same group
 (spawned, so nothing is shared), forwards SIGTERM to them and exits with the worst exit
 code; a worker whose parent disappears stops by itself after its batch.
@@ -37,16 +38,19 @@ def run_consumer(
 ) -> int:
     """One consumer in this process until SIGTERM/SIGINT; returns the exit code."""
     from streaming.consumer import IntakeConsumer  # heavy: kept out of the supervisor
+    from streaming.health import Health, serve
     from streaming.metrics import ConsumerMetrics
 
     stop = threading.Event()
     _stop_on_signals(stop)
     metrics = ConsumerMetrics()
+    health = Health(metrics, live_after_s=settings.max_poll_interval_ms / 1000)
     if settings.metrics_port:
-        metrics.serve(settings.metrics_port)
-        log.info("kafka consumer metrics on port=%d", settings.metrics_port)
+        serve(health, settings.metrics_port)
+        log.info("kafka consumer metrics and health on port=%d (/metrics, /ready, /live)",
+                 settings.metrics_port)
     consumer = IntakeConsumer(
-        settings, database_url=database_url, metrics=metrics, stop=stop,
+        settings, database_url=database_url, metrics=metrics, health=health, stop=stop,
         watch_parent=watch_parent,
     )
     consumer.run()

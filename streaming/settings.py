@@ -47,13 +47,24 @@ class StreamingSettings(BaseSettings):
     metrics_port: int = Field(0, ge=0, le=65535, description="0: no metrics endpoint")
     db_backoff_initial_s: float = 0.5
     db_backoff_max_s: float = 15.0
+    # A poll error a retry does not fix (e.g. a codec missing from this installation):
+    # the partition is paused and tried again after this backoff; the others go on.
+    partition_backoff_initial_s: float = 1.0
+    partition_backoff_max_s: float = 60.0
     publish_timeout_s: float = 60.0
+    # Rounds of re-sending the dead letters and feedback the broker did not acknowledge
+    # before the consumer pauses and waits for the broker (holding the batch, not re-running it).
+    publish_attempts: int = Field(3, ge=1)
     commit_timeout_ms: int = 15_000
+    # SIGTERM: the batch in hand is finished within this time, else given back (replayed);
+    # below Kubernetes' default terminationGracePeriodSeconds of 30 s (docs/streaming.md).
+    stop_grace_s: float = Field(20.0, gt=0)
+    lag_interval_s: float = Field(5.0, gt=0)
 
     # Producers (feedback, dead letters, `vroegsignaal send`)
     linger_ms: int = 5
     producer_batch_bytes: int = 256 * 1024
-    compression: Literal["none", "gzip"] = "none"
+    compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "none"
 
     # Topic set-up (streaming/topics.py); production: replication 3, min ISR 2.
     create_topics: bool = True
@@ -67,6 +78,9 @@ class StreamingSettings(BaseSettings):
     intake_retention_days: int = Field(7, ge=1)
     feedback_retention_days: int = Field(30, ge=1)
     dead_letter_retention_days: int = Field(14, ge=1)
+    # max.message.bytes of the dead-letter topic at creation; the consumer reads the
+    # topic's real value at start and falls back to this one.
+    dead_letter_max_bytes: int = Field(2 * 1024 * 1024, ge=64 * 1024)
 
     # Security, passed to every client unchanged (SSL, SASL_SSL with PLAIN or SCRAM).
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
@@ -107,11 +121,23 @@ class StreamingSettings(BaseSettings):
             "linger_ms": self.linger_ms,
             "batch_size": self.producer_batch_bytes,
             "compression_type": None if self.compression == "none" else self.compression,
-            "max_request_size": 4 * 1024 * 1024,  # sealed dead letters exceed their original
+            # Dead letters are bounded by the topic's max.message.bytes (streaming/publish.py).
+            "max_request_size": 4 * 1024 * 1024,
+            # A send waiting for metadata must not outlast the SIGTERM grace time.
+            "max_block_ms": 10_000,
             "delivery_timeout_ms": 120_000,
             "allow_auto_create_topics": False,  # topics come from streaming/topics.py only
             "partitioner": KeyCachingPartitioner(),
         }
+
+
+    def output_producer_config(self) -> dict[str, Any]:
+        """The consumer's own producer (dead letters, feedback): at-least-once by design
+        (ADR 0006), so without idempotence. kafka-python 3.0 turns an idempotent
+        producer fatal on any record the broker refuses (e.g. one too large for the
+        dead-letter topic), after which every send fails; without idempotence a refused
+        record fails alone and is sent again smaller (streaming/publish.py)."""
+        return {**self.producer_config(), "enable_idempotence": False}
 
 
 @lru_cache(maxsize=1)

@@ -57,7 +57,7 @@ def topic_specs(s: StreamingSettings) -> list[TopicSpec]:
             s.dead_letter_partitions,
             s.replication_factor,
             {**common, "retention.ms": str(s.dead_letter_retention_days * DAY_MS),
-             "max.message.bytes": str(2 * MIB)},
+             "max.message.bytes": str(s.dead_letter_max_bytes)},
         ),
     ]
 
@@ -117,6 +117,23 @@ def ensure_topics(s: StreamingSettings, admin: KafkaAdminClient | None = None) -
     finally:
         if own:
             admin.close()
+
+
+def max_message_bytes(admin: KafkaAdminClient, topic: str) -> int | None:
+    """The topic's effective max.message.bytes (its own or the broker's default), or None
+    when the broker does not tell (e.g. no DescribeConfigs permission)."""
+    try:
+        described = admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, topic,
+                            configs={"max.message.bytes": None})],
+            config_filter="all",
+        )
+        value = described["topic"][topic]["max.message.bytes"]["value"]
+        return int(value)
+    except (KafkaError, KeyError, TypeError, ValueError) as exc:
+        log.warning("kafka topic config not readable topic=%s error=%s", topic,
+                    type(exc).__name__)
+        return None
 
 
 def committed_total(admin: KafkaAdminClient, group_id: str, topic: str) -> int:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import base64
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, computed_field, model_validator
@@ -14,6 +16,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_ENCRYPTION_KEY = base64.b64encode(b"vroegsignaal-dev-aes-key-000000!").decode()
 DEV_HMAC_KEY = base64.b64encode(b"vroegsignaal-dev-hmac-key-00000!").decode()
 DEFAULT_DATABASE_URL = "sqlite:///var/vroegsignaal.sqlite3"
+# Folders default to absolute paths under one root, so that no process depends on the
+# directory it was started in (docs/batch-intake.md, "Configuration").
+DATA_DIR = "/var/lib/vroegsignaal"
+DEFAULT_BATCH_INBOX = f"{DATA_DIR}/batch/inbox"
+DEFAULT_BATCH_WORK_DIR = f"{DATA_DIR}/batch"
+DEFAULT_MODEL_DIR = f"{DATA_DIR}/models"
+FOLDER_SETTINGS = ("batch_inbox", "batch_work_dir", "model_dir")
 
 
 class ConfigurationError(RuntimeError):
@@ -34,16 +43,28 @@ class Settings(BaseSettings):
     batch_size: int = 5000
     log_level: str = "INFO"
     # Batch intake and the scheduled work (dags/, docs/batch-intake.md).
-    batch_inbox: str = "var/batch/inbox"  # one folder per schuldeiser code below it
-    batch_work_dir: str = "var/batch"  # processing/, processed/, quarantine/ live here
+    batch_inbox: str = DEFAULT_BATCH_INBOX  # one folder per schuldeiser code below it
+    batch_work_dir: str = DEFAULT_BATCH_WORK_DIR  # processing/, processed/, quarantine/
     batch_max_invalid_fraction: float = 0.01  # more invalid rows than this: quarantine
+    # Worker processes for one file's validation and intake (batch door and CLI); see
+    # `file_workers`, the one place that decides how many run.
     batch_workers: int = 2
     batch_min_file_age_seconds: int = 60  # a file must be this still before pickup
     expectations_dir: str = ""  # default: expectations/ next to the vroegsignaal package
     retention_policy_file: str = ""  # default: vroegsignaal/retention/bewaartermijnen.yaml
     # Registry of trained eviction-risk models (models/registry.py); scoring uses its
     # promoted model and falls back to the transparent rule when there is none.
-    model_dir: str = "var/models"
+    model_dir: str = DEFAULT_MODEL_DIR
+    # Alerts when a scheduled job fails (vroegsignaal/alerts.py): always a log line, and
+    # each channel configured here.
+    alert_webhook_url: str = ""  # POST, JSON
+    alert_email_to: str = ""  # comma-separated addresses
+    alert_email_from: str = "vroegsignaal@localhost"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str = ""  # set: STARTTLS and login
+    smtp_password: str = ""
+    alert_channel: str = ""  # "package.module:function", called with the Alert
     # Accounts and login (docs/adr/0012-authentication.md). Creditor API keys are rows of
     # `api_sleutel` (`vroegsignaal keys api ...`), no longer settings.
     # Where users reach the service, e.g. https://vroegsignaal.gemeente.nl: the OIDC
@@ -74,8 +95,30 @@ class Settings(BaseSettings):
     oidc_team_map: dict[str, str] = {}
     # How long a rotated API key keeps working next to its successor (hours).
     api_key_overlap_hours: int = Field(default=168, ge=0)
+    # Where offer letters and SMS texts go out (vroegsignaal/offers/outbox.py): "file:<folder>"
+    # for development, the demo and tests; production plugs in its post and SMS service.
+    offer_outbox: str = "file:var/outbox"
+    # Creditor uploads in the web app (batch/upload.py): the largest file accepted.
+    upload_max_bytes: int = Field(default=10_000_000, ge=1000)
+    # The theme of pages that belong to no municipality (login, creditor pages): a CBS code
+    # whose theme to use, or "" for the neutral default.
+    default_theme: str = ""
     # `vroegsignaal serve`: proxies whose X-Forwarded-For/-Proto are trusted (comma list).
     forwarded_allow_ips: str = "127.0.0.1"
+    # KPI regions (vroegsignaal/kpi/regions.py); default: vroegsignaal/kpi/regions.yaml.
+    kpi_regions_file: str = ""
+    # DDAS delivery to CBS (vroegsignaal/ddas/, docs/ddas.md).
+    ddas_code_gegevensleverancier: str = "VROEGSIGNAAL"  # agreed with the DDAS programme
+    ddas_organisatie_naam: str = ""  # default: "Gemeente <naam>"
+    ddas_organisatie_kvk: str = ""
+    ddas_signing_key_file: str = ""  # PEM private key of the signing certificate
+    ddas_signing_cert_file: str = ""  # PEM chain, signing certificate first
+    ddas_signing_kid: str = "vroegsignaal-ddas"
+    ddas_trust_anchors_file: str = ""  # PEM CAs the callers' request signatures chain to
+    ddas_oauth_issuer: str = ""  # the OAuth 2.0 server that issues CBS's access tokens
+    ddas_oauth_clients: list[str] = ["cbs-ddas"]  # client ids allowed to pull
+    ddas_export_dir: str = "var/ddas"  # where the DAG writes deliveries and reports
+    ddas_gemeenten: list[str] = []  # the municipalities this installation delivers for
 
     @model_validator(mode="after")
     def _keys(self) -> Settings:
@@ -113,10 +156,51 @@ class Settings(BaseSettings):
             return self.env not in ("development", "demo")
         return self.totp_required
 
+    @model_validator(mode="after")
+    def _absolute_folders(self) -> Settings:
+        for name in FOLDER_SETTINGS:
+            if not Path(getattr(self, name)).is_absolute():
+                raise ConfigurationError(
+                    f"VROEGSIGNAAL_{name.upper()} must be an absolute path; a relative one "
+                    "would depend on the directory a process was started in"
+                )
+        return self
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
+
+    def file_workers(self, requested: int | None = None, *, writes: bool = True) -> int:
+        """Worker processes for one file: `requested` (the CLI's `--workers`), else
+        VROEGSIGNAAL_BATCH_WORKERS. Writing to SQLite uses one: SQLite takes one writer at a
+        time, more processes would only wait for each other. Validation (`writes=False`)
+        uses them on any database."""
+        workers = max(1, requested or self.batch_workers)
+        return workers if self.is_postgres or not writes else 1
+
+
+def require_folder(name: str, value: str) -> Path:
+    """The configured folder `name` (a Settings field) as a Path; refuses to go on when it
+    is missing or this process cannot write in it.
+
+    Raises ConfigurationError naming the variable, the folder and what to do. Services call
+    this before they touch a folder (the DAG tasks, at their start), so a missing volume
+    stops the work with a clear message instead of an empty inbox or a half-written file.
+    """
+    variable = f"VROEGSIGNAAL_{name.upper()}"
+    path = Path(value)
+    if not path.is_dir():
+        what = "is not a folder" if path.exists() else "does not exist"
+        raise ConfigurationError(
+            f"{variable}={value} {what}; create it (or mount the volume) before starting, "
+            "or point the variable at the right folder"
+        )
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigurationError(
+            f"{variable}={value} is not writable for this process (uid {os.getuid()})"
+        )
+    return path
 
 
 @lru_cache(maxsize=1)

@@ -37,3 +37,14 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# Dutch month names for dates written out in letters and pages ("1 december 2026"): twelve
+# words do not warrant a localisation library.
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december")
+
+
+def dutch_date(day: dt.date) -> str:
+    """'1 december 2026'."""
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"

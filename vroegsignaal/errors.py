@@ -73,3 +73,13 @@ class ServiceUnavailable(VroegsignaalError):
 
     code = "DIENST_NIET_BESCHIKBAAR"
     title = "Een benodigde dienst is niet bereikbaar"
+
+
+class CodedRefusal(VroegsignaalError):
+    """A refusal whose stable code names the rule that refused, chosen where it is raised
+    (`code=`); the class's own `code` is the general one."""
+
+    def __init__(self, detail: str = "", *, code: str | None = None) -> None:
+        super().__init__(detail)
+        if code:
+            self.code = code

@@ -23,12 +23,15 @@ One rule for every door (DOMAIN.md step 8): the REST answer and status endpoint
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vroegsignaal.accounts.principal import CreditorPrincipal
+from vroegsignaal.audit.log import record
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
@@ -54,13 +57,16 @@ class Terugkoppeling:
     conflict: bool = False  # this delivery conflicted with the stored signal; refused
 
 
+def told(status: Signaalstatus) -> Signaalstatus:
+    """The coarse status a schuldeiser hears for a signal whose DDAS status is `status`."""
+    return status if status in _TOLD else Signaalstatus.NIET_OPGEPAKT_ANDERE_REDEN
+
+
 def creditor_status(reden: ReasonCode) -> Signaalstatus | None:
     """The status a schuldeiser is told for a signal with reason `reden`; None for
     DUPLICAAT (it has no status of its own: see `status_for`)."""
     status = reden.ddas_status
-    if status is None:
-        return None
-    return status if status in _TOLD else Signaalstatus.NIET_OPGEPAKT_ANDERE_REDEN
+    return None if status is None else told(status)
 
 
 def status_for(outcome: SignalOutcome) -> Signaalstatus | None:
@@ -111,3 +117,76 @@ def current_status(session: Session, *, schuldeiser: str, signaal_id: str) -> Si
     if reden is None:
         return None
     return creditor_status(ReasonCode(reden))
+
+
+def told_counts(per_reason: dict[str, int]) -> dict[Signaalstatus, int]:
+    """Intake counts per reason code as the creditor may see them: per coarse status (a
+    reason such as OVERLEDEN is counted under "Niet opgepakt: andere reden"); replays and
+    signals naming another creditor are left out, as in the feedback."""
+    counts: dict[Signaalstatus, int] = {}
+    for code, n in per_reason.items():
+        reason = ReasonCode(code)
+        status = None if reason in _NOT_TOLD else creditor_status(reason)
+        if status is not None:
+            counts[status] = counts.get(status, 0) + n
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class SignalStatus:
+    """One of a creditor's own signals as the creditor may see it: its own id, dates, and
+    the coarse status (`told`). Nothing about the resident."""
+
+    signaal_id: str
+    signaaldatum: dt.date
+    ontvangen_op: dt.date
+    status: Signaalstatus
+
+
+def own_signals(
+    session: Session, creditor: CreditorPrincipal, *, before: int | None = None, limit: int = 50
+) -> tuple[list[SignalStatus], int | None]:
+    """A page of the creditor's own stored signals, newest first, and the key of the next
+    page (None at the end). Keyset paging on the row id (index `ix_signaal_schuldeiser_id`)."""
+    query = (
+        select(Signaal.id, Signaal.signaal_id, Signaal.signaaldatum, Signaal.ontvangen_op,
+               Signaal.status)
+        .where(Signaal.schuldeiser == creditor.schuldeiser)
+        .order_by(Signaal.id.desc())
+        .limit(limit + 1)
+    )
+    if before is not None:
+        query = query.where(Signaal.id < before)
+    rows = session.execute(query).all()
+    page = [SignalStatus(r.signaal_id, r.signaaldatum, r.ontvangen_op,
+                         told(Signaalstatus(r.status))) for r in rows[:limit]]
+    return page, (rows[limit - 1].id if len(rows) > limit else None)
+
+
+def own_status_counts(session: Session, creditor: CreditorPrincipal) -> dict[Signaalstatus, int]:
+    """How many of the creditor's signals have each coarse status."""
+    counts: dict[Signaalstatus, int] = {}
+    rows = session.execute(
+        select(Signaal.status, func.count()).where(Signaal.schuldeiser == creditor.schuldeiser)
+        .group_by(Signaal.status)
+    )
+    for status, n in rows:
+        coarse = told(Signaalstatus(status))
+        counts[coarse] = counts.get(coarse, 0) + n
+    return counts
+
+
+def export_own_signals(
+    session: Session, creditor: CreditorPrincipal, *, batch: int = 5000
+) -> Iterator[SignalStatus]:
+    """Every stored signal of the creditor, newest first, read in keyset batches; the
+    export is logged in the audit trail (committed before the first row)."""
+    record(session, creditor, actie="signalen.exporteren", doel="vroegsignalering.terugkoppeling",
+           resultaat="ok", details={"gebruiker_id": creditor.gebruiker_id})
+    session.commit()
+    before: int | None = None
+    while True:
+        page, before = own_signals(session, creditor, before=before, limit=batch)
+        yield from page
+        if before is None:
+            return

@@ -122,11 +122,11 @@ def set_session_cookie(response: Response, issued: IssuedSession) -> None:
     )
 
 
-def _clear_cookie(response: Response, name: str) -> None:
+def clear_cookie(response: Response, name: str) -> None:
     response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="lax")
 
 
-def _previous(request: Request, db: SessionDep, s: Settings) -> Sessie | None:
+def previous_session(request: Request, db: SessionDep, s: Settings) -> Sessie | None:
     """The session the browser still presents, if live: it ends at login (no fixation)."""
     try:
         return sessions.find(db, request.cookies.get(COOKIE_NAME), settings=s, now=utc_now())
@@ -161,7 +161,7 @@ def create_session(
         settings=s,
         origin=who,
         now=utc_now(),
-        previous=_previous(request, db, s),
+        previous=previous_session(request, db, s),
     )
     set_session_cookie(response, issued)
     response.headers.update(NO_STORE)
@@ -236,7 +236,7 @@ def current_session(
 def delete_session(row: CurrentSession, db: SessionDep, who: OriginDep) -> Response:
     login.logout(db, row, origin=who)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    _clear_cookie(response, COOKIE_NAME)
+    clear_cookie(response, COOKIE_NAME)
     return response
 
 
@@ -292,7 +292,7 @@ def start_oidc(
 def oidc_callback(
     request: Request, db: SessionDep, s: SettingsDep, who: OriginDep
 ) -> RedirectResponse:
-    previous = _previous(request, db, s)
+    previous = previous_session(request, db, s)
     if previous is not None:
         sessions.end(db, previous)
         db.commit()
@@ -308,5 +308,5 @@ def oidc_callback(
     )
     response = RedirectResponse(result.terug, status_code=status.HTTP_302_FOUND)
     set_session_cookie(response, result.session)
-    _clear_cookie(response, OIDC_COOKIE)
+    clear_cookie(response, OIDC_COOKIE)
     return response

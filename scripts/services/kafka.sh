@@ -8,10 +8,19 @@
 #   scripts/services/kafka.sh stop        stop the broker this script started
 #   scripts/services/kafka.sh status      exit 0 when the broker answers
 #   scripts/services/kafka.sh bootstrap   print the bootstrap address
+#   scripts/services/kafka.sh tools-classpath
+#                                         fetch the client tools if needed and print
+#                                         their classpath (the Java console producer
+#                                         org.apache.kafka.tools.ConsoleProducer and
+#                                         kafka-clients, for tests that produce as a
+#                                         creditor's Java client would)
 #
 # The jars come from Maven Central (org.apache.kafka:kafka_2.13 and its runtime
 # dependencies) into a cache that survives across runs:
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/vroegsignaal/kafka-<version>/libs
+# The tools (org.apache.kafka:kafka-tools and its runtime dependencies) go to a
+# directory of their own beside it, .../kafka-<version>/tools, so fetching them
+# never replaces the jars of a broker that is running.
 # State (log dir, config, pid, log) lives under var/kafka/ in the repository.
 #
 # Environment: KAFKA_VERSION (default 4.1.1), VROEGSIGNAAL_KAFKA_PORT (59092),
@@ -22,6 +31,7 @@ set -euo pipefail
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
 LOG4J_VERSION="2.24.3"  # the log4j2 release Kafka 4.1 is built against; adds the slf4j binding
+SLF4J_VERSION="1.7.36"  # the slf4j Kafka 4.1 clients log through
 HOST="127.0.0.1"
 PORT="${VROEGSIGNAAL_KAFKA_PORT:-59092}"
 CONTROLLER_PORT="${VROEGSIGNAAL_KAFKA_CONTROLLER_PORT:-59093}"
@@ -39,6 +49,7 @@ CLUSTER_ID_FILE="$STATE_DIR/cluster-id"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/vroegsignaal"
 KAFKA_HOME="$CACHE_ROOT/kafka-$KAFKA_VERSION"
 LIBS="$KAFKA_HOME/libs"
+TOOLS="$KAFKA_HOME/tools"
 MAVEN_REPO="$CACHE_ROOT/m2"
 
 log() { echo "kafka.sh: $*" >&2; }
@@ -61,11 +72,15 @@ our_pid() {
     echo "$pid"
 }
 
-fetch_jars() {
-    [[ -f "$LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]] && return 0
+# maven_fetch DIR MARKER-JAR DEPENDENCY-XML...: copy the runtime closure of the given
+# dependencies into DIR; only a complete fetch replaces DIR.
+maven_fetch() {
+    local dir="$1" marker="$2"
+    shift 2
+    [[ -f "$dir/$marker" ]] && return 0
     command -v java >/dev/null || die "java (17 or later) is needed"
     command -v mvn >/dev/null || die "mvn is needed to fetch Kafka from Maven Central"
-    log "fetching Apache Kafka $KAFKA_VERSION from Maven Central into $LIBS"
+    log "fetching $marker and its dependencies from Maven Central into $dir"
     local work
     work="$(mktemp -d "${TMPDIR:-/tmp}/vroegsignaal-kafka-fetch.XXXXXX")"
     cat >"$work/pom.xml" <<POM
@@ -76,6 +91,27 @@ fetch_jars() {
   <version>1</version>
   <packaging>pom</packaging>
   <dependencies>
+$*
+  </dependencies>
+</project>
+POM
+    mkdir -p "$KAFKA_HOME"
+    rm -rf "$dir.partial"
+    if ! mvn -B -Dstyle.color=never -f "$work/pom.xml" -Dmaven.repo.local="$MAVEN_REPO" \
+            dependency:copy-dependencies -DincludeScope=runtime \
+            -DoutputDirectory="$dir.partial" >"$work/mvn.log" 2>&1; then
+        tail -n 40 "$work/mvn.log" >&2
+        rm -rf "$work" "$dir.partial"
+        die "Maven could not fetch $marker"
+    fi
+    rm -rf "$work"
+    [[ -f "$dir.partial/$marker" ]] || die "fetch incomplete: $marker"
+    rm -rf "$dir"
+    mv "$dir.partial" "$dir"  # only a complete fetch becomes the cache
+}
+
+fetch_jars() {
+    maven_fetch "$LIBS" "kafka_2.13-$KAFKA_VERSION.jar" "
     <dependency>
       <groupId>org.apache.kafka</groupId>
       <artifactId>kafka_2.13</artifactId>
@@ -86,23 +122,22 @@ fetch_jars() {
       <groupId>org.apache.logging.log4j</groupId>
       <artifactId>log4j-slf4j-impl</artifactId>
       <version>$LOG4J_VERSION</version>
+    </dependency>"
+}
+
+fetch_tools() {
+    # kafka-tools holds the console producer; slf4j-nop keeps the tools quiet.
+    maven_fetch "$TOOLS" "kafka-tools-$KAFKA_VERSION.jar" "
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka-tools</artifactId>
+      <version>$KAFKA_VERSION</version>
     </dependency>
-  </dependencies>
-</project>
-POM
-    mkdir -p "$KAFKA_HOME"
-    rm -rf "$LIBS.partial"
-    if ! mvn -B -Dstyle.color=never -f "$work/pom.xml" -Dmaven.repo.local="$MAVEN_REPO" \
-            dependency:copy-dependencies -DincludeScope=runtime \
-            -DoutputDirectory="$LIBS.partial" >"$work/mvn.log" 2>&1; then
-        tail -n 40 "$work/mvn.log" >&2
-        rm -rf "$work" "$LIBS.partial"
-        die "Maven could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
-    fi
-    rm -rf "$work"
-    [[ -f "$LIBS.partial/kafka_2.13-$KAFKA_VERSION.jar" ]] || die "fetch incomplete"
-    rm -rf "$LIBS"
-    mv "$LIBS.partial" "$LIBS"  # only a complete fetch becomes the cache
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>$SLF4J_VERSION</version>
+    </dependency>"
 }
 
 write_config() {
@@ -232,5 +267,6 @@ case "${1:-}" in
         if is_running; then echo "running on $HOST:$PORT"; else echo "not running"; exit 1; fi
         ;;
     bootstrap) echo "$HOST:$PORT" ;;
-    *) echo "usage: $0 {start|stop|status|bootstrap}" >&2; exit 2 ;;
+    tools-classpath) fetch_tools; echo "$TOOLS/*" ;;
+    *) echo "usage: $0 {start|stop|status|bootstrap|tools-classpath}" >&2; exit 2 ;;
 esac

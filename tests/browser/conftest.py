@@ -80,10 +80,14 @@ def external_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserContext]:
+def new_guarded_context(
+    browser: Browser, external_requests: list[str], **options: object
+) -> BrowserContext:
+    """A fresh context (Dutch, Amsterdam time, 1280x800) whose requests outside the app are
+    aborted and recorded in `external_requests`."""
     context = browser.new_context(
-        locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 800}
+        locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 800},
+        **options,  # type: ignore[arg-type]
     )
     context.set_default_timeout(15_000)
 
@@ -96,8 +100,25 @@ def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserC
             route.abort("blockedbyclient")
 
     context.route("**/*", guard)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, external_requests: list[str]) -> Iterator[BrowserContext]:
+    context = new_guarded_context(browser, external_requests)
     yield context
     context.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, external_requests: list[str]) -> Iterator[Page]:
+    """A page with JavaScript switched off (the pages must work without it)."""
+    context = new_guarded_context(browser, external_requests, java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+    if external_requests:
+        pytest.fail(f"the page requested URLs outside the app: {external_requests}")
 
 
 @pytest.fixture
@@ -110,10 +131,13 @@ def page(context: BrowserContext, external_requests: list[str]) -> Iterator[Page
 
 @dataclass(frozen=True)
 class LiveApp:
-    """The app served over HTTP: `base_url` like http://127.0.0.1:PORT, and its database."""
+    """The app served over HTTP: `base_url` like http://127.0.0.1:PORT, its database, and
+    its folders for delivered files (`work_dir`) and the offer outbox (`outbox`)."""
 
     base_url: str
     database_url: str
+    work_dir: Path = Path()
+    outbox: Path = Path()
 
 
 @pytest.fixture(scope="session")
@@ -127,6 +151,13 @@ def live_app(
     """
     database_url = new_postgres_database()
     prepare_database(database_url)
-    log_path = tmp_path_factory.mktemp("live-app") / "uvicorn.log"
-    with serve_app({"VROEGSIGNAAL_DATABASE_URL": database_url}, log_path) as base_url:
-        yield LiveApp(base_url=base_url, database_url=database_url)
+    folder = tmp_path_factory.mktemp("live-app")
+    work_dir, outbox = folder / "batch", folder / "outbox"
+    env = {
+        "VROEGSIGNAAL_DATABASE_URL": database_url,
+        "VROEGSIGNAAL_BATCH_WORK_DIR": str(work_dir),
+        "VROEGSIGNAAL_BATCH_INBOX": str(work_dir / "inbox"),
+        "VROEGSIGNAAL_OFFER_OUTBOX": f"file:{outbox}",
+    }
+    with serve_app(env, folder / "uvicorn.log") as base_url:
+        yield LiveApp(base_url, database_url, work_dir, outbox)

@@ -57,6 +57,18 @@ def dagbag(airflow_db: Path) -> Any:
     return DagBag(dag_folder=str(DAGS))
 
 
+def count_rows(url: str, model: type, *where: Any) -> int:
+    """Rows of `model` in the vroegsignaal database at `url` that match `where`."""
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(url)
+    with Session(engine) as s:
+        n = s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    engine.dispose()
+    return n
+
+
 @dataclass
 class DagResult:
     state: str
@@ -90,19 +102,20 @@ def run_dag(
 
 @pytest.fixture
 def vroegsignaal_env(pg_url: str, tmp_path: Path) -> Iterator[dict[str, Path | str]]:
-    """The tasks' configuration: the test PostgreSQL and batch folders under tmp_path."""
+    """The tasks' configuration: the test PostgreSQL and batch folders under tmp_path, with
+    the default number of worker processes."""
     from vroegsignaal.config import get_settings
 
-    inbox, work = tmp_path / "inbox", tmp_path / "batch"
-    inbox.mkdir()
+    inbox, work, models = tmp_path / "inbox", tmp_path / "batch", tmp_path / "models"
+    for folder in (inbox, work, models):
+        folder.mkdir()
     values = {
         "VROEGSIGNAAL_DATABASE_URL": pg_url,
         "VROEGSIGNAAL_BATCH_INBOX": str(inbox),
         "VROEGSIGNAAL_BATCH_WORK_DIR": str(work),
-        "VROEGSIGNAAL_BATCH_WORKERS": "1",
         "VROEGSIGNAAL_BATCH_MIN_FILE_AGE_SECONDS": "0",
         # An empty model registry: the transparent rule scores, whatever var/models holds.
-        "VROEGSIGNAAL_MODEL_DIR": str(tmp_path / "models"),
+        "VROEGSIGNAAL_MODEL_DIR": str(models),
     }
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
@@ -114,3 +127,36 @@ def vroegsignaal_env(pg_url: str, tmp_path: Path) -> Iterator[dict[str, Path | s
         else:
             os.environ[key] = value
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def airflow_scheduler(
+    new_postgres_database: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """A real Airflow (API server, scheduler with LocalExecutor, DAG processor) on loopback,
+    once per session: tests/dags/scheduler.py. Its metadata database and the vroegsignaal
+    database are databases of their own on the test PostgreSQL."""
+    from tests.alert_sinks import webhook_sink
+    from tests.dags.scheduler import start_airflow
+    from tests.domain_fixtures import TEST_ENCRYPTION_KEY, TEST_HMAC_KEY
+    from vroegsignaal.storage.seed import prepare_database
+
+    metadata_url = new_postgres_database()
+    database_url = new_postgres_database()
+    prepare_database(database_url)
+    with webhook_sink() as (webhook_url, received):
+        airflow = start_airflow(
+            root=tmp_path_factory.mktemp("scheduler"),
+            metadata_url=metadata_url,
+            database_url=database_url,
+            webhook_url=webhook_url,
+            vroegsignaal_keys={
+                "VROEGSIGNAAL_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
+                "VROEGSIGNAAL_HMAC_KEY": TEST_HMAC_KEY,
+            },
+        )
+        airflow.alerts = received
+        try:
+            yield airflow
+        finally:
+            airflow.stop()

@@ -22,6 +22,8 @@ EXPECTED = {
     "nightly_rescoring_and_sla",
     "retention_purge",
     "risk_model_training",
+    "refresh_kpi_rollups",
+    "export_ddas_deliveries",
 }
 DAG_FILES = sorted(p for p in DAGS.glob("*.py") if not p.name.startswith("_"))
 MAX_IMPORT_SECONDS = 2.0  # per file, once Airflow itself is imported; typically ~0.05 s
@@ -99,7 +101,19 @@ def test_dag_has_the_house_defaults(dagbag: Any, dag_id: str) -> None:
     assert dag.tags and "vroegsignaal" in dag.tags
     assert dag.doc_md and len(dag.doc_md.strip()) > 80
     assert dag.start_date is not None and dag.start_date.utcoffset() == dt.timedelta(0)
+    assert dag.on_failure_callback is not None, "a run that times out alerts"
+    assert dag.is_paused_upon_creation is (dag_id == "retention_purge"), (
+        "only the purge waits for an operator (after its first dry run)"
+    )
     for t in dag.tasks:
         assert t.retries >= 1, f"{t.task_id}: retries"
         assert t.retry_exponential_backoff, f"{t.task_id}: backoff"
         assert t.execution_timeout is not None, f"{t.task_id}: execution_timeout"
+        assert t.on_failure_callback, f"{t.task_id}: alerts when its last try failed"
+
+
+@pytest.mark.parametrize(
+    "dag_id", ["nightly_rescoring_and_sla", "retention_purge", "risk_model_training"]
+)
+def test_today_is_a_run_parameter(dagbag: Any, dag_id: str) -> None:
+    assert dagbag.dags[dag_id].params["peildatum"] == ""

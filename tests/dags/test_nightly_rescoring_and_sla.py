@@ -39,12 +39,8 @@ def test_nightly_run_rescores_and_marks_overdue_with_counts_in_the_log(
             ontvangen_op=dt.date(2026, 3, 12),
         )
     caplog.set_level(logging.INFO, logger="vroegsignaal")
-    # 01:00 UTC on 27 March is 27 March in the Netherlands: 14 days after 12 March have passed.
-    result = run_dag(
-        dagbag,
-        "nightly_rescoring_and_sla",
-        logical_date=dt.datetime(2026, 3, 27, 1, 0, tzinfo=dt.UTC),
-    )
+    # 27 March: 14 days after 12 March have passed.
+    result = run_dag(dagbag, "nightly_rescoring_and_sla", conf={"peildatum": "2026-03-27"})
 
     assert result.state == "success", result.tasks
     report = result.xcom["report"]
@@ -64,11 +60,7 @@ def test_nightly_run_rescores_and_marks_overdue_with_counts_in_the_log(
         assert None not in set(session.scalars(select(WerkvoorraadItem.score_invoer)))
     engine.dispose()
 
-    second = run_dag(
-        dagbag,
-        "nightly_rescoring_and_sla",
-        logical_date=dt.datetime(2026, 3, 28, 1, 0, tzinfo=dt.UTC),
-    )
+    second = run_dag(dagbag, "nightly_rescoring_and_sla", conf={"peildatum": "2026-03-28"})
     assert second.xcom["report"]["herscoring"]["herberekend"] == 0
     assert second.xcom["report"]["sla"]["te_laat_op_peildatum"] == 0
     assert second.xcom["report"]["sla"]["totaal_te_laat_open"] == 4

@@ -4,7 +4,6 @@ the real run removes exactly the expired records and its log proves it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from tests.integration.batch.scenarios import build_retention_scenario
 from vroegsignaal.storage.tables import Signaal, VerwijderLog, Zaak
 
 pytestmark = pytest.mark.integration
-RUN_AT = dt.datetime(2026, 10, 1, 1, 30, tzinfo=dt.UTC)  # peildatum 1 October 2026
+PEILDATUM = "2026-10-01"  # a run parameter: the scheduler never starts future logical dates
 
 
 def _logged(session: Session, run_id: str) -> dict[str, set[Any]]:
@@ -32,7 +31,13 @@ def test_dry_run_then_purge(dagbag: Any, vroegsignaal_env: dict[str, Any]) -> No
         scenario = build_retention_scenario(session)
         signals_before = len(session.scalars(select(Signaal.id)).all())
 
-    dry = run_dag(dagbag, "retention_purge", conf={"dry_run": True}, logical_date=RUN_AT)
+    refused = run_dag(dagbag, "retention_purge", conf={"peildatum": PEILDATUM})
+    assert refused.state == "failed" and refused.tasks["purge_database"] == "failed"
+    assert refused.tasks["purge_batch_files"] == "upstream_failed", "nothing before a dry run"
+    with Session(engine) as session:
+        assert len(session.scalars(select(Signaal.id)).all()) == signals_before
+
+    dry = run_dag(dagbag, "retention_purge", conf={"dry_run": True, "peildatum": PEILDATUM})
     assert dry.state == "success", dry.tasks
     planned = dry.xcom["purge_database"]
     assert planned["dry_run"] is True and planned["verwijderd"] == {}
@@ -41,7 +46,7 @@ def test_dry_run_then_purge(dagbag: Any, vroegsignaal_env: dict[str, Any]) -> No
         assert len(session.scalars(select(Signaal.id)).all()) == signals_before
         assert session.scalars(select(VerwijderLog)).all() == []
 
-    real = run_dag(dagbag, "retention_purge", logical_date=RUN_AT)
+    real = run_dag(dagbag, "retention_purge", conf={"peildatum": PEILDATUM})
     assert real.state == "success", real.tasks
     assert real.xcom["purge_database"]["verwijderd"] == {
         t: len(ids) for t, ids in scenario.delete.items()

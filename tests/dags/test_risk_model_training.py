@@ -25,7 +25,7 @@ from vroegsignaal.contract.io import write_jsonl
 from vroegsignaal.storage.tables import Zaak
 
 pytestmark = pytest.mark.integration
-RUN_AT = dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC)  # cases of 2024: outcome window passed
+PEILDATUM = "2026-03-01"  # cases of 2024: their outcome window has passed
 
 _CASES = text(
     """
@@ -127,7 +127,7 @@ def test_training_promotes_a_better_model_and_refuses_a_worse_one(
     registry = ModelRegistry(model_dir)
 
     weak = run_dag(
-        dagbag, "risk_model_training", conf={"uitkomsten": "deels.csv"}, logical_date=RUN_AT
+        dagbag, "risk_model_training", conf={"uitkomsten": "deels.csv", "peildatum": PEILDATUM}
     )
     assert weak.state == "success", weak.tasks
     extracted = weak.xcom["extract_training_data"]
@@ -140,8 +140,7 @@ def test_training_promotes_a_better_model_and_refuses_a_worse_one(
     better = run_dag(
         dagbag,
         "risk_model_training",
-        conf={"uitkomsten": "goed.csv"},
-        logical_date=RUN_AT + dt.timedelta(minutes=1),
+        conf={"uitkomsten": "goed.csv", "peildatum": PEILDATUM},
     )
     assert better.state == "success", better.tasks
     decision = better.xcom["evaluate_against_promoted"]
@@ -153,8 +152,7 @@ def test_training_promotes_a_better_model_and_refuses_a_worse_one(
     worse = run_dag(
         dagbag,
         "risk_model_training",
-        conf={"uitkomsten": "slecht.csv"},
-        logical_date=RUN_AT + dt.timedelta(minutes=2),
+        conf={"uitkomsten": "slecht.csv", "peildatum": PEILDATUM},
     )
     assert worse.state == "success", worse.tasks
     refused = worse.xcom["promote_if_gate_passes"]

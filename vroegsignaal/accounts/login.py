@@ -63,7 +63,10 @@ class Origin:
 
 
 def totp_required(settings: Settings, session: Session, user: Gebruiker) -> bool:
-    if settings.totp_required_for_all:
+    """Whether a password login of `user` needs the second factor: for everyone when the
+    setting says so, and always for admins and creditors' web accounts (reachable over the
+    internet by people outside the municipality: ADR 0014)."""
+    if settings.totp_required_for_all or user.schuldeiser is not None:
         return True
     admin = select(GebruikerRol).where(
         GebruikerRol.gebruiker_id == user.id, GebruikerRol.rol == UserRole.ADMIN.value

@@ -16,7 +16,13 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vroegsignaal.storage.tables import Gebruiker, GebruikerRol, TeamGemeente, TeamLid
+from vroegsignaal.storage.tables import (
+    Gebruiker,
+    GebruikerRol,
+    SchuldeiserOrganisatie,
+    TeamGemeente,
+    TeamLid,
+)
 
 
 class UserRole(StrEnum):
@@ -54,13 +60,17 @@ class Principal:
 
 @dataclass(frozen=True, slots=True)
 class CreditorPrincipal:
-    """A schuldeiser authenticated by an API key (or by its delivery folder or Kafka identity).
+    """A schuldeiser authenticated by an API key, by a person's web login (ADR 0014), or by
+    its delivery folder or Kafka identity.
 
-    `schuldeiser` is the registered code, equal to the contract's `schuldeiser` field.
+    `schuldeiser` is the registered code, equal to the contract's `schuldeiser` field;
+    `gebruiker_id` is the creditor's web account when a person logged in.
     """
 
     schuldeiser: str
     api_sleutel_id: int | None = None
+    gebruiker_id: int | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,22 @@ def load_principal(
         gemeenten=gemeenten,
         teams=teams,
         request_id=request_id,
+    )
+
+
+def load_creditor_user(
+    session: Session, gebruiker_id: int, *, request_id: str | None = None
+) -> CreditorPrincipal | None:
+    """The creditor a web account acts for (ADR 0014), or None: not a creditor's account,
+    deactivated, or its organisation deactivated."""
+    user = session.get(Gebruiker, gebruiker_id)
+    if user is None or not user.actief or user.schuldeiser is None:
+        return None
+    organisation = session.get(SchuldeiserOrganisatie, user.schuldeiser)
+    if organisation is None or not organisation.actief:
+        return None
+    return CreditorPrincipal(
+        schuldeiser=organisation.code, gebruiker_id=user.id, request_id=request_id
     )
 
 

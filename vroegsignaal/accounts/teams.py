@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.access import admin_scope, require_within, within
 from vroegsignaal.accounts.principal import AnyPrincipal
-from vroegsignaal.accounts.users import UnknownMunicipality, administered_user
+from vroegsignaal.accounts.users import CreditorAccount, UnknownMunicipality, administered_user
 from vroegsignaal.audit.log import record
 from vroegsignaal.dates import utc
 from vroegsignaal.errors import Conflict, NotFound, VroegsignaalError
@@ -127,6 +127,8 @@ def add_member(session: Session, actor: AnyPrincipal, team_id: int, gebruiker_id
     """Make a user a member (an admin's membership: it survives OIDC logins)."""
     team = administered_team(session, actor, team_id)
     user = administered_user(session, actor, gebruiker_id)
+    if user.schuldeiser is not None:
+        raise CreditorAccount("een schuldeiseraccount wordt geen teamlid")
     row = session.get(TeamLid, (team.id, user.id))
     if row is None:
         session.add(TeamLid(team_id=team.id, gebruiker_id=user.id, bron=BRON_BEHEER))

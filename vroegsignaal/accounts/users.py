@@ -40,6 +40,7 @@ from vroegsignaal.storage.tables import (
     Gebruiker,
     GebruikerRol,
     Gemeente,
+    SchuldeiserOrganisatie,
 )
 
 PURPOSE = "beheer gebruikers"
@@ -54,6 +55,13 @@ class InvalidUsername(VroegsignaalError):
 class UnknownMunicipality(VroegsignaalError):
     code = "ONBEKENDE_GEMEENTE"
     title = "Onbekende gemeentecode"
+
+
+class CreditorAccount(Conflict):
+    """A creditor's web account never holds a municipal role, team or municipality."""
+
+    code = "SCHULDEISER_ACCOUNT"
+    title = "Een account van een schuldeiser krijgt geen gemeentelijke rechten"
 
 
 class ManagedByIdentityProvider(Conflict):
@@ -80,6 +88,7 @@ class UserView:
     oidc: bool
     laatst_ingelogd_op: dt.datetime | None
     aangemaakt_op: dt.datetime
+    schuldeiser: str | None = None  # set for a creditor's web account (ADR 0014)
 
 
 def view(session: Session, user: Gebruiker) -> UserView:
@@ -103,6 +112,7 @@ def view(session: Session, user: Gebruiker) -> UserView:
         oidc=user.oidc_subject is not None,
         laatst_ingelogd_op=utc(user.laatst_ingelogd_op) if user.laatst_ingelogd_op else None,
         aangemaakt_op=utc(user.aangemaakt_op),
+        schuldeiser=user.schuldeiser,
     )
 
 
@@ -143,15 +153,25 @@ def create_user(
     email: str | None = None,
     telefoon: str | None = None,
     password: str | None = None,
+    schuldeiser: str | None = None,
     now: dt.datetime,
 ) -> UserView:
     """A new account without roles (committed). Without a password it can only use OIDC
-    once linked, or get one later (`set_password`).
+    once linked, or get one later (`set_password`). With `schuldeiser` (a registered,
+    active creditor code) it is that creditor's web account (ADR 0014): no municipality,
+    and never a role or team.
 
     Raises Forbidden, OutsideAdminScope, InvalidUsername, UnknownMunicipality, WeakPassword,
-    Conflict (name taken).
+    Conflict (name taken), CreditorAccount (a creditor account with a municipality),
+    NotFound (an unknown or inactive creditor).
     """
     scope = admin_scope(actor)
+    if schuldeiser is not None:
+        organisation = session.get(SchuldeiserOrganisatie, schuldeiser)
+        if organisation is None or not organisation.actief:
+            raise NotFound(f"schuldeiser {schuldeiser}")
+        if gemeentecode is not None:
+            raise CreditorAccount("een schuldeiseraccount hoort bij geen gemeente")
     name = normalise_name(gebruikersnaam)
     if not USERNAME.match(name):
         raise InvalidUsername()
@@ -167,10 +187,12 @@ def create_user(
         actief=True,
         wachtwoord_hash=hash_password(password) if password is not None else None,
         aangemaakt_op=now,
+        schuldeiser=schuldeiser,
     )
     session.add(user)
     session.flush()
-    _audit(session, actor, "gebruiker.aanmaken", user.id, gemeentecode=gemeentecode)
+    _audit(session, actor, "gebruiker.aanmaken", user.id, gemeentecode=gemeentecode,
+           schuldeiser=schuldeiser)
     session.commit()
     return view(session, user)
 
@@ -192,6 +214,8 @@ def update_user(
     """
     scope = admin_scope(actor)
     user = administered_user(session, actor, gebruiker_id)
+    if gemeentecode is not None and user.schuldeiser is not None:
+        raise CreditorAccount("een schuldeiseraccount hoort bij geen gemeente")
     if gemeentecode is not None or clear_gemeentecode:
         if user.oidc_subject is not None:
             raise ManagedByIdentityProvider("de gemeente van een OIDC-account")
@@ -214,6 +238,8 @@ def grant_role(
     """Grant a role (as the admin's grant: it survives OIDC logins). Committed."""
     admin_scope(actor)
     user = administered_user(session, actor, gebruiker_id)
+    if user.schuldeiser is not None:
+        raise CreditorAccount("een schuldeiseraccount krijgt geen rol")
     row = session.get(GebruikerRol, (user.id, role.value))
     if row is None:
         session.add(GebruikerRol(gebruiker_id=user.id, rol=role.value, bron=BRON_BEHEER))

@@ -15,6 +15,9 @@ class RawInput:
     `positie` is where it sits in what the door delivered: the index in a REST body or a
     Kafka poll, the 1-based line of a file. Exactly one of `data` and `fout` is set;
     `fout` is a short code (ONGELDIGE_JSON, GEEN_OBJECT, ...), never message content.
+    One exception: a door that already found the message invalid (the batch file check)
+    sets `fout` to its code and passes in `data` only the ids it read (`schuldeiser`,
+    `signaalId`), so the refusal keeps them as a contract refusal does.
     `herkomst` names where exactly it came from when the door knows it ("kafka:topic:
     partition:offset", "bestand:<sha256>:<line>"), so that a replayed unreadable message,
     which has no ids of its own, is refused once and not once per replay.

@@ -99,11 +99,15 @@ def read_contract(
     refused: list[Refusal] = []
     unknown: Counter[str] = Counter()
     for order, raw in enumerate(inputs):
-        if raw.data is None:
+        if raw.data is None or raw.fout is not None:
+            # Unreadable, or found invalid by the door (the batch file check), which passes
+            # the ids it read: the refusal keeps them, as a contract refusal does.
+            named = raw.data or {}
             details = [{"fout": raw.fout or "ONLEESBAAR"}]
             refused.append(
-                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, None, None, None,
-                        details, batch_day, raw.herkomst)
+                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT,
+                        safe_id(named.get("schuldeiser")), safe_id(named.get("signaalId")),
+                        None, details, batch_day, raw.herkomst)
             )
             continue
         unknown.update(unknown_fields(raw.data))

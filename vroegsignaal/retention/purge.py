@@ -12,12 +12,15 @@ What goes (docs/batch-intake.md, "Retention"; policy in bewaartermijnen.yaml):
 - cases with an eindresultaat, on or after their `bewaren_tot`, together with their
   signals, queue item and status history; never an open case, never a case whose
   eindresultaat made it a debt-help file;
-- refusal rows, intake batch rows without refusals, audit rows: on or after `bewaren_tot`.
+- refusal rows, intake batch rows without refusals, audit rows: on or after `bewaren_tot`;
+- batch deliveries (`batch_levering`: they hold the delivered file's name), on or after the
+  `bewaren_tot` set when they were finished (the stage's term for delivered files).
 
 Deletion runs in chunks; each chunk re-checks the condition in its DELETE, takes the ids
 the database actually deleted (RETURNING) and writes them, with the ground and the count,
 to `verwijder_log` in the same transaction. So the log is exactly what was deleted. A dry
-run plans the same set and deletes and logs nothing.
+run plans the same set, deletes and logs nothing, and is recorded (`verwijder_proefrun`):
+the scheduled purge refuses to delete until an operator has run one (`require_dry_run`).
 """
 
 from __future__ import annotations
@@ -32,13 +35,16 @@ from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert,
 from sqlalchemy.orm import Session
 
 from vroegsignaal.dates import add_months
+from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.retention.policy import RetentionPolicy
 from vroegsignaal.storage.tables import (
     AuditLog,
+    BatchLevering,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
     VerwijderLog,
+    VerwijderProefrun,
     WerkvoorraadItem,
     Zaak,
     ZaakStatuswijziging,
@@ -55,6 +61,13 @@ batch: Table = IntakeBatch.__table__  # type: ignore[assignment]
 audit: Table = AuditLog.__table__  # type: ignore[assignment]
 verwijder_log: Table = VerwijderLog.__table__  # type: ignore[assignment]
 statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
+levering: Table = BatchLevering.__table__  # type: ignore[assignment]
+proefrun: Table = VerwijderProefrun.__table__  # type: ignore[assignment]
+
+
+class NoDryRunYet(VroegsignaalError):
+    code = "GEEN_PROEFRUN"
+    title = "De bewaartermijnen zijn nog niet met een proefrun bekeken"
 
 
 @dataclass
@@ -175,6 +188,14 @@ def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy)
         plan.groups.append(
             Group("intake_batch", "intake-batch: bewaren_tot verstreken", ids, bcond)
         )
+    lcond = levering.c.bewaren_tot <= peildatum  # open deliveries have none
+    ids = list(session.scalars(select(levering.c.id).where(lcond).order_by(levering.c.id)))
+    if ids:
+        plan.groups.append(
+            Group(
+                "batch_levering", "batchlevering (bestandsnaam): bewaren_tot verstreken", ids, lcond
+            )
+        )
     return plan
 
 
@@ -242,7 +263,13 @@ def execute_purge(
 ) -> dict[str, int]:
     """Delete the plan chunk by chunk, logging each chunk; the counts actually deleted."""
     deleted: dict[str, int] = {}
-    order = {"signaal": 0, "intake_weigering": 1, "audit_log": 2, "intake_batch": 3}
+    order = {
+        "signaal": 0,
+        "intake_weigering": 1,
+        "audit_log": 2,
+        "intake_batch": 3,
+        "batch_levering": 4,
+    }
     signal_groups = [g for g in plan.groups if g.tabel == "signaal"]
     for group in signal_groups:
         _run_group(session, group, run_id, plan.peildatum, deleted)
@@ -262,6 +289,7 @@ def _run_group(
         "intake_weigering": weigering,
         "audit_log": audit,
         "intake_batch": batch,
+        "batch_levering": levering,
     }[group.tabel]
     key = table.c.batch_id if table is batch else table.c.id
     for chunk in _chunks(group.ids):
@@ -279,11 +307,26 @@ def purge(
     policy: RetentionPolicy | None = None,
     dry_run: bool = False,
 ) -> dict[str, Any]:
-    """Plan, and unless `dry_run`, delete and log; a summary with counts only."""
+    """Plan, and unless `dry_run`, delete and log; a summary with counts only.
+
+    A dry run is recorded in `verwijder_proefrun` (run id, peildatum, the planned counts).
+    """
     policy = policy or RetentionPolicy.load()
     plan = plan_purge(session, peildatum=peildatum, policy=policy)
     planned = plan.counts()
     deleted = {} if dry_run else execute_purge(session, plan, policy, run_id)
+    if dry_run:
+        session.execute(
+            insert(proefrun),
+            [
+                {
+                    "run_id": run_id,
+                    "peildatum": peildatum,
+                    "gepland": planned,
+                    "uitgevoerd_op": dt.datetime.now(dt.UTC),
+                }
+            ],
+        )
     session.commit()
     summary = {
         "run_id": run_id,
@@ -306,3 +349,17 @@ def purge(
         plan.hulpzaken_over_termijn,
     )
     return summary
+
+
+def require_dry_run(session: Session) -> None:
+    """Refuse to delete before an operator has run (and could look at) a dry run.
+
+    The purge DAG calls this before a real run: its first scheduled run, right after it is
+    unpaused, must not delete what nobody has reviewed (docs/batch-intake.md, "Retention").
+    Raises NoDryRunYet.
+    """
+    if session.scalar(select(func.count()).select_from(proefrun)) == 0:
+        raise NoDryRunYet(
+            "no dry run of the retention purge has been recorded in this database; trigger "
+            "retention_purge with dry_run=true, check the counts, then unpause it"
+        )

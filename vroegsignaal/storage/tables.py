@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -152,6 +153,8 @@ class Signaal(Base):
         UniqueConstraint("schuldeiser", "signaal_id"),
         Index("ix_signaal_referentie", "referentie_sleutel", "signaaldatum"),
         Index("ix_signaal_gemeente_datum", "gemeentecode", "signaaldatum"),
+        # A creditor's own signals, newest first (vroegsignaal/feedback.py: own_signals).
+        Index("ix_signaal_schuldeiser_id", "schuldeiser", "id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     schuldeiser: Mapped[str] = mapped_column(String(64))
@@ -273,9 +276,7 @@ class TeamGemeente(Base):
     team_id: Mapped[int] = mapped_column(
         ForeignKey("team.id", ondelete="CASCADE"), primary_key=True
     )
-    gemeentecode: Mapped[str] = mapped_column(
-        ForeignKey("gemeente.gemeentecode"), primary_key=True
-    )
+    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), primary_key=True)
 
 
 class Gebruiker(Base):
@@ -311,6 +312,15 @@ class Gebruiker(Base):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     laatst_ingelogd_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Set for a creditor's web account (ADR 0014): it logs in to the upload page of this
+    # schuldeiser and never holds a municipal role or team.
+    schuldeiser: Mapped[str | None] = mapped_column(
+        ForeignKey("schuldeiser_organisatie.code"), index=True
+    )
+    # Keyboard shortcuts in the web app (an addition, switchable off: WCAG 2.1.4).
+    sneltoetsen: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
 
 
 # Where a role or team membership came from: granted by an admin, or read from the
@@ -405,6 +415,47 @@ class AanmeldTeller(Base):
     geblokkeerd_tot: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class GemeenteThema(Base):
+    """A municipality's look in the web app and on its letters, and its debt-help contact.
+
+    Colours are hex values mapped onto NL Design System tokens (vroegsignaal/themes.py
+    checks their contrast); the logo is SVG or PNG, served by the app itself. The
+    `schuldhulp_*` fields are the municipality's own public contact details for debt help,
+    printed on offer letters; never a resident's.
+    """
+
+    __tablename__ = "gemeente_thema"
+    gemeentecode: Mapped[str] = mapped_column(
+        ForeignKey("gemeente.gemeentecode"), primary_key=True
+    )
+    weergavenaam: Mapped[str] = mapped_column(String(120))
+    kleur_primair: Mapped[str] = mapped_column(String(7))
+    kleur_primair_tekst: Mapped[str] = mapped_column(String(7))
+    kleur_link: Mapped[str] = mapped_column(String(7))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(32))
+    schuldhulp_telefoon: Mapped[str] = mapped_column(String(30))
+    schuldhulp_email: Mapped[str] = mapped_column(String(254))
+    schuldhulp_website: Mapped[str] = mapped_column(String(200))
+    schuldhulp_adres: Mapped[str] = mapped_column(String(200))
+    bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Briefsjabloon(Base):
+    """A municipality's template for the proactive offer: `soort` "brief" (HTML, printed
+    and rendered to PDF) or "sms" (plain text). Jinja2 source edited by an admin and
+    rendered in a sandbox (vroegsignaal/offers/templates.py)."""
+
+    __tablename__ = "briefsjabloon"
+    gemeentecode: Mapped[str] = mapped_column(
+        ForeignKey("gemeente.gemeentecode"), primary_key=True
+    )
+    soort: Mapped[str] = mapped_column(String(8), primary_key=True)
+    inhoud: Mapped[str] = mapped_column(Text)
+    bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    bijgewerkt_door: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class SchuldeiserOrganisatie(Base):
     """A registered schuldeiser (creditor organisation); `code` is the contract's `schuldeiser`."""
 
@@ -426,9 +477,7 @@ class ApiSleutel(Base):
 
     __tablename__ = "api_sleutel"
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    schuldeiser: Mapped[str] = mapped_column(
-        ForeignKey("schuldeiser_organisatie.code"), index=True
-    )
+    schuldeiser: Mapped[str] = mapped_column(ForeignKey("schuldeiser_organisatie.code"), index=True)
     prefix: Mapped[str] = mapped_column(String(16), index=True)
     sleutel_hash: Mapped[str] = mapped_column(String(128), unique=True)
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -469,3 +518,82 @@ class VerwijderLog(Base):
     grond: Mapped[str] = mapped_column(String(200))
     aantal: Mapped[int] = mapped_column(Integer)
     ids: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class BatchLevering(Base):
+    """A file a schuldeiser delivered in the batch inbox (docs/batch-intake.md).
+
+    `id` is opaque (random): Airflow's run ids, run configuration, task results and log
+    lines carry it instead of the file name, which a schuldeiser may have made from a
+    person's name. The name is kept only here (and in the work folders, with the file) and
+    goes with the retention purge: `bewaren_tot` is set when the delivery is finished.
+    Arrival order per schuldeiser is (`gewijzigd_ns`, `bestandsnaam`): the file's
+    modification time, which the transfer service sets when the upload completes.
+    """
+
+    __tablename__ = "batch_levering"
+    __table_args__ = (Index("ix_batch_levering_volgorde", "schuldeiser", "status", "gewijzigd_ns"),)
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    schuldeiser: Mapped[str] = mapped_column(String(64))
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    grootte: Mapped[int] = mapped_column(BigInteger)
+    gewijzigd_ns: Mapped[int] = mapped_column(BigInteger)
+    ontvangen_op: Mapped[dt.date] = mapped_column(Date)  # the receipt date of its signals
+    status: Mapped[str] = mapped_column(String(16))
+    aangemeld_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    afgerond_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bewaren_tot: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+
+class VerwijderProefrun(Base):
+    """A dry run of the retention purge: its plan in counts. The nightly purge deletes
+    nothing until an operator has run (and seen) at least one (docs/batch-intake.md)."""
+
+    __tablename__ = "verwijder_proefrun"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(250))
+    peildatum: Mapped[dt.date] = mapped_column(Date)
+    uitgevoerd_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    gepland: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class KpiRollup(Base):
+    """Materialised KPI counts per municipality, month and category (vroegsignaal/kpi/):
+    rebuilt by the refresh (dags/refresh_kpi_rollups.py). Counts only, never a key.
+
+    `periode` is "maand" (a month's counts; `maand` its first day) or "jaar" (the calendar
+    year's, `maand` its 1 January); `categorie` "*" counts over all categories.
+    `huishoudens` is the number of distinct households behind `aantal`, for small-cell
+    protection: it does not add up over months or categories, so those totals are counted.
+    """
+
+    __tablename__ = "kpi_rollup"
+    kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    periode: Mapped[str] = mapped_column(String(5), primary_key=True)
+    maand: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int] = mapped_column(BigInteger)
+    huishoudens: Mapped[int] = mapped_column(BigInteger)
+
+
+class KpiCel(Base):
+    """A published KPI cell, after small-cell protection (vroegsignaal/kpi/disclosure.py):
+    the only KPI table any output reads. `aantal` is None when the cell is withheld
+    (`onderdrukt` says why); the value of a withheld cell is not stored here.
+
+    One protection unit (`eenheid`: a region, or a municipality in none) and calendar
+    year form one cube; "*" in `gemeentecode` or `categorie`, and 0 in `maand`, mark its
+    totals.
+    """
+
+    __tablename__ = "kpi_cel"
+    kpi: Mapped[str] = mapped_column(String(48), primary_key=True)
+    eenheid: Mapped[str] = mapped_column(String(16), primary_key=True)
+    jaar: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    maand: Mapped[int] = mapped_column(Integer, primary_key=True)
+    categorie: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int | None] = mapped_column(BigInteger)
+    onderdrukt: Mapped[str | None] = mapped_column(String(10))
+    ververst_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -17,6 +17,7 @@ from batch.delivery import (
     claim_delivery,
     ingest_delivery,
     quarantine_delivery,
+    register_inbox,
     validate_delivery,
 )
 from batch.validation import validate_file
@@ -32,10 +33,13 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def settings(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    for folder in ("inbox", "work"):
+        (tmp_path / folder).mkdir()
     monkeypatch.setenv("VROEGSIGNAAL_DATABASE_URL", pg_url)
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORK_DIR", str(tmp_path / "work"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORKERS", "1")
+    monkeypatch.setenv("VROEGSIGNAAL_BATCH_MIN_FILE_AGE_SECONDS", "0")
     monkeypatch.setenv("VROEGSIGNAAL_MODEL_DIR", str(tmp_path / "models"))
     get_settings.cache_clear()
     yield get_settings()
@@ -43,10 +47,17 @@ def settings(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 def _deliver(settings: Settings, name: str, records: list[dict[str, Any]]) -> str:
+    """Delivered, registered and claimed; the delivery id."""
     folder = Path(settings.batch_inbox) / "WBV-TEST"
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(folder / name, records)
-    return claim_delivery(f"WBV-TEST/{name}", run="run-1", settings=settings)
+    (levering,) = register_inbox(settings)
+    claim_delivery(levering, settings=settings)
+    return levering
+
+
+def _claimed(settings: Settings, levering: str, name: str) -> Path:
+    return Path(settings.batch_work_dir) / "processing" / "WBV-TEST" / levering / name
 
 
 def _signals(n: int) -> list[dict[str, Any]]:
@@ -61,16 +72,16 @@ def test_a_row_for_another_schuldeiser_quarantines_the_file_whatever_the_share(
 ) -> None:
     records = _signals(300)
     records[100]["schuldeiser"] = "EN-ANDER"  # 1 of 300: within the 1%, but fatal
-    claimed = _deliver(settings, "gemengd.csv", records)
-    summary = validate_delivery(claimed, schuldeiser="WBV-TEST", run="run-1", settings=settings)
+    levering = _deliver(settings, "gemengd.csv", records)
+    summary = validate_delivery(levering, settings=settings)
     assert (summary["besluit"], summary["grond"]) == ("quarantaine", "FATALE_CONTROLE")
     assert summary["fatale_controles"] == ["SCHULDEISER_VAN_AANLEVERMAP"]
     with pytest.raises(QuarantinedFile):
-        ingest_delivery(claimed, ontvangen_op=_day(), settings=settings)
-    moved = Path(quarantine_delivery(claimed, settings=settings))
-    report = json.loads((moved.parent / "rapport.json").read_text())
+        ingest_delivery(levering, ontvangen_op=_day(), settings=settings)
+    moved = Path(settings.batch_work_dir) / quarantine_delivery(levering, settings=settings)
+    report = json.loads((moved / "rapport.json").read_text())
     assert report["bevindingen"][0]["regels"] == [102]
-    assert "EN-ANDER" not in (moved.parent / "rapport.md").read_text()
+    assert "EN-ANDER" not in (moved / "rapport.md").read_text()
 
 
 def _day() -> Any:
@@ -82,18 +93,18 @@ def _day() -> Any:
 def test_unreadable_lines_and_unknown_columns(settings: Settings, pg_url: str) -> None:
     records = _signals(200)
     records[3]["bsn"] = "123456782"  # outside the data set: a warning, dropped and counted
-    claimed = _deliver(settings, "kolommen.csv", records)
-    path = Path(claimed)
+    levering = _deliver(settings, "kolommen.csv", records)
+    path = _claimed(settings, levering, "kolommen.csv")
     lines = path.read_text().splitlines()
     lines.insert(50, "dit,is,geen,geldige,regel")  # line 51: wrong number of fields
     path.write_text("\n".join(lines) + "\n")
-    summary = validate_delivery(claimed, schuldeiser="WBV-TEST", run="run-1", settings=settings)
+    summary = validate_delivery(levering, settings=settings)
     assert summary["besluit"] == "innemen" and summary["ongeldige_regels"] == 1
     assert summary["niet_gehaald"]["REGEL_LEESBAAR"] == 1
     report = json.loads((path.parent / "rapport.json").read_text())
     warning = next(b for b in report["bevindingen"] if b["code"] == "ALLEEN_TOEGESTANE_KOLOMMEN")
     assert warning["ernst"] == "warning" and warning["details"]["onverwachte_kolommen"] == ["bsn"]
-    totals = ingest_delivery(claimed, ontvangen_op=_day(), settings=settings)
+    totals = ingest_delivery(levering, ontvangen_op=_day(), settings=settings)
     assert totals["per_reden"] == {"OPGEPAKT": 200, "ONGELDIG_BERICHT": 1}
     assert totals["verwijderde_velden"] == {"bsn": 1}
     with session_factory(pg_url)() as session:
@@ -101,7 +112,9 @@ def test_unreadable_lines_and_unknown_columns(settings: Settings, pg_url: str) -
         # Refused by intake with the reader's own code, as at every door (issue 9: one
         # definition); the report named the same line under REGEL_LEESBAAR.
         assert (refusal.positie, refusal.details) == (51, [{"fout": "ONGELDIGE_CSV_RIJ"}])
-    again = ingest_delivery(claimed, ontvangen_op=_day(), settings=settings)
+        # An unreadable line has no ids of its own: the delivering folder names its schuldeiser.
+        assert (refusal.schuldeiser, refusal.signaal_id) == ("WBV-TEST", None)
+    again = ingest_delivery(levering, ontvangen_op=_day(), settings=settings)
     assert again["per_reden"] == {"DUPLICAAT": 200, "ONGELDIG_BERICHT": 1}, "a retry is a replay"
     with session_factory(pg_url)() as session:
         assert session.scalar(select(func.count()).select_from(Signaal)) == 200

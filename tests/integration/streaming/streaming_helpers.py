@@ -78,6 +78,31 @@ def keyed(messages: Iterable[dict[str, Any]]) -> list[Message]:
     return [(gemeente_key(m).encode(), orjson.dumps(m)) for m in messages]
 
 
+def signal_messages(prefix: str, n: int, keys: list[str] | None = None) -> list[Message]:
+    """Valid signals with ids prefix-0..n-1, one household each, keyed by municipality:
+    the factory's postcode is Utrecht's, or `keys` in turn to spread them over partitions."""
+    from tests.factories import signaal
+
+    out = []
+    for i in range(n):
+        key = keys[i % len(keys)] if keys else "GM0344"
+        msg = signaal(signaalId=f"{prefix}-{i}", client__huisnummer=str(100 + i))
+        out.append((key.encode(), orjson.dumps(msg)))
+    return out
+
+
+def signal_ids(messages: Iterable[Message]) -> set[str]:
+    return {orjson.loads(v)["signaalId"] for _, v in messages if v is not None}
+
+
+def stored_signal_ids(url: str) -> set[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as c:
+        ids = set(c.execute(sa.text("SELECT signaal_id FROM signaal")).scalars())
+    engine.dispose()
+    return ids
+
+
 def produce(
     settings: StreamingSettings, messages: Iterable[Message], topic: str | None = None
 ) -> int:
@@ -201,7 +226,9 @@ class ConsumerProcess:
 
     @classmethod
     def start(cls, settings: StreamingSettings, database_url: str, log_path: Path,
-              *args: str, env: dict[str, str] | None = None) -> ConsumerProcess:
+              *args: str, env: dict[str, str] | None = None,
+              prelude: str = "") -> ConsumerProcess:
+        """`prelude`: Python run before the CLI, e.g. to take a library away."""
         environment = {
             **os.environ,
             "VROEGSIGNAAL_DATABASE_URL": database_url,
@@ -216,8 +243,9 @@ class ConsumerProcess:
             **(env or {}),
         }
         log = log_path.open("ab")
+        command = [*CLI[:2], prelude + CLI[2]] if prelude else CLI
         proc = subprocess.Popen(
-            [*CLI, "consume", *args], cwd=REPO_ROOT, env=environment,
+            [*command, "consume", *args], cwd=REPO_ROOT, env=environment,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()

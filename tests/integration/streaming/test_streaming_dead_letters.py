@@ -154,3 +154,95 @@ def test_a_message_the_pipeline_cannot_store_is_dead_lettered_alone(
     h = header_dict(dead[0].headers)
     assert (h["reden"], h["bron-offset"]) == ("VERWERKINGSFOUT", "1")
     assert h["fout"] == "InvalidParameterValue"
+
+
+def _array_of_signals(n: int) -> bytes:
+    """A creditor's mistake from issue 14: one message holding a JSON array of signals."""
+    from itertools import islice
+
+    from synthetic import all_gemeentecodes, generate_signals
+
+    signals = islice(generate_signals(gemeenten=all_gemeentecodes(), start=DAY, months=1,
+                                      seed=14), n)
+    return orjson.dumps(list(signals))
+
+
+def _gzip_produce(settings: object, messages: list[tuple[bytes | None, bytes | None]]) -> None:
+    from tests.integration.streaming.creditor_clients import produce_librdkafka
+
+    produce_librdkafka(settings.bootstrap_servers, settings.intake_topic,  # type: ignore[attr-defined]
+                       messages, compression_type="gzip", partition=0,
+                       # librdkafka checks the uncompressed size against this (1 MB default)
+                       message_max_bytes=8_000_000)
+
+
+def _counts(pg_url: str) -> tuple[int, int]:
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as c:
+        batches = c.execute(sa.text("SELECT count(*) FROM intake_batch")).scalar_one()
+        refusals = c.execute(sa.text("SELECT count(*) FROM intake_weigering")).scalar_one()
+    engine.dispose()
+    return batches, refusals
+
+
+def test_an_oversized_refused_array_fits_its_dead_letter_sealed_and_compressed(
+    kafka_bootstrap: str, pg_url: str
+) -> None:
+    """The issue's case: a gzip-compressed message of a few hundred KB holding about 2 MB
+    of JSON. Base64 in the old envelope made its dead letter larger than the topic allows;
+    compressed before sealing it fits, and opens to the original byte for byte."""
+    settings = new_settings(kafka_bootstrap, partitions=1)
+    array = _array_of_signals(4000)
+    assert len(array) > 1_900_000
+    _gzip_produce(settings, [(b"GM0344", array), (b"GM0344", _msg(signaalId="S-NA"))])
+    with ConsumerThread(settings, pg_url), Progress(settings) as progress:
+        wait_until(lambda: progress.committed() >= 2, timeout=60, what="offsets committed")
+    [dead] = read_all(settings, settings.dead_letter_topic)
+    h = header_dict(dead.headers)
+    assert (h["fout"], h["versleuteling"]) == ("GEEN_OBJECT", "AES-256-GCM/v2")
+    assert len(dead.value) < 1024 * 1024
+    opened = DeadLetterSeal.from_settings(get_settings()).open(dead.value, dead.headers)
+    assert opened.value == array
+
+
+def test_a_dead_letter_the_broker_refuses_as_too_large_is_sent_again_without_its_original(
+    kafka_bootstrap: str, pg_url: str
+) -> None:
+    """The dead-letter topic's limit is lowered under a running consumer (which read the
+    old one at start): the broker refuses the sealed dead letter. The consumer sends it
+    again with digest and size only, takes in the rest of the batch, commits, and runs
+    the pipeline once per batch: no extra intake_batch rows, feedback once per signal."""
+    import hashlib
+
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    from streaming.topics import admin_client, topic_specs
+
+    settings = new_settings(kafka_bootstrap, partitions=1)
+    array = _array_of_signals(3000)
+    with ConsumerThread(settings, pg_url) as run, Progress(settings) as progress:
+        wait_until(lambda: run.consumer.assigned(), timeout=60, what="the consumer assigned")
+        spec = next(t for t in topic_specs(settings) if t.name == settings.dead_letter_topic)
+        admin = admin_client(settings)
+        admin.alter_configs([ConfigResource(
+            ConfigResourceType.TOPIC, spec.name,
+            configs={**spec.configs, "max.message.bytes": str(64 * 1024)})])
+        admin.close()
+        _gzip_produce(settings, [(b"GM0344", _msg(signaalId="S-VOOR")), (b"GM0344", array),
+                                 (b"GM0344", _msg(signaalId="S-NA", client__huisnummer="2"))])
+        wait_until(lambda: progress.committed() >= 3, timeout=90, what="offsets committed")
+        metrics = run.consumer.metrics
+        assert metrics.publish_failures.labels("MessageSizeTooLargeError")._value.get() >= 1
+        assert metrics.originals.labels("weggelaten")._value.get() == 1
+    [dead] = read_all(settings, settings.dead_letter_topic)
+    h = header_dict(dead.headers)
+    assert (h["reden"], h["fout"], h["bron-offset"]) == ("ONGELDIG_BERICHT", "GEEN_OBJECT", "1")
+    assert h["origineel"] == "weggelaten" and dead.value == b""
+    assert h["origineel-sha256"] == hashlib.sha256(array).hexdigest()
+    assert h["origineel-bytes"] == str(len(array))
+    assert "sleutel-id" not in h
+    # The pipeline ran once per batch: a row per committed batch, one refusal.
+    assert _counts(pg_url) == (run.consumer.totals.batches, 1)
+    feedback = [orjson.loads(r.value)["signaalId"] for r in
+                read_all(settings, settings.feedback_topic)]
+    assert sorted(feedback) == ["S-NA", "S-VOOR"]

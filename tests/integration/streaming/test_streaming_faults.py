@@ -108,3 +108,57 @@ def test_database_outage_pauses_and_resumes_without_loss(
     assert taken_in(state, dead_letter_sources(settings)) == 20_000
     assert "database unavailable; pausing" in proc.log()
     assert our_failures(proc.log()) == []
+
+
+
+def test_unacknowledged_feedback_holds_the_batch_without_running_it_again(
+    own_kafka: OwnService, pg_url: str
+) -> None:
+    """The broker goes away after the database commit and before the feedback is
+    acknowledged (the pipeline is held up in the database to make the window). After its
+    limited rounds the consumer pauses and holds the batch: readiness fails, nothing is
+    committed, and the pipeline is not run again. With the broker back, the held feedback
+    is delivered once and the offsets are committed."""
+    import sqlalchemy as sa
+
+    from tests.integration.streaming.streaming_helpers import (
+        ConsumerThread,
+        read_all,
+        signal_messages,
+    )
+
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as c:
+        c.execute(sa.text(
+            "CREATE FUNCTION traag() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.signaal_id = 'HOUD-2' THEN PERFORM pg_sleep(4); END IF; "
+            "RETURN NEW; END $$"))
+        c.execute(sa.text("CREATE TRIGGER traag BEFORE INSERT ON signaal "
+                          "FOR EACH ROW EXECUTE FUNCTION traag()"))
+    settings = new_settings(own_kafka.address, partitions=1, publish_timeout_s=3,
+                            db_backoff_max_s=2)
+    produce(settings, signal_messages("HOUD", 3))
+
+    def sleeping() -> bool:
+        with engine.connect() as c:
+            return bool(c.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%signaal%' "
+                "AND wait_event = 'PgSleep'")).scalar_one())
+
+    with ConsumerThread(settings, pg_url) as run:
+        wait_until(sleeping, timeout=60, interval=0.05, what="the batch inside the database")
+        own_kafka.stop()
+        wait_until(lambda: "publiceren-mislukt" in run.consumer.health.reasons(), timeout=90,
+                   what="the consumer holding the batch")
+        assert run.consumer.metrics.paused._value.get() == 1
+        assert run.consumer.metrics.retries.labels("publiceren")._value.get() == 1
+        time.sleep(3)  # backoff rounds while held
+        own_kafka.start()
+        with Progress(settings, pg_url) as progress:
+            wait_until(lambda: progress.committed() >= 3, timeout=120,
+                       what="offsets committed once the broker is back")
+            assert progress.batches() == 1  # the pipeline ran once
+        assert run.consumer.health.ready()
+    engine.dispose()
+    feedback = [r.value for r in read_all(settings, settings.feedback_topic)]
+    assert len(feedback) == 3  # once each: nothing acknowledged was sent again

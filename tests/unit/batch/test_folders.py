@@ -46,8 +46,7 @@ def test_only_complete_files_in_schuldeiser_folders_are_found(folders: BatchFold
     _file(inbox / "rare map!" / "x.csv")
     found = find_deliveries(folders, min_age_seconds=60)
     assert [d.relative for d in found] == ["WBV-A/b.jsonl", "WBV-A/a.csv"]  # oldest first
-    assert len({d.run_id for d in found}) == 2
-    assert all(d.run_id.startswith("bestand__WBV-A__") for d in found)
+    assert [d.schuldeiser for d in found] == ["WBV-A", "WBV-A"]
 
 
 def test_a_redelivered_file_is_a_new_delivery(folders: BatchFolders) -> None:
@@ -56,7 +55,22 @@ def test_a_redelivered_file_is_a_new_delivery(folders: BatchFolders) -> None:
     path.write_text("signaalId\nS-2\n")
     os.utime(path, (time.time() - 300, time.time() - 300))
     (second,) = find_deliveries(folders, min_age_seconds=60)
-    assert first.run_id != second.run_id
+    assert (first.size, first.mtime_ns) != (second.size, second.mtime_ns)  # register.py: new
+
+
+def test_a_missing_inbox_is_an_error_not_an_empty_inbox(tmp_path: Path) -> None:
+    with pytest.raises(BatchFileError, match="inbox does not exist"):
+        find_deliveries(BatchFolders(tmp_path / "nergens", tmp_path), min_age_seconds=0)
+
+
+def test_log_lines_name_no_file(folders: BatchFolders, caplog: pytest.LogCaptureFixture) -> None:
+    _file(folders.inbox / "WBV-A" / "Jansen-Pietersen.txt")
+    _file(folders.inbox / "de Vries.csv")
+    _file(folders.inbox / "WBV-A" / "Bakker.csv")
+    found = find_deliveries(folders, min_age_seconds=60)
+    claim(folders, found[0].relative, "L0123456789abcdef")
+    for name in ("Jansen", "Vries", "Bakker"):
+        assert name not in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -177,11 +177,12 @@ def test_demo_prints_accounts_that_log_in(workdir: Path, monkeypatch: pytest.Mon
     out = _ok(["demo", "-g", "GM0344", "-g", "GM0193", "-g", "GM0080", "--maanden", "1"])
 
     lines = {m.group(1): m.group(2) for m in re.finditer(r"  (\w+) \(.*\): wachtwoord (\S+)", out)}
-    assert set(lines) == {"werker", "teamleider", "manager", "beheerder"}
+    assert set(lines) == {"werker", "teamleider", "manager", "beheerder", "verhuurder"}
     assert "werker (schuldhulpverlener; Zwolle, Leeuwarden)" in out
     secret = re.search(r"beheerder \(admin; Utrecht\).*\n    TOTP-geheim (\w+)", out)
+    creditor_secret = re.search(r"verhuurder \(schuldeiser .*\n +TOTP-geheim (\w+)", out)
     key = re.search(r"API-sleutel \(header X-Api-Key\) (\S+)", out)
-    assert secret and key
+    assert secret and key and creditor_secret
     monkeypatch.setenv("VROEGSIGNAAL_DATABASE_URL", f"sqlite:///{workdir}/var/vroegsignaal.sqlite3")
     get_settings.cache_clear()
     from tests.accounts import TestAccount, login
@@ -190,6 +191,11 @@ def test_demo_prints_accounts_that_log_in(workdir: Path, monkeypatch: pytest.Mon
         csrf = login(client, TestAccount(0, "beheerder", lines["beheerder"], secret.group(1)))
         users = client.get("/api/v1/beheer/gebruikers", headers={"X-CSRF-Token": csrf})
         creditor = client.get("/api/v1/signalen/S-1/status", headers={"X-Api-Key": key.group(1)})
+    with _api(workdir) as browser:  # the creditor's web account reaches its upload page
+        login(browser, TestAccount(0, "verhuurder", lines["verhuurder"],
+                                   creditor_secret.group(1)))
+        upload_page = browser.get("/schuldeiser")
     assert users.status_code == 200
-    assert {u["gebruikersnaam"] for u in users.json()} >= {"manager", "beheerder"}
+    assert {u["gebruikersnaam"] for u in users.json()} >= {"manager", "beheerder", "verhuurder"}
     assert creditor.status_code == 404
+    assert upload_page.status_code == 200 and "Woningcorporatie Woongoed" in upload_page.text

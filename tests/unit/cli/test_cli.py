@@ -63,3 +63,41 @@ def test_unknown_file_type_is_a_clear_error(workdir: Path) -> None:
 def test_keys_generate() -> None:
     out = _ok(["keys", "generate"])
     assert "VROEGSIGNAAL_ENCRYPTION_KEY=k1:" in out and "VROEGSIGNAAL_HMAC_KEY=" in out
+
+
+def test_generate_writes_one_valid_file_per_schuldeiser_into_an_inbox(workdir: Path) -> None:
+    import pandas as pd
+
+    from batch.folders import BatchFolders, find_deliveries
+    from batch.frame import iter_file_frames
+    from batch.rule import Grond, decide
+    from batch.suites import SuiteRunner
+    from batch.validation import validate_frames
+    from vroegsignaal.contract.io import read_records
+
+    out = _ok(["generate", "--inbox", "inbox", "-g", "GM0193", "--maanden", "1", "--seed", "2"])
+    assert "Geleverd in inbox" in out
+    found = find_deliveries(BatchFolders(workdir / "inbox", workdir), min_age_seconds=0)
+    assert len(found) > 5 and not list((workdir / "inbox").rglob("*.part"))
+    assert len({d.schuldeiser for d in found}) == len(found), "one file per schuldeiser"
+    for delivery in found:  # each file holds its folder's signals only
+        names = {r.data["schuldeiser"] for r in read_records(delivery.path) if r.data}
+        assert names == {delivery.schuldeiser}
+    # Every row passes the batch-file checks (one Great Expectations run over all files).
+    frame = pd.concat([f for d in found for f in iter_file_frames(d.path)])
+    validation = validate_frames(
+        [frame],
+        SuiteRunner.load("batch_intake_signalen"),
+        {"schuldeisers": [d.schuldeiser for d in found]},
+    )
+    verdict = decide(validation, max_invalid_fraction=0.01)
+    assert verdict.grond is Grond.ALLES_GELDIG, validation.failed
+    with_errors = workdir / "fout"
+    _ok(["generate", "--inbox", str(with_errors), "-g", "GM0193", "--maanden", "1",
+         "--seed", "2", "--met-fouten"])  # fmt: skip
+    assert sum(1 for _ in with_errors.rglob("*.csv")) == len(found)
+
+
+def test_generate_needs_a_file_or_an_inbox(workdir: Path) -> None:
+    result = runner.invoke(app, ["generate", "-g", "GM0193"])
+    assert result.exit_code == 2 and "give an output file or --inbox" in result.output

@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import os
 
+import orjson
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from streaming.dead_letter import (
     DeadLetterSeal,
     SourceRef,
     dead_letter_headers,
+    digest_headers,
     error_codes,
     header_dict,
 )
@@ -76,7 +81,7 @@ def test_headers_carry_codes_and_coordinates_only() -> None:
         "reden": "ONGELDIG_BERICHT", "fout": "bedrag:missing",
         "bron-topic": SOURCE.topic, "bron-partitie": "3", "bron-offset": "1234",
         "bron-tijdstip": "1700000000000", "batch-id": "b1", "positie": "7",
-        "sleutel-id": "k1", "versleuteling": "AES-256-GCM/v1",
+        "sleutel-id": "k1", "versleuteling": "AES-256-GCM/v2",
         "schuldeiser": "WBV-TEST", "signaal-id": "S-1",
     }
 
@@ -91,3 +96,38 @@ def test_error_codes_keep_field_and_type_and_strip_anything_else() -> None:
         "client.postcode:string_pattern_mismatch;ONGELDIGE_JSON;naamJanJansen:xy"
     )
     assert len(error_codes([{"veld": "v" * 500, "fout": "f"}] * 50)) <= 1024
+
+
+def test_a_compressible_original_is_sealed_far_smaller_than_its_base64() -> None:
+    """The issue's case: megabytes of JSON that the creditor's producer had gzipped."""
+    seal = DeadLetterSeal([K1])
+    value = orjson.dumps([{"signaalId": f"S-{i}", "bedrag": i % 700, "postcode": "1234AB"}
+                          for i in range(40_000)])
+    sealed = seal.seal(SOURCE, key=b"GM0344", value=value)
+    assert len(sealed) < len(value) // 10
+    assert seal.open(sealed, _headers(seal)).value == value
+
+
+def test_dead_letters_sealed_in_format_v1_still_open() -> None:
+    """Dead letters written before v2 stay readable for their 14 days of retention."""
+    nonce = os.urandom(12)
+    envelope = orjson.dumps({"sleutel": base64.b64encode(b"GM0344").decode(),
+                             "waarde": base64.b64encode(PAYLOAD).decode(), "headers": []})
+    sealed = nonce + AESGCM(K1[1]).encrypt(nonce, envelope, SOURCE.associated_data())
+    headers = [(k, b"AES-256-GCM/v1" if k == "versleuteling" else v)
+               for k, v in _headers(DeadLetterSeal([K1]))]
+    opened = DeadLetterSeal([K1]).open(sealed, headers)
+    assert (opened.key, opened.value) == (b"GM0344", PAYLOAD)
+
+
+def test_a_dead_letter_without_original_says_so_and_does_not_open() -> None:
+    headers = dead_letter_headers(SOURCE, reden="ONGELDIG_BERICHT", fout="GEEN_OBJECT",
+                                  batch_id="b1", positie=0, key_id="k1", origineel="weggelaten")
+    headers += digest_headers(PAYLOAD)
+    h = header_dict(headers)
+    assert "sleutel-id" not in h and "versleuteling" not in h
+    assert h["origineel"] == "weggelaten"
+    assert h["origineel-sha256"] == hashlib.sha256(PAYLOAD).hexdigest()
+    assert h["origineel-bytes"] == str(len(PAYLOAD))
+    with pytest.raises(DecryptionError):
+        DeadLetterSeal([K1]).open(b"", headers)

@@ -57,12 +57,34 @@ def test_batch_positions_offsets_and_description() -> None:
     assert len(batch) == 3
     assert [(i.positie, i.fout) for i in batch.inputs()] == [
         (0, None), (1, "GEEN_OBJECT"), (2, LEEG_BERICHT)]
-    offsets = batch.commit_offsets()
-    assert offsets[TopicPartition(t, 3)].offset == 22
-    assert offsets[TopicPartition(t, 3)].leader_epoch == 5
-    assert offsets[TopicPartition(t, 0)] == (8, "", -1)
+    assert batch.first == {TopicPartition(t, 3): 20, TopicPartition(t, 0): 7}
+    assert batch.leader_epoch == {TopicPartition(t, 3): 5, TopicPartition(t, 0): -1}
     assert batch.describe() == "p0:7-7,p3:20-21"
     assert batch.source(1).offset == 21 and batch.source(2).partition == 0
+
+
+def test_an_undecodable_record_becomes_an_unreadable_input_with_its_coordinates() -> None:
+    from streaming.fetch_fault import ONLEESBAAR_RECORD, FetchFault
+
+    batch = Batch.undecodable(FetchFault(TopicPartition("signalen", 2), 40), "CorruptRecordError")
+    [raw] = batch.inputs()
+    assert (raw.data, raw.fout, raw.herkomst) == (None, ONLEESBAAR_RECORD, "kafka:signalen:2:40")
+    assert batch.describe() == "p2:40-40"
+    assert batch.source(0).offset == 40
+
+
+def test_poll_errors_a_retry_cannot_fix_are_told_apart() -> None:
+    import zlib
+
+    from kafka.errors import CorruptRecordError, KafkaConnectionError, UnsupportedCodecError
+
+    from streaming.fetch_fault import undecodable
+
+    assert undecodable(CorruptRecordError("crc"))
+    assert undecodable(zlib.error("bad data"))  # what a damaged compressed batch raises
+    assert undecodable(UnboundLocalError("unknown codec id"))
+    assert not undecodable(UnsupportedCodecError("zstd missing"))  # a redeploy fixes this
+    assert not undecodable(KafkaConnectionError())
 
 
 def test_backoff_grows_is_capped_and_jittered() -> None:
@@ -99,6 +121,8 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.intake_topic == "vroegsignalering.signalen.v1"
     producer = s.producer_config()
     assert producer["acks"] == "all" and producer["enable_idempotence"] is True
+    monkeypatch.setenv("VROEGSIGNAAL_KAFKA_COMPRESSION", "zstd")
+    assert StreamingSettings().producer_config()["compression_type"] == "zstd"
 
 
 def test_topic_specs_for_a_production_cluster() -> None:

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 """contract: content key for conflicts; address key and "mogelijk hetzelfde adres" links
 
-Revision ID: 0009
-Revises: 0007
-Create Date: 2026-11-30 17:00:00
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-01 09:20:00
 
 Issue 9. `signaal.inhoud_sleutel` keys what a message said, so the same signaalId with
 other content is a conflict (NULL for older rows: a resend of those stays a replay).
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0007"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The web app: server-rendered pages in Dutch for workers, managers, admins and creditors.
+
+Jinja2 templates (api/templates/), the NL Design System's Utrecht CSS with a theme per
+municipality, htmx 4 for partial updates; every page also works without JavaScript
+(forms with POST-redirect-GET). Everything is served by this app: the vendored assets
+(api/static/vendor/, `make web-assets`), the app's own CSS and JS, the theme CSS and logos;
+the Content Security Policy allows nothing else. Pages call the core with the viewer's
+principal; the core checks every right and writes the audit trail. Route modules live in
+api/web/routes/, outside /api/v1 and outside the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.web.routes import auth, beheer, beheer_gemeente, dashboard, pages, schuldeiser
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+# Pages: own origin only. htmx's indicator style is in app.css (includeIndicatorCSS off),
+# so no inline style is needed; images may be data: URIs (the TOTP QR code).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; "
+    "base-uri 'none'; object-src 'none'"
+)
+# Swagger UI sets inline styles on its elements.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+ROUTERS = [
+    auth.router, pages.router, schuldeiser.router, beheer.router, beheer_gemeente.router,
+    dashboard.router,
+]
+
+
+def install(app: FastAPI) -> None:
+    """Mount the static files and the page routes, and set the pages' security headers."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        path = request.url.path
+        if path == "/api/v1/docs":
+            response.headers.setdefault("Content-Security-Policy", DOCS_CSP)
+        elif not path.startswith("/api/"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            if not path.startswith(("/static/", "/thema/")):
+                # Pages may show personal data: never kept in a shared or back-forward cache.
+                response.headers.setdefault("Cache-Control", "no-store")
+        return response
