@@ -54,8 +54,12 @@ def _run(tree: Path, script: str, args: list[str]) -> dict[str, Any]:
     cpu0, idle0 = _cpu()
     own0 = os.times()
     started = time.perf_counter()
+    # PYTHONPATH: the tree's modules before the editable install's (worker processes too).
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run([sys.executable, str(tree / "benchmarks" / script), *args],
-                          cwd=tree, capture_output=True, text=True, check=True)
+                          cwd=tree, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise SystemExit(f"{script} in {tree.name} failed:\n{done.stderr[-3000:]}")
     wall = time.perf_counter() - started
     own1 = os.times()
     cpu1, idle1 = _cpu()
