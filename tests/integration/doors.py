@@ -106,23 +106,27 @@ def deliver(settings: Settings, creditor: str, source: Path | bytes, name: str,
         claim_delivery,
         ingest_delivery,
         quarantine_delivery,
+        register_inbox,
         validate_delivery,
     )
 
     folder = Path(settings.batch_inbox) / creditor
     folder.mkdir(parents=True, exist_ok=True)
+    Path(settings.batch_work_dir).mkdir(parents=True, exist_ok=True)
     data = source if isinstance(source, bytes) else source.read_bytes()
     (folder / name).write_bytes(data)
-    claimed = claim_delivery(f"{creditor}/{name}", run=f"run-{name}", settings=settings)
-    decision = validate_delivery(claimed, schuldeiser=creditor, run=f"run-{name}",
-                                 settings=settings)
+    settings = settings.model_copy(update={"batch_min_file_age_seconds": 0})
+    (levering,) = register_inbox(settings)
+    claim_delivery(levering, settings=settings)
+    decision = validate_delivery(levering, settings=settings)
     ingested = None
     if decision["besluit"] == "innemen":
-        ingested = ingest_delivery(claimed, ontvangen_op=received or today(), settings=settings)
-        moved = Path(archive_delivery(claimed, settings=settings))
+        ingested = ingest_delivery(levering, ontvangen_op=received or today(),
+                                   settings=settings)
+        moved = archive_delivery(levering, settings=settings)
     else:
-        moved = Path(quarantine_delivery(claimed, settings=settings))
-    report_dir = moved.parent if moved.is_file() else moved
+        moved = quarantine_delivery(levering, settings=settings)
+    report_dir = Path(settings.batch_work_dir) / moved
     return BatchRun(decision, ingested, json.loads((report_dir / "rapport.json").read_text()),
                     (report_dir / "rapport.md").read_text(), report_dir)
 

@@ -159,15 +159,19 @@ NO_LINKS = HouseholdLinks({}, {})
 
 def confirmed_links(session: Session, households: Sequence[str]) -> HouseholdLinks:
     """The confirmed links of these households (either side), in two indexed queries."""
+    from vroegsignaal.storage.intake_repository import chunks, in_values
+
     if not households:
         return NO_LINKS
-    rows = session.execute(
-        select(Adreskoppeling.huishouden_kaal, Adreskoppeling.huishouden_adres).where(
-            Adreskoppeling.status == LinkStatus.BEVESTIGD.value,
-            Adreskoppeling.huishouden_kaal.in_(households)
-            | Adreskoppeling.huishouden_adres.in_(households),
-        )
-    ).all()
+    rows = []
+    for chunk in chunks(list(households)):  # one array parameter each on PostgreSQL
+        rows += session.execute(
+            select(Adreskoppeling.huishouden_kaal, Adreskoppeling.huishouden_adres).where(
+                Adreskoppeling.status == LinkStatus.BEVESTIGD.value,
+                in_values(session, Adreskoppeling.huishouden_kaal, chunk)
+                | in_values(session, Adreskoppeling.huishouden_adres, chunk),
+            )
+        ).all()
     if not rows:
         return NO_LINKS
     alias = {kaal: adres for kaal, adres in rows}

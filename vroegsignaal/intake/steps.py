@@ -162,7 +162,10 @@ def split_replays(
     and a conflict when it is not; the rest is new."""
     fresh: list[Message] = []
     replays: list[Replay] = []
-    first_in_batch: dict[SignalKey, tuple[int, str]] = {}
+    # The first of each id in this batch; its content key only once a second one comes
+    # (the key is an HMAC over every field: most signals never need it here).
+    first_in_batch: dict[SignalKey, Message] = {}
+    first_keys: dict[SignalKey, str] = {}
     for m in valid:
         key = (m.bericht.schuldeiser, m.bericht.signaalId)
         if key in stored:
@@ -170,11 +173,13 @@ def split_replays(
             other = s.inhoud_sleutel is not None and content_key(m.bericht) != s.inhoud_sleutel
             replays.append(Replay(m, s.reden, conflict=other))
         elif key in first_in_batch:
-            order, first_key = first_in_batch[key]
-            other = content_key(m.bericht) != first_key
-            replays.append(Replay(m, None, order, conflict=other))
+            first = first_in_batch[key]
+            if key not in first_keys:
+                first_keys[key] = content_key(first.bericht)
+            other = content_key(m.bericht) != first_keys[key]
+            replays.append(Replay(m, None, first.order, conflict=other))
         else:
-            first_in_batch[key] = (m.order, content_key(m.bericht))
+            first_in_batch[key] = m
             fresh.append(m)
     return fresh, replays
 

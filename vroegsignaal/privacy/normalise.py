@@ -17,6 +17,8 @@ from functools import lru_cache
 import phonenumbers
 
 _SEPARATORS = re.compile(r"[\s\-]")
+# What a phone number may be written with: digits, "+", spaces and the usual separators.
+_PHONE_CHARS = re.compile(r"[0-9+()./\s-]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The two spellings most creditors send for a Dutch mobile number: 06-12345678, +31612345678
 # (with optional spaces or dashes). They map to E.164 without metadata; tests check that
@@ -132,6 +134,10 @@ def _phone(value: str) -> str | None:
     fast = _NL_MOBILE.match(value.strip())
     if fast:
         return "+316" + _SEPARATORS.sub("", fast.group(1))
+    if not _PHONE_CHARS.fullmatch(value):
+        # libphonenumber reads letters as a keypad's ("bel ABC" -> 0222...): text that is
+        # not a number must not become one (docs/rules.md, optional identifiers).
+        return None
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:

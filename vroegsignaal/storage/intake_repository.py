@@ -51,7 +51,7 @@ werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
 _CHUNK = 2000  # keeps IN lists well under every driver's parameter limit
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
 
@@ -83,7 +83,7 @@ def _pg_array(values: Sequence[Any], element: Any) -> Any:
     return arr if isinstance(element, String) else cast(arr, ARRAY(element))
 
 
-def _in(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
     """`column IN values`; on PostgreSQL one array parameter instead of thousands."""
     if _is_pg(session):
         return column == any_(_pg_array(values, column.type))
@@ -146,7 +146,7 @@ def stored_reasons(
             )
         )
         return {(r[0], r[1]): Stored(ReasonCode(r[2]), r[3]) for r in rows}
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         rows = session.execute(
             select(*columns).where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk))
         )
@@ -158,7 +158,7 @@ def last_picked_up(
     session: Session, reference_keys: Sequence[str], since: dt.date
 ) -> dict[str, PickedUp]:
     latest: dict[str, PickedUp] = {}
-    for chunk in _chunks(reference_keys):
+    for chunk in chunks(reference_keys):
         rows = session.execute(
             select(
                 signaal.c.referentie_sleutel,
@@ -166,7 +166,7 @@ def last_picked_up(
                 signaal.c.bedrag,
                 signaal.c.crisissignaal,
             )
-            .where(_in(session, signaal.c.referentie_sleutel, chunk))
+            .where(in_values(session, signaal.c.referentie_sleutel, chunk))
             .where(signaal.c.reden == "OPGEPAKT")
             .where(signaal.c.signaaldatum >= since)
         )
@@ -181,7 +181,7 @@ def household_cases(
     session: Session, household_keys: Sequence[str], since: dt.date
 ) -> dict[str, list[CaseState]]:
     cases: dict[str, list[CaseState]] = {}
-    for chunk in _chunks(household_keys):
+    for chunk in chunks(household_keys):
         rows = session.execute(
             select(
                 zaak.c.id,
@@ -195,7 +195,7 @@ def household_cases(
                 zaak.c.status,
                 zaak.c.versie,
             )
-            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(in_values(session, zaak.c.huishouden_sleutel, chunk))
             .where(zaak.c.matchingsperiode >= since)
         )
         for r in rows:
@@ -219,7 +219,7 @@ def household_cases(
 
 def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
     out: dict[int, list[CaseSignal]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in chunks(case_ids):
         rows = session.execute(
             select(
                 signaal.c.zaak_id,
@@ -230,7 +230,7 @@ def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Ca
                 signaal.c.signaaldatum,
                 signaal.c.crisissignaal,
                 signaal.c.warme_overdracht,
-            ).where(_in(session, signaal.c.zaak_id, chunk))
+            ).where(in_values(session, signaal.c.zaak_id, chunk))
         )
         for r in rows:
             out.setdefault(r.zaak_id, []).append(CaseSignal(*r[1:]))
@@ -246,8 +246,8 @@ def household_history(
     of IN lists), through the zaak index: (household, case id, matching period, signal).
     """
     out: dict[str, list[tuple[int, dt.date, CaseSignal]]] = {}
-    chunks = [household_keys] if _is_pg(session) else list(_chunks(household_keys))
-    for chunk in chunks:
+    parts = [household_keys] if _is_pg(session) else list(chunks(household_keys))
+    for chunk in parts:
         if not chunk:
             continue
         rows = session.execute(
@@ -264,7 +264,7 @@ def household_history(
                 signaal.c.warme_overdracht,
             )
             .join(signaal, signaal.c.zaak_id == zaak.c.id)
-            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(in_values(session, zaak.c.huishouden_sleutel, chunk))
             .where(zaak.c.matchingsperiode >= since)
             .where(signaal.c.reden == "OPGEPAKT")
         )
@@ -275,14 +275,14 @@ def household_history(
 
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in chunks(case_ids):
         rows = session.execute(
             select(
                 werkvoorraad.c.zaak_id,
                 werkvoorraad.c.id,
                 werkvoorraad.c.uiterste_datum,
                 werkvoorraad.c.crisis,
-            ).where(_in(session, werkvoorraad.c.zaak_id, chunk))
+            ).where(in_values(session, werkvoorraad.c.zaak_id, chunk))
         )
         for r in rows:
             out[r.zaak_id] = {"id": r.id, "uiterste_datum": r.uiterste_datum, "crisis": r.crisis}
@@ -435,9 +435,9 @@ def address_zaken(
                zaak.c.matchingsperiode, zaak.c.bewaren_tot)
     for column, keys in ((zaak.c.adres_sleutel, address_keys),
                          (zaak.c.huishouden_sleutel, bare_households)):
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             rows = session.execute(
-                select(*columns).where(_in(session, column, chunk))
+                select(*columns).where(in_values(session, column, chunk))
                 .where(zaak.c.matchingsperiode >= since)
             )
             for r in rows:
@@ -449,11 +449,11 @@ def link_pairs(session: Session, households: Sequence[str]) -> set[tuple[str, st
     """The (kaal, adres) household pairs already linked, whatever their status."""
     pairs: set[tuple[str, str]] = set()
     table = table_of(Adreskoppeling)
-    for chunk in _chunks(households):
+    for chunk in chunks(households):
         rows = session.execute(
             select(table.c.huishouden_kaal, table.c.huishouden_adres).where(
-                _in(session, table.c.huishouden_kaal, chunk)
-                | _in(session, table.c.huishouden_adres, chunk)
+                in_values(session, table.c.huishouden_kaal, chunk)
+                | in_values(session, table.c.huishouden_adres, chunk)
             )
         )
         pairs.update((r[0], r[1]) for r in rows)
