@@ -125,44 +125,29 @@ def validate_delivery(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, Any]:
     """Validate the whole file, decide by the batch-file rule, write the report beside it."""
+    from batch.validation import validate_file
+
     settings = settings or get_settings()
     row = _row(levering, settings)
     path = _claimed(row, settings)
-    summary = validate_path(
-        path, schuldeiser=row.schuldeiser, run=row.id, bestand=row.bestandsnaam,
-        settings=settings, chunk_rows=chunk_rows,
-    )
-    return {"levering": row.id, **summary}
-
-
-def validate_path(
-    path: Path,
-    *,
-    schuldeiser: str,
-    run: str,
-    bestand: str,
-    settings: Settings,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
-) -> dict[str, Any]:
-    """`validate_delivery` for a file already in its run folder (also the creditor's web
-    upload, batch/upload.py): the decision and counts; the report is written beside it."""
-    from batch.validation import validate_file
-
     validation = validate_file(
         path,
         suite=SUITE,
-        parameters={"schuldeisers": [schuldeiser]},
+        parameters={"schuldeisers": [row.schuldeiser]},
         chunk_rows=chunk_rows,
         workers=settings.file_workers(writes=False),
     )
     verdict = decide(validation, max_invalid_fraction=settings.batch_max_invalid_fraction)
-    report = build_report(validation, verdict, bestand=bestand, schuldeiser=schuldeiser, run=run)
+    report = build_report(
+        validation, verdict, bestand=row.bestandsnaam, schuldeiser=row.schuldeiser, run=row.id
+    )
     write_report(report, path.parent)
     invalid_path = path.parent / INVALID_LINES_FILE
     if verdict.besluit is Besluit.INNEMEN:
         invalid_path.write_text(json.dumps(_refuse_before_intake(validation)) + "\n",
                                 encoding="utf-8")
     summary = {
+        "levering": row.id,
         "besluit": verdict.besluit.value,
         "grond": verdict.grond.value,
         "bestand_geweigerd": validation.file_refused,
@@ -175,8 +160,8 @@ def validate_path(
     log.info(
         "batch validation levering=%s schuldeiser=%s rows=%d invalid=%d decision=%s "
         "ground=%s failed_checks=%s",
-        run,
-        schuldeiser,
+        row.id,
+        row.schuldeiser,
         verdict.rows,
         verdict.invalid_rows,
         verdict.besluit.value,
@@ -216,40 +201,26 @@ def ingest_delivery(
     """Ingest the valid rows of a file the rule accepted; invalid lines are refused with
     the schuldeiser and signaalId they carry. `ontvangen_op` overrides the receipt date
     recorded when the file was found (its arrival day)."""
+    from batch.files import ingest_file, ingest_file_parallel
+
     settings = settings or get_settings()
     row = _row(levering, settings)
     path = _claimed(row, settings)
-    day = ontvangen_op or row.ontvangen_op
-    summary = ingest_path(path, schuldeiser=row.schuldeiser, run=row.id, ontvangen_op=day,
-                          settings=settings)
-    return {"levering": row.id, **summary}
-
-
-def ingest_path(
-    path: Path,
-    *,
-    schuldeiser: str,
-    run: str,
-    ontvangen_op: dt.date,
-    settings: Settings,
-) -> dict[str, Any]:
-    """`ingest_delivery` for a file `validate_path` accepted (also the web upload)."""
-    from batch.files import ingest_file, ingest_file_parallel
-
-    if _decision(path, run)["besluit"] != Besluit.INNEMEN:
-        raise QuarantinedFile(f"levering {run}: the batch-file rule quarantined it")
+    if _decision(path, levering)["besluit"] != Besluit.INNEMEN:
+        raise QuarantinedFile(f"levering {levering}: the batch-file rule quarantined it")
     refuse = {
         int(line): code
         for line, code in json.loads(
             (path.parent / INVALID_LINES_FILE).read_text(encoding="utf-8")
         ).items()
     }
+    day = ontvangen_op or row.ontvangen_op
     args: dict[str, Any] = {
         "source": SOURCE,
         "batch_size": settings.batch_size,
-        "ontvangen_op": ontvangen_op,
+        "ontvangen_op": day,
         "refuse": refuse,
-        "schuldeiser": schuldeiser,
+        "schuldeiser": row.schuldeiser,
     }
     workers = settings.file_workers()
     if workers > 1:
@@ -260,7 +231,8 @@ def ingest_path(
         with session_scope(settings.database_url) as session:
             totals = ingest_file(path, session=session, **args)
     summary = {
-        "ontvangen_op": ontvangen_op.isoformat(),
+        "levering": row.id,
+        "ontvangen_op": day.isoformat(),
         "ontvangen": totals.ontvangen,
         "opgepakt": totals.opgepakt,
         "nieuwe_zaken": totals.nieuwe_zaken,
@@ -272,8 +244,8 @@ def ingest_path(
     log.info(
         "batch intake levering=%s schuldeiser=%s received=%d picked_up=%d new_cases=%d "
         "reasons=%s refused_by_file_check=%d",
-        run,
-        schuldeiser,
+        row.id,
+        row.schuldeiser,
         totals.ontvangen,
         totals.opgepakt,
         totals.nieuwe_zaken,
