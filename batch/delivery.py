@@ -144,15 +144,14 @@ def validate_delivery(
     write_report(report, path.parent)
     invalid_path = path.parent / INVALID_LINES_FILE
     if verdict.besluit is Besluit.INNEMEN:
-        refuse = {
-            str(line): REFUSAL_PREFIX + "+".join(codes)
-            for line, codes in sorted(validation.invalid_lines().items())
-        }
-        invalid_path.write_text(json.dumps(refuse) + "\n", encoding="utf-8")
+        invalid_path.write_text(json.dumps(_refuse_before_intake(validation)) + "\n",
+                                encoding="utf-8")
     summary = {
         "levering": row.id,
         "besluit": verdict.besluit.value,
         "grond": verdict.grond.value,
+        "bestand_geweigerd": validation.file_refused,
+        "regels_in_bestand": validation.regels,
         "regels": verdict.rows,
         "ongeldige_regels": verdict.invalid_rows,
         "fatale_controles": list(verdict.fatal_codes),
@@ -170,6 +169,20 @@ def validate_delivery(
         summary["niet_gehaald"],
     )
     return summary
+
+
+# Checks intake makes itself, with the same codes (the reader's and the contract's own):
+# their lines go in as they are and intake refuses them as at every other door.
+INTAKE_OWN_CHECKS = frozenset({"REGEL_LEESBAAR", "CONTRACT"})
+
+
+def _refuse_before_intake(validation: Any) -> dict[str, str]:
+    """Lines that fail an error check intake does not make itself: refused by the door."""
+    return {
+        str(line): REFUSAL_PREFIX + "+".join(own)
+        for line, codes in sorted(validation.invalid_lines().items())
+        if (own := [c for c in codes if c not in INTAKE_OWN_CHECKS])
+    }
 
 
 def _decision(claimed: Path, levering: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from batch.partition import address_partition
-from vroegsignaal.contract.io import iter_batches, read_records
+from vroegsignaal.contract.io import FileRefused, iter_batches, read_records
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
@@ -48,9 +48,10 @@ def _inputs(
     delivering schuldeiser (the batch door's folder) names the lines that have no ids."""
     for r in records:
         code = refuse.get(r.positie) if refuse else None
-        if code is None:
+        if code is None and (r.fout is None or schuldeiser is None):
             yield RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}")
             continue
+        code = code or r.fout  # a line the reader could not read: refused with its code
         ids = {"schuldeiser": schuldeiser, "signaalId": None}
         if r.data is not None:
             ids = {
@@ -83,16 +84,22 @@ def ingest_file(
     tune_gc_for_batches()
     index, count = partition
     origin = f"bestand:{identity or file_identity(path)}"
-    records: Iterable[RawInput] = read_records(path)
+    file = read_records(path)
+    records: Iterable[RawInput] = file
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
     inputs = _inputs(records, origin, refuse, schuldeiser)
     totals = IntakeTotals()
-    for batch in iter_batches(inputs, batch_size):
-        result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
-        totals.add(result)
-        if on_batch is not None:
-            on_batch(result)
+    try:
+        for batch in iter_batches(inputs, batch_size):
+            result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
+            totals.add(result)
+            if on_batch is not None:
+                on_batch(result)
+    except FileRefused as refused:  # before any batch: nothing of the file was read
+        totals.bestand_geweigerd = refused.code
+    if index == 0:  # every partition reads the whole file; one says what it holds
+        totals.regels.update(file.counts.as_dict())
     return totals
 
 

@@ -151,7 +151,16 @@ def ingest(
         typer.Option(help="Worker processes (default: VROEGSIGNAAL_BATCH_WORKERS; 1 on SQLite)"),
     ] = None,
 ) -> None:
-    """Ingest a signal file through the intake pipeline and print a summary."""
+    """Ingest a signal file through the intake pipeline and print a summary.
+
+    Every line of the file is accounted for: stored, refused (named with its line number
+    and reason), already received, or ignored as blank; the summary adds them up to the
+    file's line count.
+
+    Exit codes: 0 at least one signal was taken in (stored now or before); 1 the file was
+    refused whole (no header, another separator than a comma, not UTF-8); 2 wrong usage;
+    3 the file was read but no signal in it was taken in (every record refused).
+    """
     from batch.files import SUFFIXES
 
     if file.suffix.lower() not in SUFFIXES:
@@ -159,7 +168,21 @@ def ingest(
             f"{file.name}: use one of {', '.join(SUFFIXES)}", param_hint="FILE"
         )
     totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size, workers)
-    _print_summary(totals.as_dict())
+    summary = totals.as_dict()
+    _print_summary(summary)
+    raise typer.Exit(exit_code(summary))
+
+
+EXIT_OK, EXIT_FILE_REFUSED, EXIT_NOTHING_TAKEN_IN = 0, 1, 3
+
+
+def exit_code(summary: dict[str, Any]) -> int:
+    """`vroegsignaal ingest`'s exit code for a file's summary (see its help)."""
+    if summary.get("bestand_geweigerd"):
+        return EXIT_FILE_REFUSED
+    if summary["opgeslagen"] + summary["al_ontvangen"] == 0:
+        return EXIT_NOTHING_TAKEN_IN
+    return EXIT_OK
 
 
 def _ingest(
@@ -276,6 +299,35 @@ def _case_types(url: str) -> dict[str, int]:
         return {t: n for t, n in sorted(rows, key=lambda r: -r[1])}
 
 
+def _print_lines(summary: dict[str, Any]) -> None:
+    """Where every line of the file went, and the refused ones by line number."""
+    from vroegsignaal.contract.codes import uitleg
+
+    if summary.get("bestand_geweigerd"):
+        code = summary["bestand_geweigerd"]
+        console.print(f"\n[bold]Bestand geweigerd ({code})[/bold]: {uitleg(code)}")
+    regels = summary.get("regels") or {}
+    if regels:
+        console.print(
+            f"\nRegels in het bestand: {regels['regels']} = kopregel {regels['kopregels']} + "
+            f"opgeslagen {summary['opgeslagen']} + geweigerd {summary['geweigerd']} + "
+            f"al eerder ontvangen {summary['al_ontvangen']} + lege regels genegeerd "
+            f"{regels['genegeerd_leeg']} + vervolgregels {regels['vervolgregels']}"
+            + (" (het hele bestand is geweigerd)" if regels.get("bestand_geweigerd") else "")
+        )
+    refused = summary.get("geweigerde_regels") or []
+    if refused:
+        table = Table(title="Geweigerde regels", title_justify="left")
+        table.add_column("regel", justify="right")
+        table.add_column("reden")
+        table.add_column("fouten")
+        for r in refused[:50]:
+            table.add_row(str(r["regel"]), r["reden"], ", ".join(str(f) for f in r["fouten"]))
+        console.print(table)
+        if summary["geweigerd"] > len(refused[:50]):
+            console.print(f"... en nog {summary['geweigerd'] - len(refused[:50])} geweigerd")
+
+
 def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None) -> None:
     from vroegsignaal.intake.reason_codes import ReasonCode
 
@@ -284,6 +336,7 @@ def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None)
         f"\nOntvangen: {summary['ontvangen']}  opgepakt: {summary['opgepakt']}  "
         f"nieuwe zaken: {summary['nieuwe_zaken']}  batches: {summary['batches']}"
     )
+    _print_lines(summary)
     tables = [
         (
             "Per gemeente (opgeslagen signalen)",
@@ -296,7 +349,7 @@ def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None)
         ("Zaken per zaaktype", "per_zaaktype", str),
     ]
     for title, key, label in tables:
-        if key not in summary:
+        if not summary.get(key):
             continue
         table = Table(title=title, title_justify="left")
         table.add_column("")

@@ -34,7 +34,6 @@ from kafka.errors import (
 from kafka.record.default_records import DefaultRecordBatchBuilder
 
 from streaming.dead_letter import (
-    ONGELDIG_BERICHT,
     ONLEESBAAR,
     VERWERKINGSFOUT,
     VERZEGELD,
@@ -51,6 +50,9 @@ from streaming.records import Batch, UndecodableRecord
 from vroegsignaal.intake.reason_codes import ReasonCode
 
 log = logging.getLogger(__name__)
+# Messages not taken in because of what they hold: kept sealed for an operator. A conflict
+# (the same signaalId with other content) may be the correction the creditor meant.
+DEAD_LETTER_REASONS = frozenset({ReasonCode.ONGELDIG_BERICHT, ReasonCode.SIGNAALID_CONFLICT})
 
 DEAD_LETTER = "dead_letter"
 FEEDBACK = "feedback"
@@ -132,10 +134,10 @@ class Publisher:
         for positie, code in outcome.failures.items():
             out.append(self._dead_letter(batch, positie, VERWERKINGSFOUT, code, batch_id))
         for o in outcome.outcomes:
-            if o.reden is ReasonCode.ONGELDIG_BERICHT:
+            if o.reden in DEAD_LETTER_REASONS:
                 out.append(
                     self._dead_letter(
-                        batch, o.positie, ONGELDIG_BERICHT, error_codes(o.details), batch_id,
+                        batch, o.positie, o.reden.value, error_codes(o.details), batch_id,
                         schuldeiser=o.schuldeiser, signaal_id=o.signaal_id,
                     )
                 )

@@ -7,15 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from kafka import TopicPartition
 
 from streaming.dead_letter import Header, SourceRef
 from streaming.fetch_fault import ONLEESBAAR_RECORD, FetchFault
-from vroegsignaal.contract.io import GEEN_OBJECT, ONGELDIGE_JSON
+from vroegsignaal.contract.codes import LEEG_BERICHT
+from vroegsignaal.contract.decode import decode_message
 from vroegsignaal.contract.raw import RawInput
-
-LEEG_BERICHT = "LEEG_BERICHT"  # a record without a value (tombstone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +33,11 @@ class UndecodableRecord:
 
 
 def parse_value(value: bytes | None) -> tuple[dict[str, Any] | None, str | None]:
-    """(message, None) or (None, error code); the code never contains message content."""
+    """(message, None) or (None, error code), decoded as every door decodes a message
+    (vroegsignaal/contract/decode.py); the code never contains message content."""
     if value is None:
-        return None, LEEG_BERICHT
-    try:
-        data = orjson.loads(value)
-    except orjson.JSONDecodeError:  # also invalid UTF-8
-        return None, ONGELDIGE_JSON
-    if type(data) is not dict:
-        return None, GEEN_OBJECT
-    return data, None
+        return None, LEEG_BERICHT  # a record without a value (tombstone)
+    return decode_message(value)
 
 
 @dataclass(slots=True)

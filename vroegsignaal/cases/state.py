@@ -38,6 +38,7 @@ class CaseState:
     loaded_type: str | None = None
     status: CaseStatus = INITIAL
     versie: int = 0
+    address_key: str | None = None  # zaak.adres_sleutel (cases/address_links.py)
 
 
 def classify(case: CaseState, household_cases: Sequence[CaseState], months: int) -> str:

@@ -93,6 +93,15 @@ class Pseudonymiser:
     def reference(self, schuldeiser: str, klantreferentie: str) -> str:
         return self._digest(b"referentie|", f"{schuldeiser}|{klantreferentie}")
 
+    def address(self, postcode: str, huisnummer: str) -> str:
+        """The number of a building entrance, without letter or addition: two households
+        with the same address key may be one dwelling written two ways."""
+        return self._digest(b"adres|", f"{postcode}|{huisnummer}")
+
+    def content(self, text: str) -> str:
+        """What a message says (PrivacyFilter.content_key): keyed, as it holds identifiers."""
+        return self._digest(b"inhoud|", text)
+
 
 def associated_data(schuldeiser: str, signaal_id: str) -> bytes:
     return f"{schuldeiser}|{signaal_id}".encode()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,16 +22,42 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+# SQLite has one writer at a time: another connection waits this long for the lock
+# (sqlite3's busy timeout) before "database is locked"; run_intake then retries the whole
+# transaction (intake/pipeline.py). 100 concurrent REST requests all get through.
+SQLITE_BUSY_TIMEOUT_S = 60.0
+
+
 def make_engine(url: str) -> Engine:
-    """An engine with sane defaults; SQLite files get their folder created."""
+    """An engine with sane defaults; SQLite files get their folder created.
+
+    `hide_parameters`: errors and logs show statements, never the bound values (they can
+    hold identifiers before encryption, ids, keys).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        # A request holds its connection from authentication to the answer, and the
+        # server runs up to 40 requests at once: the pool must not be what they wait for
+        # (SQLite connections are cheap; the writer lock is what serialises them).
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+            pool_size=10, max_overflow=60,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+    )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's writer lock was not free in time ("database is locked" / "busy")."""
+    orig = getattr(exc, "orig", None)
+    return isinstance(orig, sqlite3.OperationalError) and (
+        "locked" in str(orig) or "busy" in str(orig)
+    )
 
 
 @lru_cache(maxsize=8)

@@ -28,18 +28,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from vroegsignaal.cases.address_links import StoredZaak
 from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import INITIAL, CaseChanged, CaseStatus
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
+from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.storage.tables import (
+    Adreskoppeling,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
     WerkvoorraadItem,
     Zaak,
+    table_of,
 )
 
 signaal: Table = Signaal.__table__  # type: ignore[assignment]
@@ -48,7 +52,7 @@ werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
 _CHUNK = 2000  # keeps IN lists well under every driver's parameter limit
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
 
@@ -80,7 +84,7 @@ def _pg_array(values: Sequence[Any], element: Any) -> Any:
     return arr if isinstance(element, String) else cast(arr, ARRAY(element))
 
 
-def _in(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
     """`column IN values`; on PostgreSQL one array parameter instead of thousands."""
     if _is_pg(session):
         return column == any_(_pg_array(values, column.type))
@@ -116,11 +120,13 @@ def insert_ignore(session: Session, table: Table) -> Any:
 
 def stored_reasons(
     session: Session, keys: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], ReasonCode]:
+) -> dict[tuple[str, str], Stored]:
     """The stored signals among (schuldeiser, signaalId) `keys`, with the reason each got
-    when it was taken in: one statement on PostgreSQL, IN lists in chunks on SQLite."""
-    found: dict[tuple[str, str], ReasonCode] = {}
-    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden)
+    when it was taken in and its content key: one statement on PostgreSQL, IN lists in
+    chunks on SQLite."""
+    found: dict[tuple[str, str], Stored] = {}
+    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden,
+               signaal.c.inhoud_sleutel)
     if _is_pg(session) and keys:
         k = (
             select(
@@ -140,12 +146,12 @@ def stored_reasons(
                 & (signaal.c.signaal_id == k.c.signaal_id),
             )
         )
-        return {(r[0], r[1]): ReasonCode(r[2]) for r in rows}
-    for chunk in _chunks(keys):
+        return {(r[0], r[1]): Stored(ReasonCode(r[2]), r[3]) for r in rows}
+    for chunk in chunks(keys):
         rows = session.execute(
             select(*columns).where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk))
         )
-        found.update(((r[0], r[1]), ReasonCode(r[2])) for r in rows)
+        found.update(((r[0], r[1]), Stored(ReasonCode(r[2]), r[3])) for r in rows)
     return found
 
 
@@ -153,7 +159,7 @@ def last_picked_up(
     session: Session, reference_keys: Sequence[str], since: dt.date
 ) -> dict[str, PickedUp]:
     latest: dict[str, PickedUp] = {}
-    for chunk in _chunks(reference_keys):
+    for chunk in chunks(reference_keys):
         rows = session.execute(
             select(
                 signaal.c.referentie_sleutel,
@@ -161,7 +167,7 @@ def last_picked_up(
                 signaal.c.bedrag,
                 signaal.c.crisissignaal,
             )
-            .where(_in(session, signaal.c.referentie_sleutel, chunk))
+            .where(in_values(session, signaal.c.referentie_sleutel, chunk))
             .where(signaal.c.reden == "OPGEPAKT")
             .where(signaal.c.signaaldatum >= since)
         )
@@ -176,7 +182,7 @@ def household_cases(
     session: Session, household_keys: Sequence[str], since: dt.date
 ) -> dict[str, list[CaseState]]:
     cases: dict[str, list[CaseState]] = {}
-    for chunk in _chunks(household_keys):
+    for chunk in chunks(household_keys):
         rows = session.execute(
             select(
                 zaak.c.id,
@@ -190,7 +196,7 @@ def household_cases(
                 zaak.c.status,
                 zaak.c.versie,
             )
-            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(in_values(session, zaak.c.huishouden_sleutel, chunk))
             # A zaak a worker has picked up takes the household's new signals, however old
             # it is (intake/steps.py: match).
             .where((zaak.c.matchingsperiode >= since) | (zaak.c.status == CaseStatus.OPGEPAKT))
@@ -216,7 +222,7 @@ def household_cases(
 
 def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
     out: dict[int, list[CaseSignal]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in chunks(case_ids):
         rows = session.execute(
             select(
                 signaal.c.zaak_id,
@@ -227,7 +233,7 @@ def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Ca
                 signaal.c.signaaldatum,
                 signaal.c.crisissignaal,
                 signaal.c.warme_overdracht,
-            ).where(_in(session, signaal.c.zaak_id, chunk))
+            ).where(in_values(session, signaal.c.zaak_id, chunk))
         )
         for r in rows:
             out.setdefault(r.zaak_id, []).append(CaseSignal(*r[1:]))
@@ -243,8 +249,8 @@ def household_history(
     of IN lists), through the zaak index: (household, case id, matching period, signal).
     """
     out: dict[str, list[tuple[int, dt.date, CaseSignal]]] = {}
-    chunks = [household_keys] if _is_pg(session) else list(_chunks(household_keys))
-    for chunk in chunks:
+    parts = [household_keys] if _is_pg(session) else list(chunks(household_keys))
+    for chunk in parts:
         if not chunk:
             continue
         rows = session.execute(
@@ -261,7 +267,7 @@ def household_history(
                 signaal.c.warme_overdracht,
             )
             .join(signaal, signaal.c.zaak_id == zaak.c.id)
-            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(in_values(session, zaak.c.huishouden_sleutel, chunk))
             .where(zaak.c.matchingsperiode >= since)
             .where(signaal.c.reden == "OPGEPAKT")
         )
@@ -272,14 +278,14 @@ def household_history(
 
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in chunks(case_ids):
         rows = session.execute(
             select(
                 werkvoorraad.c.zaak_id,
                 werkvoorraad.c.id,
                 werkvoorraad.c.uiterste_datum,
                 werkvoorraad.c.crisis,
-            ).where(_in(session, werkvoorraad.c.zaak_id, chunk))
+            ).where(in_values(session, werkvoorraad.c.zaak_id, chunk))
         )
         for r in rows:
             out[r.zaak_id] = {"id": r.id, "uiterste_datum": r.uiterste_datum, "crisis": r.crisis}
@@ -312,6 +318,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
             "aantal_signalen": c.aantal_signalen,
             "bewaren_tot": c.bewaren_tot,
             "aangemaakt_op": now,
+            "adres_sleutel": c.address_key,
         }
         for c in cases
     ]
@@ -424,7 +431,7 @@ def stored_statuses(
 ) -> dict[tuple[str, str], Signaalstatus]:
     """The current DDAS status of the stored signals among (schuldeiser, signaalId) `keys`."""
     out: dict[tuple[str, str], Signaalstatus] = {}
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         rows = session.execute(
             select(signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.status)
             .where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(list(chunk)))
@@ -443,3 +450,45 @@ def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk_update(session, werkvoorraad, rows)
+
+
+def address_zaken(
+    session: Session, address_keys: Sequence[str], bare_households: Sequence[str],
+    since: dt.date,
+) -> list[StoredZaak]:
+    """Zaken from matching period `since` on at these numbers (`adres_sleutel`), or of these
+    households written without letter or addition (zaken from before the address key)."""
+    out: dict[int, StoredZaak] = {}
+    columns = (zaak.c.id, zaak.c.gemeentecode, zaak.c.huishouden_sleutel, zaak.c.adres_sleutel,
+               zaak.c.matchingsperiode, zaak.c.bewaren_tot)
+    for column, keys in ((zaak.c.adres_sleutel, address_keys),
+                         (zaak.c.huishouden_sleutel, bare_households)):
+        for chunk in chunks(keys):
+            rows = session.execute(
+                select(*columns).where(in_values(session, column, chunk))
+                .where(zaak.c.matchingsperiode >= since)
+            )
+            for r in rows:
+                out[r[0]] = StoredZaak(*r)
+    return list(out.values())
+
+
+def link_pairs(session: Session, households: Sequence[str]) -> set[tuple[str, str]]:
+    """The (kaal, adres) household pairs already linked, whatever their status."""
+    pairs: set[tuple[str, str]] = set()
+    table = table_of(Adreskoppeling)
+    for chunk in chunks(households):
+        rows = session.execute(
+            select(table.c.huishouden_kaal, table.c.huishouden_adres).where(
+                in_values(session, table.c.huishouden_kaal, chunk)
+                | in_values(session, table.c.huishouden_adres, chunk)
+            )
+        )
+        pairs.update((r[0], r[1]) for r in rows)
+    return pairs
+
+
+def insert_links(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New "mogelijk" links; a pair another writer linked meanwhile is skipped."""
+    if rows:
+        session.execute(insert_ignore(session, table_of(Adreskoppeling)), rows)

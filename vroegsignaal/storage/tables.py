@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -46,6 +47,14 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core `Table` of an ORM class, for the batch statements of the repositories
+    (`__table__` is typed as a plain FromClause)."""
+    t = model.__table__
+    assert isinstance(t, Table)
+    return t
 
 
 def _now() -> dt.datetime:
@@ -147,6 +156,9 @@ class Zaak(Base):
     gesloten_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     score_bij_sluiten: Mapped[float | None] = mapped_column(Float)
     scoremodel_bij_sluiten: Mapped[str | None] = mapped_column(String(40))
+    # The building entrance (postcode and number, no letter or addition), keyed like the
+    # household: "mogelijk hetzelfde adres" (cases/address_links.py). NULL before 0014.
+    adres_sleutel: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Signaal(Base):
@@ -179,6 +191,9 @@ class Signaal(Base):
     zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
     sleutel_id: Mapped[str] = mapped_column(String(16))
     identificatie: Mapped[bytes] = mapped_column(LargeBinary)
+    # Keyed digest of the message's content (privacy/filter.py): a resend with the same id
+    # and other content is a conflict, not a replay. NULL for rows from before migration 0007.
+    inhoud_sleutel: Mapped[str | None] = mapped_column(String(32))
     batch_id: Mapped[str] = mapped_column(String(40))
     bron: Mapped[str] = mapped_column(String(20))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -238,6 +253,37 @@ class ZaakStatuswijziging(Base):
     reden: Mapped[str] = mapped_column(String(200))
     versie: Mapped[int] = mapped_column(Integer)  # the zaak's version after the move
     tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class Adreskoppeling(Base):
+    """Two households that may be one dwelling: the number written without letter or
+    addition (`huishouden_kaal`) and with one (`huishouden_adres`), with a zaak of each.
+
+    The intake links them as "mogelijk"; a worker decides "bevestigd" (one dwelling: the
+    bare household follows the other from then on) or "gescheiden" (two dwellings; never
+    linked again). cases/address_links.py; docs/adressen.md.
+    """
+
+    __tablename__ = "adreskoppeling"
+    __table_args__ = (
+        UniqueConstraint("huishouden_kaal", "huishouden_adres"),
+        Index("ix_adreskoppeling_gemeentecode", "gemeentecode", "status"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6))
+    huishouden_kaal: Mapped[str] = mapped_column(String(32))
+    huishouden_adres: Mapped[str] = mapped_column(String(32), index=True)
+    zaak_kaal_id: Mapped[int] = mapped_column(
+        ForeignKey("zaak.id", ondelete="CASCADE"), index=True
+    )
+    zaak_adres_id: Mapped[int] = mapped_column(
+        ForeignKey("zaak.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    besloten_door: Mapped[str | None] = mapped_column(String(80))
+    besloten_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
