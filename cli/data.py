@@ -140,6 +140,21 @@ def _write_inbox(inbox: Path, name: str, records: Iterable[dict[str, Any]]) -> N
 
 def ingest(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".jsonl or .csv")],
+    schuldeiser: Annotated[
+        str | None,
+        typer.Option(help="The schuldeiser that delivered the file: the batch-file rule applies"),
+    ] = None,
+    zonder_bestandscontrole: Annotated[
+        bool,
+        typer.Option(
+            "--zonder-bestandscontrole",
+            help="Skip the batch-file rule and the own-creditor rule: a file of many "
+            "schuldeisers taken in on the municipality's own authority (backfills, demo)",
+        ),
+    ] = False,
+    rapport: Annotated[
+        Path | None, typer.Option(help="Folder for the validation report (default FILE.rapport)")
+    ] = None,
     bron: Annotated[str, typer.Option(help="Source label stored with each signal")] = "bestand",
     ontvangen_op: Annotated[
         str | None,
@@ -151,15 +166,53 @@ def ingest(
         typer.Option(help="Worker processes (default: VROEGSIGNAAL_BATCH_WORKERS; 1 on SQLite)"),
     ] = None,
 ) -> None:
-    """Ingest a signal file through the intake pipeline and print a summary."""
+    """Ingest a signal file through the intake pipeline and print a summary.
+
+    With --schuldeiser the file goes through the same rule as a delivered batch file
+    (docs/batch-intake.md): every row is validated first, and the file is ingested (its
+    valid rows) or quarantined whole; exit code 1 when quarantined.
+    """
     from batch.files import SUFFIXES
 
     if file.suffix.lower() not in SUFFIXES:
         raise typer.BadParameter(
             f"{file.name}: use one of {', '.join(SUFFIXES)}", param_hint="FILE"
         )
-    totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size, workers)
-    _print_summary(totals.as_dict())
+    named = schuldeiser is not None
+    if named is zonder_bestandscontrole:  # neither, or both
+        raise typer.BadParameter(
+            "name the schuldeiser that delivered the file (--schuldeiser CODE), or skip the "
+            "batch-file rule explicitly (--zonder-bestandscontrole); not both",
+            param_hint="--schuldeiser",
+        )
+    ontvangst = _parse_ontvangst(ontvangen_op)
+    if schuldeiser is None:
+        totals = _ingest(file, bron, ontvangst, batch_size, workers)
+        _print_summary(totals.as_dict())
+        return
+    _ingest_checked(file, schuldeiser, rapport or file.with_name(file.name + ".rapport"),
+                    ontvangst)
+
+
+def _ingest_checked(file: Path, schuldeiser: str, report_dir: Path, ontvangst: Any) -> None:
+    """The batch door's steps without the inbox: check the whole file, then ingest or stop."""
+    from batch.delivery import check_file, ingest_checked_file
+
+    decision = check_file(file, schuldeiser=schuldeiser, run="cli", report_dir=report_dir)
+    console.print(
+        f"Bestandscontrole: {decision['besluit']} ({decision['grond']}), "
+        f"{decision['ongeldige_regels']} van {decision['regels']} regels ongeldig; "
+        f"rapport {report_dir / 'rapport.md'}"
+    )
+    if decision["besluit"] != "innemen":
+        raise typer.Exit(1)
+    with _progress() as progress:
+        task = progress.add_task(f"inlezen {file.name}", total=_count_lines(file))
+        summary = ingest_checked_file(
+            file, report_dir=report_dir, run="cli", ontvangen_op=ontvangst,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    _print_summary(summary)
 
 
 def _ingest(

@@ -15,6 +15,7 @@ from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.feedback import current_status, status_for
 from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.intake.reason_codes import ReasonCode
+from vroegsignaal.intake.sender import require_own_signals
 
 router = APIRouter(prefix="/signalen", tags=["signalen"])
 MAX_BATCH = 10_000
@@ -62,16 +63,12 @@ def post_signalen(
         raise ApiProblem(400, "LEGE_LEVERING", "Geen signalen in het verzoek")
     if len(berichten) > MAX_BATCH:
         raise ApiProblem(413, "TE_GROTE_LEVERING", f"Maximaal {MAX_BATCH} signalen per verzoek")
-    for i, msg in enumerate(berichten):
-        if msg.get("schuldeiser") != creditor.schuldeiser:
-            raise ApiProblem(
-                403,
-                "ANDERE_SCHULDEISER",
-                "Signaal namens een andere schuldeiser",
-                f"positie {i}: een sleutel levert alleen voor de eigen schuldeiser",
-            )
+    # A request is one delivery: a signal of another creditor refuses all of it (403).
+    require_own_signals(berichten, creditor.schuldeiser)
     result = run_intake(
-        [RawInput(i, m) for i, m in enumerate(berichten)], session=session, source="api"
+        [RawInput(i, m, afzender=creditor.schuldeiser) for i, m in enumerate(berichten)],
+        session=session,
+        source="api",
     )
     return IntakeAntwoord(
         batchId=result.batch_id,

@@ -34,6 +34,7 @@ from vroegsignaal.dates import add_months, month_start
 from vroegsignaal.eligibility.brp import BrpPort, BrpStatus
 from vroegsignaal.eligibility.check import check_signal
 from vroegsignaal.eligibility.rules import Rules, RuleSet
+from vroegsignaal.intake import sender
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
 from vroegsignaal.matching.repeat import PickedUp, is_repeat
@@ -83,7 +84,8 @@ class ContractStep:
 def read_contract(
     inputs: Sequence[RawInput], *, ontvangen_op: Ontvangst, today: dt.date
 ) -> ContractStep:
-    """Step 1: validate each message against the contract (docs/rules.md rules 1-3).
+    """Step 1: the contract, the own-creditor rule, the signal date and the objection
+    (docs/rules.md rules 1-4), in that order.
 
     `ontvangen_op` is the receipt date (None: `today`; "signaaldatum": each signal's own
     date, for replaying history). Refusals of unreadable messages are dated by the batch's
@@ -119,7 +121,12 @@ def read_contract(
             bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or today
         )
         ids = (bericht.schuldeiser, bericht.signaalId, bericht.signaalpartner.value)
-        if bericht.signaaldatum > received + dt.timedelta(days=1):
+        foreign = sender.refusal(bericht.schuldeiser, raw.afzender)
+        if foreign is not None:
+            refused.append(
+                Refusal(order, raw.positie, ReasonCode.ANDERE_SCHULDEISER, *ids, foreign, received)
+            )
+        elif bericht.signaaldatum > received + dt.timedelta(days=1):
             future = [{"veld": "signaaldatum", "fout": "in_de_toekomst"}]
             refused.append(
                 Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, *ids, future, received)
