@@ -30,12 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from batch import folders as fs
-from batch.delivery import (
-    archive_delivery,
-    ingest_delivery,
-    quarantine_delivery,
-    validate_delivery,
-)
+from batch.delivery import check_file, ingest_checked_file
 from batch.excel import xlsx_to_csv
 from batch.rule import Besluit
 from vroegsignaal.accounts.principal import CreditorPrincipal
@@ -103,14 +98,16 @@ def receive(
         xlsx_to_csv(data, target)
     else:
         target.write_bytes(data)
-    summary = validate_delivery(str(target), schuldeiser=code, run=run, settings=one_process)
+    summary = check_file(target, schuldeiser=code, run=run, report_dir=folder,
+                         settings=one_process)
     ingested = None
     if summary["besluit"] == Besluit.INNEMEN.value:
-        ingested = ingest_delivery(str(target), ontvangen_op=now.astimezone(AMSTERDAM).date(),
-                                   settings=one_process)
-        final = Path(archive_delivery(str(target), settings=one_process))
+        ingested = ingest_checked_file(target, report_dir=folder, run=run,
+                                       ontvangen_op=now.astimezone(AMSTERDAM).date(),
+                                       settings=one_process)
+        final = fs.finish(folders, target, "processed")
     else:
-        final = Path(quarantine_delivery(str(target), settings=one_process))
+        final = fs.finish(folders, target, "quarantine")
     if ingested is not None:
         (final.parent / "ingelezen.json").write_text(json.dumps(ingested) + "\n",
                                                      encoding="utf-8")
