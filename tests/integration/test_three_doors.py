@@ -13,8 +13,6 @@ check (`BATCHVALIDATIE:...`) where the other doors name the contract's field and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from tests.accounts import register_creditor
 from tests.factories import signaal
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.dates import today
@@ -65,6 +64,7 @@ def databases(new_postgres_database: Callable[[], str]) -> dict[str, str]:
     urls = {door: new_postgres_database() for door in ("rest", "file", "kafka")}
     for url in urls.values():
         prepare_database(url)
+        register_creditor(url, CREDITOR, key=API_KEY)  # asked afterwards, at every door
     return urls
 
 
@@ -72,13 +72,10 @@ def databases(new_postgres_database: Callable[[], str]) -> dict[str, str]:
 def door_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from tests.integration.streaming.streaming_helpers import SENDER_KEYS
 
-    monkeypatch.setenv(
-        "VROEGSIGNAAL_API_KEYS",
-        json.dumps({CREDITOR: hashlib.sha256(API_KEY.encode()).hexdigest()}),
-    )
     monkeypatch.setenv("VROEGSIGNAAL_KAFKA_SENDER_KEYS", orjson.dumps(SENDER_KEYS).decode())
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("VROEGSIGNAAL_BATCH_MIN_FILE_AGE_SECONDS", "0")
     # One invalid row in ten is above the default 1%: this delivery is accepted on purpose.
     monkeypatch.setenv("VROEGSIGNAAL_BATCH_MAX_INVALID_FRACTION", "0.5")
     get_settings.cache_clear()
@@ -102,18 +99,26 @@ def _through_rest(url: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, 
 
 
 def _through_file(url: str, tmp_path: Path) -> None:
-    from batch.delivery import archive_delivery, claim_delivery, ingest_delivery, validate_delivery
+    from batch.delivery import (
+        archive_delivery,
+        claim_delivery,
+        ingest_delivery,
+        register_inbox,
+        validate_delivery,
+    )
     from vroegsignaal.contract.io import write_jsonl
 
     settings = Settings(**{**get_settings().model_dump(), "database_url": url, "batch_workers": 1})
     folder = Path(settings.batch_inbox) / CREDITOR
     folder.mkdir(parents=True)
+    Path(settings.batch_work_dir).mkdir(parents=True, exist_ok=True)
     write_jsonl(folder / "levering.jsonl", _messages())
-    claimed = claim_delivery(f"{CREDITOR}/levering.jsonl", run="drie-deuren", settings=settings)
-    check = validate_delivery(claimed, schuldeiser=CREDITOR, run="drie-deuren", settings=settings)
+    (levering,) = register_inbox(settings)
+    claim_delivery(levering, settings=settings)
+    check = validate_delivery(levering, settings=settings)
     assert check["besluit"] == "innemen", check
-    ingest_delivery(claimed, ontvangen_op=today(), settings=settings)
-    archive_delivery(claimed, settings=settings)
+    ingest_delivery(levering, ontvangen_op=today(), settings=settings)
+    archive_delivery(levering, settings=settings)
 
 
 def _through_kafka(url: str, bootstrap: str) -> list[tuple[str, str]]:
