@@ -36,17 +36,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from vroegsignaal.contract.enums import Eindresultaat
 from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.events import BUS, CaseStatusChanged, EventBus, commit
-from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak, ZaakStatuswijziging
+from vroegsignaal.storage.db import rowcount
+from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak, ZaakStatuswijziging, table_of
 
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
-statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
+zaak = table_of(Zaak)
+werkvoorraad = table_of(WerkvoorraadItem)
+statuswijziging = table_of(ZaakStatuswijziging)
 
 
 class CaseStatus(StrEnum):
@@ -74,10 +75,12 @@ class Actor:
 
     @classmethod
     def system(cls, part: str) -> Actor:
+        """The system part that makes a move ("intake", "bewaartermijn")."""
         return cls(part, Role.SYSTEM)
 
     @classmethod
     def worker(cls, user_id: str) -> Actor:
+        """A schuldhulpverlener, by user id (never a name)."""
         return cls(user_id, Role.WORKER)
 
 
@@ -100,16 +103,22 @@ NEEDS_EINDRESULTAAT: frozenset[CaseStatus] = CLOSED
 
 
 class TransitionRefused(VroegsignaalError):
+    """The move is not in the table, not the actor's role's, or lacks an eindresultaat."""
+
     code = "STATUSOVERGANG_NIET_TOEGESTAAN"
     title = "Deze statusovergang is niet toegestaan"
 
 
 class CaseChanged(VroegsignaalError):
+    """Someone moved the zaak since its version was read (optimistic locking)."""
+
     code = "ZAAK_INTUSSEN_GEWIJZIGD"
     title = "De zaak is intussen door iemand anders gewijzigd"
 
 
 class CaseNotFound(VroegsignaalError):
+    """No zaak with that id."""
+
     code = "ZAAK_NIET_GEVONDEN"
     title = "Zaak niet gevonden"
 
@@ -176,7 +185,7 @@ def transition(
             .values(status=to.value, versie=versie,
                     eindresultaat=eindresultaat.value if eindresultaat else None)
         )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(moved) != 1:
             raise CaseChanged(f"zaak {zaak_id} changed during the move")
     except Exception:
         session.rollback()

@@ -8,13 +8,13 @@ ignored by the model and counted by the privacy filter, never stored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from vroegsignaal.contract.enums import Signaalpartner
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION: Final = "1.0"
 
 Postcode = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")

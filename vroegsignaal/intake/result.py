@@ -84,6 +84,7 @@ class IntakeTotals:
     verwijderde_velden: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: IntakeResult) -> None:
+        """Count one more batch in."""
         self.batches += 1
         self.ontvangen += len(result.outcomes)
         self.nieuwe_zaken += result.nieuwe_zaken
@@ -94,9 +95,11 @@ class IntakeTotals:
 
     @property
     def opgepakt(self) -> int:
+        """Signals picked up over all batches."""
         return self.per_reden.get(ReasonCode.OPGEPAKT.value, 0)
 
     def as_dict(self) -> dict[str, Any]:
+        """The totals as plain data (most frequent first), for summaries and task results."""
         return {
             "ontvangen": self.ontvangen,
             "opgepakt": self.opgepakt,
@@ -109,6 +112,7 @@ class IntakeTotals:
         }
 
     def merge(self, other: IntakeTotals) -> None:
+        """Add another worker's totals."""
         self.ontvangen += other.ontvangen
         self.nieuwe_zaken += other.nieuwe_zaken
         self.batches += other.batches

@@ -76,6 +76,8 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class ContractStep:
+    """What step 1 decided: the messages that go on, the refusals, the unknown field names."""
+
     valid: list[Message]
     refused: list[Refusal]
     unknown_fields: Counter[str]
@@ -249,10 +251,12 @@ class Matching:
 
     @property
     def new(self) -> list[CaseState]:
+        """The touched zaken without an id (to be inserted)."""
         return [c for c in self.touched if c.id is None]
 
     @property
     def existing(self) -> list[CaseState]:
+        """The touched zaken that were stored before."""
         return [c for c in self.touched if c.id is not None]
 
 

@@ -28,6 +28,7 @@ def toevoeging(value: str | None) -> str:
 
 
 def name(value: str | None) -> str | None:
+    """A name or place with normalised spaces and capitals; None for empty."""
     if value is None:
         return None
     cleaned = " ".join(value.split())  # the same as collapsing \s+ and stripping, faster
@@ -55,6 +56,7 @@ def phone(value: str | None) -> str | None:
 
 
 def email(value: str | None) -> str | None:
+    """A lower-cased e-mail address, or None when it is empty or not an address."""
     if not value:
         return None
     value = value.strip().lower()

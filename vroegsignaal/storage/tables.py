@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -45,8 +46,18 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    """The tables' base: constraint names by convention, JSON as JSONB on PostgreSQL."""
+
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core `Table` of an ORM class, for the batch statements of the repositories
+    (`__table__` is typed as a plain FromClause)."""
+    t = model.__table__
+    assert isinstance(t, Table)
+    return t
 
 
 def _now() -> dt.datetime:
@@ -63,19 +74,20 @@ class Gemeente(Base):
 
 
 class GemeenteInstelling(Base):
-    """Per-municipality thresholds; seeded from eligibility/defaults.yaml, edited by admins."""
+    """Per-municipality thresholds; seeded from eligibility/defaults.yaml (the one source of
+    their values: no defaults here), edited by admins."""
 
     __tablename__ = "gemeente_instelling"
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), primary_key=True)
-    actief: Mapped[bool] = mapped_column(Boolean, default=True)
-    minimumbedragen: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    termijn_min_dagen: Mapped[int] = mapped_column(Integer, default=30)
-    termijn_max_dagen: Mapped[int] = mapped_column(Integer, default=100)
-    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer, default=90)
-    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer, default=6)
-    contact_termijn_dagen: Mapped[int] = mapped_column(Integer, default=14)
-    crisis_werkdagen: Mapped[int] = mapped_column(Integer, default=3)
-    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer, default=6)
+    actief: Mapped[bool] = mapped_column(Boolean)
+    minimumbedragen: Mapped[dict[str, Any]] = mapped_column()
+    termijn_min_dagen: Mapped[int] = mapped_column(Integer)
+    termijn_max_dagen: Mapped[int] = mapped_column(Integer)
+    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer)
+    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer)
+    contact_termijn_dagen: Mapped[int] = mapped_column(Integer)
+    crisis_werkdagen: Mapped[int] = mapped_column(Integer)
+    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer)
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
