@@ -122,21 +122,22 @@ def read_contract(
         received = (
             bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or today
         )
-        ids = (bericht.schuldeiser, bericht.signaalId, bericht.signaalpartner.value)
         foreign = sender.refusal(bericht.schuldeiser, raw.afzender)
         if foreign is not None:
-            refused.append(
-                Refusal(order, raw.positie, ReasonCode.ANDERE_SCHULDEISER, *ids, foreign, received)
-            )
+            reason, details = ReasonCode.ANDERE_SCHULDEISER, foreign
         elif bericht.signaaldatum > received + dt.timedelta(days=1):
-            future = [{"veld": "signaaldatum", "fout": "in_de_toekomst"}]
-            refused.append(
-                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, *ids, future, received)
-            )
+            reason, details = ReasonCode.ONGELDIG_BERICHT, [
+                {"veld": "signaaldatum", "fout": "in_de_toekomst"}
+            ]
         elif bericht.bezwaar:
-            refused.append(Refusal(order, raw.positie, ReasonCode.BEZWAAR, *ids, [], received))
+            reason, details = ReasonCode.BEZWAAR, []
         else:
             valid.append(Message(order, raw.positie, bericht, received))
+            continue
+        refused.append(
+            Refusal(order, raw.positie, reason, bericht.schuldeiser, bericht.signaalId,
+                    bericht.signaalpartner.value, details, received)
+        )
     return ContractStep(valid, refused, unknown)
 
 
