@@ -38,6 +38,7 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 
 def utc_now() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
     return dt.datetime.now(dt.UTC)
 
 

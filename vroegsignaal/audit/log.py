@@ -28,6 +28,8 @@ RETENTION_MONTHS = 24
 
 
 def actor_name(actor: AnyPrincipal) -> str:
+    """How the audit trail names an actor: 'gebruiker:<id>', 'schuldeiser:<code>', or a
+    system job's own name (e.g. 'aanmelden'); never a person's name."""
     if isinstance(actor, Principal):
         return f"gebruiker:{actor.gebruiker_id}"
     if isinstance(actor, CreditorPrincipal):

@@ -14,6 +14,8 @@ KPI_ROLES = frozenset({UserRole.MANAGER, UserRole.ADMIN})
 
 
 class KpiForbidden(Forbidden):
+    """The viewer may not see these KPI figures (403)."""
+
     code = "GEEN_TOEGANG"
     title = "Geen toegang tot deze cijfers"
 
