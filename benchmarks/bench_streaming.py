@@ -125,7 +125,7 @@ def _settings(bootstrap: str, **overrides: Any) -> Any:
 
 
 def _sender_keys() -> dict[str, str]:
-    """A sender key per creditor of the synthetic data (ADR 0016): the benchmark sends as
+    """A sender key per creditor of the synthetic data (ADR 0017): the benchmark sends as
     each of them, as `vroegsignaal send` does for a creditor, and the consumers check."""
     import base64
     import hashlib

@@ -5,7 +5,7 @@
 - `keys api create|rotate|revoke|list|import`: API keys of creditor organisations, in the
   database (vroegsignaal/accounts/api_keys.py): shown once, only a hash is kept.
 - `keys schuldeiser CODE`: a Kafka sender key with which a creditor signs its messages
-  (ADR 0016, streaming/sender.py).
+  (ADR 0017, streaming/sender.py).
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def import_settings(
 
 @app.command("schuldeiser")
 def sender_key(schuldeiser: str = typer.Argument(..., help="Code of the schuldeiser")) -> None:
-    """Print a new Kafka sender key for a schuldeiser (ADR 0016): the creditor signs what it
+    """Print a new Kafka sender key for a schuldeiser (ADR 0017): the creditor signs what it
     sends with it, the consumer checks; both configure it in VROEGSIGNAAL_KAFKA_SENDER_KEYS."""
     key = base64.b64encode(secrets.token_bytes(32)).decode()
     typer.echo(f"Kafka sender key for {schuldeiser} (give it to them over a secure channel):")

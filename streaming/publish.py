@@ -58,7 +58,7 @@ FEEDBACK = "feedback"
 _TOO_LARGE = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidRecordError)
 
 # Refused before storage and not the resident's choice (BEZWAAR): an operator may need to
-# see the message. ANDERE_SCHULDEISER gets no feedback (nobody to tell, ADR 0016).
+# see the message. ANDERE_SCHULDEISER gets no feedback (nobody to tell, ADR 0017).
 DEAD_LETTERED = frozenset({ReasonCode.ONGELDIG_BERICHT, ReasonCode.ANDERE_SCHULDEISER})
 
 

@@ -2,7 +2,7 @@
 """Who sent a Kafka message: a creditor's code in a header, signed with that creditor's key.
 
 A Kafka record carries no trace of the producer's principal, so the consumer cannot ask
-the broker who wrote a message. Each creditor therefore signs what it sends (ADR 0016):
+the broker who wrote a message. Each creditor therefore signs what it sends (ADR 0017):
 
     schuldeiser:   the creditor's code, e.g. "WBV-DE-LINIE"
     handtekening:  "hmac-sha256=" + base64(HMAC-SHA256(creditor key, record value))

@@ -81,7 +81,7 @@ class StreamingSettings(BaseSettings):
     # topic's real value at start and falls back to this one.
     dead_letter_max_bytes: int = Field(2 * 1024 * 1024, ge=64 * 1024)
 
-    # Who sent a message (streaming/sender.py, ADR 0016): {"<schuldeiser>": "<base64 key>"}.
+    # Who sent a message (streaming/sender.py, ADR 0017): {"<schuldeiser>": "<base64 key>"}.
     # The consumer checks every message's signature with them; `vroegsignaal send` signs
     # each message with the key of its schuldeiser (a creditor configures only its own).
     sender_keys: dict[str, str] = {}

@@ -4,7 +4,7 @@ and rights"; docs/rules.md rule 2).
 
 Each door authenticates who delivers and passes that creditor with every message
 (`RawInput.afzender`): the REST door the API key's creditor, the file door the delivery
-folder's, the Kafka door the creditor whose key signed the message (ADR 0016). The
+folder's, the Kafka door the creditor whose key signed the message (ADR 0017). The
 pipeline refuses a signal that names another schuldeiser with `ANDERE_SCHULDEISER`,
 before anything else is looked at, so a sender learns nothing about another creditor's
 signals (not even whether one exists). A door that delivers a whole request or file at

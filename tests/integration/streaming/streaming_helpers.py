@@ -40,7 +40,7 @@ def _test_key(code: str) -> str:
     return base64.b64encode(hashlib.sha256(b"vs-test-afzender:" + code.encode()).digest()).decode()
 
 
-# Every creditor the tests send for has a sender key (streaming/sender.py, ADR 0016); the
+# Every creditor the tests send for has a sender key (streaming/sender.py, ADR 0017); the
 # session sets them as VROEGSIGNAAL_KAFKA_SENDER_KEYS for consumers and `send` alike.
 SENDER_KEYS = {
     code: _test_key(code)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The own-creditor rule at the Kafka door, on the real broker (ADR 0016): a signal is
+"""The own-creditor rule at the Kafka door, on the real broker (ADR 0017): a signal is
 taken in only when its own creditor signed it; otherwise it is refused with its reason,
 dead-lettered, and nobody is told."""
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Who sent a Kafka message (streaming/sender.py, ADR 0016): a signed header or nobody."""
+"""Who sent a Kafka message (streaming/sender.py, ADR 0017): a signed header or nobody."""
 
 from __future__ import annotations
 
