@@ -71,6 +71,7 @@ def export(delivery: dict[str, str]) -> dict[str, Any]:
     dagrun_timeout=dt.timedelta(hours=2),
     default_args=DEFAULT_ARGS,
     tags=["vroegsignaal", "ddas", "cbs", "monthly"],
+    is_paused_upon_creation=False,
 )
 def export_ddas_deliveries(periode: str = "maand") -> None:
     """

@@ -41,6 +41,7 @@ def refresh_year(jaar: int) -> dict[str, Any]:
     dagrun_timeout=dt.timedelta(hours=1),
     default_args=DEFAULT_ARGS,
     tags=["vroegsignaal", "kpi", "nightly"],
+    is_paused_upon_creation=False,
 )
 def refresh_kpi_rollups() -> None:
     """
