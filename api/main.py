@@ -13,8 +13,11 @@ from fastapi.routing import APIRoute
 import vroegsignaal
 from api import errors, openapi, web
 from api.ddas.app import create_ddas_app
+from api.metrics import CoreMetrics
+from api.metrics import router as metrics_router
 from api.routes import beheer, docs, health, kpi, sessies, signalen
 from api.web.errors import render_error
+from vroegsignaal.events import BUS
 
 API_VERSION = "1.0.0"
 # A caller's X-Request-ID is kept when it looks like an id (it goes into the audit trail).
@@ -60,6 +63,10 @@ def create_app() -> FastAPI:
     # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
     app.mount("/ddas/v1", create_ddas_app())
     web.install(app)
+    # Counted from the core's events after commit (api/metrics.py), served at /metrics.
+    app.state.metrics = CoreMetrics()
+    app.state.metrics.subscribe(BUS)
+    app.include_router(metrics_router)
 
     @app.middleware("http")
     async def api_version_and_request_id(
