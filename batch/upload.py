@@ -2,20 +2,24 @@
 """The creditor upload page's door: a file a person uploads goes the batch door's way.
 
 A small creditor without Kafka or REST logs in to the web app (ADR 0014) and uploads a
-CSV or Excel file in the contract's column names. The upload becomes a run of the batch
-door at once, in the request: the file (an Excel workbook first turned into the
-contract's CSV, batch/excel.py) is put in the run's processing folder and goes through
-the same steps as a file from the inbox (batch/delivery.py): the whole file is validated
-by the same GX suite and decided by the same batch-file rule; the valid rows of an
-accepted file are ingested (source "batch") and the run moves to processed/, a refused
-file moves to quarantine/ with nothing ingested. The report is the batch door's
-(rapport.json: lines and checks, never values), shown on screen.
+CSV or Excel file in the contract's column names. The upload becomes a delivery of the
+batch door at once, in the request: it is entered in the delivery register (opaque id,
+arrival order per schuldeiser: batch/register.py), the file (an Excel workbook first
+turned into the contract's CSV, batch/excel.py) is put in the delivery's processing
+folder and goes through the same steps as a file from the inbox (batch/delivery.py):
+the whole file is validated by the same GX suite and decided by the same batch-file
+rule; the valid rows of an accepted file are ingested (source "batch") and the folder
+moves to processed/, a refused file moves to quarantine/ with nothing ingested. The
+report is the batch door's (rapport.json: lines and checks, never values), shown on
+screen.
 
 The creditor is the one the login belongs to, never a field of the file: the batch
 suite's `schuldeisers` parameter is that creditor, so a row naming another creditor is
-invalid. Runs are named `upload__<schuldeiser>__<time>-<random>`; a creditor reads only
-its own runs' reports. Validation runs in the request's process (one worker): the files
-of small creditors are small, and the page waits for the answer.
+invalid. Arrival order holds across the doors: while an earlier delivery of the same
+creditor (an inbox file, another upload) is open, the upload is refused with
+EERDERE_LEVERING_OPEN and nothing is registered. A creditor reads only its own
+deliveries' reports (uploads and inbox files alike). Validation runs in the request's
+process (one worker): the files of small creditors are small, and the page waits.
 """
 
 from __future__ import annotations
@@ -24,31 +28,45 @@ import datetime as dt
 import json
 import logging
 import re
-import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from batch import folders as fs
-from batch.delivery import check_file, ingest_checked_file
+from batch import register
+from batch.delivery import (
+    archive_delivery,
+    ingest_delivery,
+    quarantine_delivery,
+    validate_delivery,
+)
 from batch.excel import xlsx_to_csv
+from batch.register import LeveringStatus
 from batch.rule import Besluit
 from vroegsignaal.accounts.principal import CreditorPrincipal
 from vroegsignaal.audit.log import record
 from vroegsignaal.config import Settings, get_settings
-from vroegsignaal.dates import AMSTERDAM
+from vroegsignaal.dates import AMSTERDAM, utc
 from vroegsignaal.errors import CodedRefusal, NotFound
+from vroegsignaal.storage.db import session_scope
+from vroegsignaal.storage.tables import BatchLevering
 
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".csv", ".xlsx")
-RUN_PREFIX = "upload__"
-_RUN = re.compile(r"^upload__[A-Za-z0-9_.-]{1,64}__\d{8}T\d{6}-[0-9a-f]{8}$")
+_LEVERING = re.compile(r"^L[0-9a-f]{16}$")  # batch.register.new_id
+_STAGE = {
+    LeveringStatus.VERWERKT.value: "processed",
+    LeveringStatus.QUARANTAINE.value: "quarantine",
+}
 PURPOSE = "vroegsignalering.aanlevering"
 
 
 class UploadRefused(CodedRefusal):
-    """The upload is not a file the door takes (`code`: which rule)."""
+    """The upload is not a file the door takes now (`code`: which rule)."""
 
     code = "UPLOAD_GEWEIGERD"
     title = "Dit bestand kan niet worden aangeleverd"
@@ -56,7 +74,8 @@ class UploadRefused(CodedRefusal):
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """One upload run: its name, when, the decision ("innemen"/"quarantaine"), the report."""
+    """One delivery: its register id, when it arrived, the decision ("innemen"/"quarantaine"),
+    the report, and the intake counts of an accepted file."""
 
     run: str
     ontvangen_op: dt.datetime
@@ -70,14 +89,39 @@ def _stem(filename: str) -> str:
     return stem
 
 
+def _register(code: str, filename: str, size: int, now: dt.datetime, settings: Settings) -> str:
+    """Enter the upload in the register and start it; refuses while an earlier delivery of
+    the creditor is open (its arrival order), leaving nothing registered."""
+    with session_scope(settings.database_url) as session:
+        if register.next_of(session, code) is not None:
+            raise UploadRefused(
+                "een eerdere levering van uw organisatie wordt nog verwerkt; probeer het zo"
+                " opnieuw", code="EERDERE_LEVERING_OPEN")
+        row = BatchLevering(
+            id=register.new_id(), schuldeiser=code, bestandsnaam=f"{_stem(filename)}.csv",
+            grootte=size, gewijzigd_ns=time.time_ns(),
+            ontvangen_op=now.astimezone(AMSTERDAM).date(),
+            status=LeveringStatus.WACHTEND.value, aangemeld_op=now)
+        session.add(row)
+        session.commit()
+        try:
+            register.start(session, row.id)
+        except register.NotNextInLine:  # another upload of the creditor won the race
+            session.delete(row)
+            session.commit()
+            raise UploadRefused("een eerdere levering van uw organisatie wordt nog verwerkt",
+                                code="EERDERE_LEVERING_OPEN") from None
+        return row.id
+
+
 def receive(
     data: bytes, filename: str, *, creditor: CreditorPrincipal, now: dt.datetime,
     settings: Settings | None = None,
 ) -> Upload:
     """Validate the uploaded file and ingest its valid rows when the rule accepts it.
 
-    Raises UploadRefused (type "BESTANDSTYPE", size "TE_GROOT", empty "LEEG"),
-    WorkbookUnreadable (a broken .xlsx).
+    Raises UploadRefused (type "BESTANDSTYPE", size "TE_GROOT", empty "LEEG", an earlier
+    delivery still open "EERDERE_LEVERING_OPEN"), WorkbookUnreadable (a broken .xlsx).
     """
     settings = settings or get_settings()
     suffix = Path(filename).suffix.lower()
@@ -90,30 +134,26 @@ def receive(
     one_process = settings.model_copy(update={"batch_workers": 1})
     folders = fs.BatchFolders.from_settings(one_process)
     code = creditor.schuldeiser
-    run = f"{RUN_PREFIX}{fs.safe_name(code)}__{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
-    folder = fs.run_dir(folders, "processing", code, run)
+    levering = _register(code, filename, len(data), now, one_process)
+    folder = fs.run_dir(folders, "processing", code, levering)
     folder.mkdir(parents=True)
     target = folder / f"{_stem(filename)}.csv"
     if suffix == ".xlsx":
         xlsx_to_csv(data, target)
     else:
         target.write_bytes(data)
-    summary = check_file(target, schuldeiser=code, run=run, report_dir=folder,
-                         settings=one_process)
+    summary = validate_delivery(levering, settings=one_process)
     ingested = None
     if summary["besluit"] == Besluit.INNEMEN.value:
-        ingested = ingest_checked_file(target, report_dir=folder, run=run,
-                                       ontvangen_op=now.astimezone(AMSTERDAM).date(),
-                                       settings=one_process)
-        final = fs.finish(folders, target, "processed")
+        ingested = ingest_delivery(levering, settings=one_process)
+        final = archive_delivery(levering, settings=one_process)
+        (folders.work / final / "ingelezen.json").write_text(
+            json.dumps(ingested) + "\n", encoding="utf-8")
     else:
-        final = fs.finish(folders, target, "quarantine")
-    if ingested is not None:
-        (final.parent / "ingelezen.json").write_text(json.dumps(ingested) + "\n",
-                                                     encoding="utf-8")
-    log.info("upload run=%s schuldeiser=%s decision=%s rows=%s", run, code,
+        quarantine_delivery(levering, settings=one_process)
+    log.info("upload levering=%s schuldeiser=%s decision=%s rows=%s", levering, code,
              summary["besluit"], summary["regels"])
-    return read(creditor, run, settings=settings)
+    return read(creditor, levering, settings=settings)
 
 
 def audit_upload(session: Any, creditor: CreditorPrincipal, upload: Upload) -> None:
@@ -126,43 +166,46 @@ def audit_upload(session: Any, creditor: CreditorPrincipal, upload: Upload) -> N
     session.commit()
 
 
-def _run_folder(folders: fs.BatchFolders, code: str, run: str) -> Path | None:
-    for stage in ("processed", "quarantine"):
-        folder = fs.run_dir(folders, stage, code, run)
-        if (folder / "rapport.json").is_file():
-            return folder
-    return None
-
-
-def read(creditor: CreditorPrincipal, run: str, *, settings: Settings | None = None) -> Upload:
-    """One of the creditor's own upload runs; NotFound for another's or an unknown one."""
-    if not _RUN.fullmatch(run) or not run.startswith(
-        f"{RUN_PREFIX}{fs.safe_name(creditor.schuldeiser)}__"
-    ):
-        raise NotFound("aanlevering niet gevonden")
-    folders = fs.BatchFolders.from_settings(settings)
-    folder = _run_folder(folders, creditor.schuldeiser, run)
-    if folder is None:
-        raise NotFound("aanlevering niet gevonden")
-    report = json.loads((folder / "rapport.json").read_text(encoding="utf-8"))
+def _upload(row: BatchLevering, folders: fs.BatchFolders) -> Upload | None:
+    folder = fs.run_dir(folders, _STAGE.get(row.status, "processing"), row.schuldeiser, row.id)
+    report_file = folder / "rapport.json"
+    if row.status not in _STAGE or not report_file.is_file():
+        return None
+    report = json.loads(report_file.read_text(encoding="utf-8"))
     ingested_file = folder / "ingelezen.json"
     ingested = (json.loads(ingested_file.read_text(encoding="utf-8"))
                 if ingested_file.is_file() else None)
-    stamp = run.rsplit("__", 1)[1].split("-")[0]
-    received = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
-    return Upload(run, received, report["besluit"], report, ingested)
+    return Upload(row.id, utc(row.aangemeld_op), report["besluit"], report, ingested)
+
+
+def read(creditor: CreditorPrincipal, run: str, *, settings: Settings | None = None) -> Upload:
+    """One of the creditor's own finished deliveries (`run`: its register id); NotFound
+    for another creditor's, an unknown or an unfinished one."""
+    settings = settings or get_settings()
+    if not _LEVERING.fullmatch(run):
+        raise NotFound("aanlevering niet gevonden")
+    with session_scope(settings.database_url) as session:
+        row = session.get(BatchLevering, run)
+        found = (_upload(row, fs.BatchFolders.from_settings(settings))
+                 if row is not None and row.schuldeiser == creditor.schuldeiser else None)
+    if found is None:
+        raise NotFound("aanlevering niet gevonden")
+    return found
 
 
 def recent(
     creditor: CreditorPrincipal, *, limit: int = 10, settings: Settings | None = None
 ) -> list[Upload]:
-    """The creditor's latest upload runs, newest first."""
+    """The creditor's latest finished deliveries (uploads and inbox files), newest first."""
+    settings = settings or get_settings()
     folders = fs.BatchFolders.from_settings(settings)
-    prefix = f"{RUN_PREFIX}{fs.safe_name(creditor.schuldeiser)}__"
-    runs: set[str] = set()
-    for stage in ("processed", "quarantine"):
-        base = folders.work / stage / creditor.schuldeiser
-        if base.is_dir():
-            runs.update(p.name for p in base.iterdir() if p.name.startswith(prefix))
-    newest = sorted(runs, key=lambda r: r.rsplit("__", 1)[1], reverse=True)[:limit]
-    return [read(creditor, r, settings=settings) for r in newest if _RUN.fullmatch(r)]
+    with session_scope(settings.database_url) as session:
+        rows = session.scalars(
+            select(BatchLevering)
+            .where(BatchLevering.schuldeiser == creditor.schuldeiser,
+                   BatchLevering.status.in_(list(_STAGE)))
+            .order_by(BatchLevering.aangemeld_op.desc(), BatchLevering.id)
+            .limit(limit)
+        ).all()
+        found = [_upload(row, folders) for row in rows]
+    return [u for u in found if u is not None]

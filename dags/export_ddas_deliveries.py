@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
+from _dag_defaults import DEFAULT_ARGS, ON_DAG_FAILURE, START_DATE, peildatum
 from airflow.sdk import dag, get_current_context, task
 
 
@@ -70,14 +70,16 @@ def export(delivery: dict[str, str]) -> dict[str, Any]:
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=2),
     default_args=DEFAULT_ARGS,
-    tags=["vroegsignaal", "ddas", "cbs", "monthly"],
+    on_failure_callback=ON_DAG_FAILURE,
     is_paused_upon_creation=False,
+    tags=["vroegsignaal", "ddas", "cbs", "monthly"],
 )
-def export_ddas_deliveries(periode: str = "maand") -> None:
+def export_ddas_deliveries(periode: str = "maand", peildatum: str = "") -> None:
     """
     ### DDAS delivery files
 
-    Runs at 04:00 UTC on the first of the month. For every municipality in
+    Runs at 04:00 UTC on the first of the month ("today" is the run parameter `peildatum`,
+    YYYY-MM-DD, when given, else the day the run was due). For every municipality in
     `VROEGSIGNAAL_DDAS_GEMEENTEN`: the DDAS Vroegsignalering v1.2 delivery of the last
     month (trigger with `periode=halfjaar` for the half-year), streamed from the database
     and validated record by record against the exchange model. The file appears only when

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from _dag_defaults import DEFAULT_ARGS, START_DATE, peildatum
+from _dag_defaults import DEFAULT_ARGS, ON_DAG_FAILURE, START_DATE, peildatum
 from airflow.sdk import dag, get_current_context, task
 
 
@@ -40,15 +40,17 @@ def refresh_year(jaar: int) -> dict[str, Any]:
     max_active_tasks=1,  # the two years one after the other: one writer on the KPI tables
     dagrun_timeout=dt.timedelta(hours=1),
     default_args=DEFAULT_ARGS,
-    tags=["vroegsignaal", "kpi", "nightly"],
+    on_failure_callback=ON_DAG_FAILURE,
     is_paused_upon_creation=False,
+    tags=["vroegsignaal", "kpi", "nightly"],
 )
-def refresh_kpi_rollups() -> None:
+def refresh_kpi_rollups(peildatum: str = "") -> None:
     """
     ### KPI refresh
 
-    Runs at 02:30 UTC, after the retention purge; "today" is the run's logical date
-    (Europe/Amsterdam): it sets the werkvoorraad snapshot, the deadlines and which
+    Runs at 02:30 UTC, after the retention purge; "today" is the run parameter
+    `peildatum` (YYYY-MM-DD) when given, else the day the run was due (Europe/Amsterdam):
+    it sets the werkvoorraad snapshot, the deadlines and which
     outcome windows have passed.
 
     - **refresh_year** (this year and last): `kpi_rollup` rebuilt from the signals,
@@ -57,7 +59,7 @@ def refresh_kpi_rollups() -> None:
       secondary suppression) and written to `kpi_cel`, the only KPI table the dashboard,
       the API and the downloads read. Counts only: nothing personal is in either table.
 
-    Idempotent: a rerun with the same logical date writes the same figures.
+    Idempotent: a rerun for the same day writes the same figures.
     """
     refresh_year.expand(jaar=years())
 

@@ -28,6 +28,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
+# One DAG per file, dag_id = file stem (tests/dags/test_dag_integrity.py checks it).
+DAG_IDS = {p.stem for p in (REPO / "dags").glob("*.py") if not p.name.startswith("_")}
 START_TIMEOUT = 240.0
 STOP_GRACE = 10.0  # then SIGKILL: the session is over, nothing to keep
 
@@ -259,4 +261,4 @@ def _ready(airflow: AirflowUnderTest) -> bool:
         dags = airflow.get("/dags", limit=100)["dags"]
     except (httpx.HTTPError, KeyError, ValueError):
         return False
-    return len(dags) == 5
+    return {d["dag_id"] for d in dags} == DAG_IDS

@@ -113,7 +113,14 @@ def test_dag_has_the_house_defaults(dagbag: Any, dag_id: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "dag_id", ["nightly_rescoring_and_sla", "retention_purge", "risk_model_training"]
+    "dag_id",
+    [
+        "export_ddas_deliveries",
+        "nightly_rescoring_and_sla",
+        "refresh_kpi_rollups",
+        "retention_purge",
+        "risk_model_training",
+    ],
 )
 def test_today_is_a_run_parameter(dagbag: Any, dag_id: str) -> None:
     assert dagbag.dags[dag_id].params["peildatum"] == ""

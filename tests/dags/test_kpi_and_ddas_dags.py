@@ -5,7 +5,6 @@ and its report for each configured municipality."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,16 @@ from tests.integration.kpi.test_kpi_figures import build
 from vroegsignaal.storage.tables import KpiCel
 
 pytestmark = pytest.mark.integration
-RUN_AT = dt.datetime(2026, 7, 15, 2, 30, tzinfo=dt.UTC)
+# "Today" as the run parameter, as an operator reruns a day (a future logical date never
+# starts under the scheduler: tests/dags/test_under_scheduler.py).
+PEILDATUM = "2026-07-15"
 
 
 def test_refresh_publishes_both_years(dagbag: Any, vroegsignaal_env: dict[str, Any]) -> None:
     engine = create_engine(vroegsignaal_env["database_url"])
     with Session(engine) as session:
         build(session)
-    result = run_dag(dagbag, "refresh_kpi_rollups", logical_date=RUN_AT)
+    result = run_dag(dagbag, "refresh_kpi_rollups", conf={"peildatum": PEILDATUM})
     assert result.state == "success", result.tasks
     with Session(engine) as session:
         total = session.scalar(select(KpiCel.aantal).where(
@@ -49,8 +50,8 @@ def test_export_writes_file_and_report(dagbag: Any, vroegsignaal_env: dict[str, 
     monkeypatch.setenv("VROEGSIGNAAL_DDAS_GEMEENTEN", '["GM0344"]')
     monkeypatch.setenv("VROEGSIGNAAL_DDAS_EXPORT_DIR", str(tmp_path / "ddas"))
     get_settings.cache_clear()
-    result = run_dag(dagbag, "export_ddas_deliveries", conf={"periode": "halfjaar"},
-                     logical_date=RUN_AT)
+    result = run_dag(dagbag, "export_ddas_deliveries",
+                     conf={"periode": "halfjaar", "peildatum": PEILDATUM})
     get_settings.cache_clear()
     assert result.state == "success", result.tasks
     folder = tmp_path / "ddas" / "GM0344"

@@ -123,6 +123,8 @@ def test_dags_start_unpaused_except_the_purge(deliveries: dict[str, Any]) -> Non
         "signal_batch_intake": False,
         "nightly_rescoring_and_sla": False,
         "risk_model_training": False,
+        "refresh_kpi_rollups": False,
+        "export_ddas_deliveries": False,
         "retention_purge": True,
     }
 

@@ -121,13 +121,15 @@ def ddas_world(new_postgres_database: Callable[[], str], keycloak: KeycloakRealm
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     get_settings.cache_clear()
-    with session_factory(url)() as session:
-        fill(session)
-    secret = _cbs_client_in_realm(keycloak)
-    yield DdasWorld(url, municipality_ca, cbs_files, keycloak, secret)
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    get_settings.cache_clear()
+    try:  # the environment is restored even when the set-up fails
+        with session_factory(url)() as session:
+            fill(session)
+        secret = _cbs_client_in_realm(keycloak)
+        yield DdasWorld(url, municipality_ca, cbs_files, keycloak, secret)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        get_settings.cache_clear()

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from batch import upload
+from batch import register, upload
+from batch.folders import Delivery
 from batch.upload import UploadRefused
 from tests.factories import signaal
 from vroegsignaal import feedback
@@ -22,7 +24,7 @@ from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.contract.io import write_csv
 from vroegsignaal.storage.db import session_scope
-from vroegsignaal.storage.tables import Signaal
+from vroegsignaal.storage.tables import BatchLevering, Signaal
 
 NOW = dt.datetime(2026, 3, 11, 9, tzinfo=dt.UTC)
 MINE = CreditorPrincipal("WBV-KLEIN", gebruiker_id=5)
@@ -51,7 +53,8 @@ def test_a_valid_file_is_ingested_and_its_report_read_back(
 
     assert done.besluit == "innemen" and done.rapport["regels"] == 3
     assert done.ingelezen is not None and done.ingelezen["ontvangen"] == 3
-    assert done.run.startswith("upload__WBV-KLEIN__20260311T090000-")
+    assert re.fullmatch(r"L[0-9a-f]{16}", done.run)  # the register's opaque id
+    assert done.ontvangen_op == NOW
     assert [u.run for u in upload.recent(MINE, settings=settings)] == [done.run]
     with session_scope(db_url) as session:
         stored = session.scalar(select(func.count()).select_from(Signaal)
@@ -85,8 +88,26 @@ def test_reports_are_read_only_by_their_own_creditor(settings: Settings, tmp_pat
     with pytest.raises(upload.NotFound):
         upload.read(other, done.run, settings=settings)
     with pytest.raises(upload.NotFound):
-        upload.read(MINE, "upload__WBV-KLEIN__../../etc", settings=settings)
+        upload.read(MINE, "../../etc", settings=settings)
     assert upload.recent(other, settings=settings) == []
+
+
+def test_an_upload_waits_for_the_creditors_earlier_open_delivery(
+    settings: Settings, tmp_path: Path, db_url: str
+) -> None:
+    """Arrival order across the doors: an inbox file of the creditor not yet finished holds
+    the upload back (refused, nothing registered, nothing ingested)."""
+    with session_scope(db_url) as session:
+        register.register(session, [Delivery(
+            "WBV-KLEIN", tmp_path / "inbox.csv", 10, 1)])
+    with pytest.raises(UploadRefused) as refused:
+        upload.receive(_csv(tmp_path, [signaal(schuldeiser="WBV-KLEIN")]), "a.csv",
+                       creditor=MINE, now=NOW, settings=settings)
+    assert refused.value.code == "EERDERE_LEVERING_OPEN"
+    with session_scope(db_url) as session:
+        assert session.scalar(select(func.count()).select_from(BatchLevering)) == 1
+        assert session.scalar(select(func.count()).select_from(Signaal)) == 0
+    assert upload.recent(MINE, settings=settings) == []
 
 
 @pytest.mark.parametrize(
