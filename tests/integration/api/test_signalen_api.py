@@ -113,7 +113,7 @@ def test_a_message_without_schuldeiser_is_a_contract_error_not_403(client: TestC
     body = _post(client, [msg, signaal()])
     assert body["resultaten"][0]["fouten"][0]["veld"] == "schuldeiser"
     assert body["resultaten"][0]["fouten"][0]["fout"] == "missing"
-    assert body["resultaten"][1]["status"] == "Opgepakt"
+    assert body["resultaten"][1]["status"] == "Nog niet opgepakt"
 
 
 def test_each_unreadable_element_is_refused_on_its_own(client: TestClient) -> None:
@@ -130,7 +130,7 @@ def test_each_unreadable_element_is_refused_on_its_own(client: TestClient) -> No
     )
     body = _post(client, raw)
     assert [r["fouten"][0]["fout"] if r["fouten"] else r["status"] for r in body["resultaten"]] == [
-        "GEEN_UTF8", "GEEN_OBJECT", "TE_GROOT_BERICHT", "Opgepakt"]
+        "GEEN_UTF8", "GEEN_OBJECT", "TE_GROOT_BERICHT", "Nog niet opgepakt"]
 
 
 def test_same_id_other_content_is_a_conflict_and_the_stored_signal_stays(
@@ -139,11 +139,11 @@ def test_same_id_other_content_is_a_conflict_and_the_stored_signal_stays(
     import sqlalchemy as sa
 
     msg = signaal()
-    assert _post(client, [msg])["resultaten"][0]["status"] == "Opgepakt"
+    assert _post(client, [msg])["resultaten"][0]["status"] == "Nog niet opgepakt"
     changed = dict(msg, bedrag=msg["bedrag"] + 500)
     again = _post(client, [changed, msg])["resultaten"]
     assert again[0]["conflict"] is True and again[0]["herhaling"] is False
-    assert again[0]["status"] == "Opgepakt"  # what the stored signal has
+    assert again[0]["status"] == "Nog niet opgepakt"  # what the stored signal has
     assert again[0]["fouten"][0]["fout"] == "andere_inhoud"
     assert again[1]["herhaling"] is True and again[1]["conflict"] is False
     engine = sa.create_engine(pg_url)

@@ -75,4 +75,4 @@ def test_only_the_creditor_that_signed_a_signal_delivers_it(
                   for r in read_all(settings, settings.dead_letter_topic))
     assert dead == ["1:ANDERE_SCHULDEISER", "2:ANDERE_SCHULDEISER", "3:ANDERE_SCHULDEISER"]
     told = [orjson.loads(r.value) for r in read_all(settings, settings.feedback_topic)]
-    assert [(f["signaalId"], f["status"]) for f in told] == [("OWN-1", "Opgepakt")]
+    assert [(f["signaalId"], f["status"]) for f in told] == [("OWN-1", "Nog niet opgepakt")]
