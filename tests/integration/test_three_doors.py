@@ -229,4 +229,5 @@ def test_the_three_doors_give_identical_results(
     # Asked afterwards, every door's database tells the creditor the same.
     asked = {door: _told_on_request(url, monkeypatch) for door, url in databases.items()}
     assert asked["file"] == asked["kafka"] == asked["rest"]
-    assert asked["rest"]["D-7"] is None  # an objection is not stored: nothing to ask about
+    # an objection is not stored, but its refusal is: asked, it is told as refused (issue 9)
+    assert asked["rest"]["D-7"] == "Niet opgepakt: onterecht signaal"
