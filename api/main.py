@@ -15,6 +15,8 @@ import vroegsignaal
 from api import errors, openapi, web
 from api.ddas.app import create_ddas_app
 from api.limits import BodyLimit
+from api.metrics import CoreMetrics
+from api.metrics import router as metrics_router
 from api.routes import (
     adreskoppelingen,
     beheer,
@@ -30,6 +32,7 @@ from api.routes import (
     zaken,
 )
 from api.web.errors import render_error
+from vroegsignaal.events import BUS
 
 API_VERSION = errors.API_VERSION
 # A caller's X-Request-ID is kept when it looks like an id; it becomes the audit trail's
@@ -89,6 +92,10 @@ def create_app(
     # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
     app.mount("/ddas/v1", create_ddas_app())
     web.install(app)
+    # Counted from the core's events after commit (api/metrics.py), served at /metrics.
+    app.state.metrics = CoreMetrics()
+    app.state.metrics.subscribe(BUS)
+    app.include_router(metrics_router)
 
     @app.middleware("http")
     async def api_version_and_request_id(

@@ -40,25 +40,25 @@ def _inputs(
     records: Iterable[RawInput],
     origin: str,
     refuse: Mapping[int, str] | None,
-    schuldeiser: str | None,
+    afzender: str | None,
 ) -> Iterator[RawInput]:
-    """The records as pipeline inputs. A line the door already found invalid (`refuse`) goes
-    in with the door's code and only its ids, so the pipeline refuses it (ONGELDIG_BERICHT)
-    without judging it again and keeps schuldeiser and signaalId as the other doors do; the
-    delivering schuldeiser (the batch door's folder) names the lines that have no ids."""
+    """The records as pipeline inputs, sent by `afzender`. A line the door already found
+    invalid (`refuse`) goes in with the door's code and only its ids, so the pipeline
+    refuses it (ONGELDIG_BERICHT) without judging it again and keeps schuldeiser and
+    signaalId as the other doors do; the sender names the lines that have no ids."""
     for r in records:
         code = refuse.get(r.positie) if refuse else None
-        if code is None and (r.fout is None or schuldeiser is None):
-            yield RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}")
+        if code is None and (r.fout is None or afzender is None):
+            yield RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}", afzender)
             continue
         code = code or r.fout  # a line the reader could not read: refused with its code
-        ids = {"schuldeiser": schuldeiser, "signaalId": None}
+        ids = {"schuldeiser": afzender, "signaalId": None}
         if r.data is not None:
             ids = {
-                "schuldeiser": r.data.get("schuldeiser") or schuldeiser,
+                "schuldeiser": r.data.get("schuldeiser") or afzender,
                 "signaalId": r.data.get("signaalId"),
             }
-        yield RawInput(r.positie, ids, code, f"{origin}:{r.positie}")
+        yield RawInput(r.positie, ids, code, f"{origin}:{r.positie}", afzender)
 
 
 def ingest_file(
@@ -72,13 +72,15 @@ def ingest_file(
     partition: tuple[int, int] = (0, 1),
     refuse: Mapping[int, str] | None = None,
     identity: str | None = None,
-    schuldeiser: str | None = None,
+    afzender: str | None = None,
 ) -> IntakeTotals:
     """Ingest the records of `path` (of one address partition); each batch commits on its own,
     so a rerun after a crash is a replay. `refuse` maps line numbers to an error code: those
     lines are refused as they are (the batch door's file validation, dags/), with the ids
-    they carry; `schuldeiser` is the delivering creditor when the door knows it (the inbox
-    folder). `identity` is the file's digest (`file_identity`) when the caller already has it.
+    they carry. `afzender` is the schuldeiser the file came from (its delivery folder, the
+    upload's login): a row for another creditor is refused (ANDERE_SCHULDEISER,
+    vroegsignaal/intake/sender.py); None applies no such rule. `identity` is the file's
+    digest (`file_identity`) when the caller already has it.
     """
     _check_suffix(path)
     tune_gc_for_batches()
@@ -88,7 +90,7 @@ def ingest_file(
     records: Iterable[RawInput] = file
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
-    inputs = _inputs(records, origin, refuse, schuldeiser)
+    inputs = _inputs(records, origin, refuse, afzender)
     totals = IntakeTotals()
     try:
         for batch in iter_batches(inputs, batch_size):
@@ -113,7 +115,7 @@ def ingest_partition(
     partition: tuple[int, int],
     refuse: Mapping[int, str] | None,
     identity: str,
-    schuldeiser: str | None,
+    afzender: str | None,
     progress: Callable[[int], None] | None = None,
 ) -> IntakeTotals:
     """One worker's share of `ingest_file_parallel`: its address partition, its own session."""
@@ -130,7 +132,7 @@ def ingest_partition(
             on_batch=None if progress is None else lambda r: progress(len(r.outcomes)),
             refuse=refuse,
             identity=identity,
-            schuldeiser=schuldeiser,
+            afzender=afzender,
         )
 
 
@@ -144,7 +146,7 @@ def ingest_file_parallel(
     ontvangen_op: Ontvangst = None,
     on_progress: Callable[[int], None] | None = None,
     refuse: Mapping[int, str] | None = None,
-    schuldeiser: str | None = None,
+    afzender: str | None = None,
 ) -> IntakeTotals:
     """Ingest with `workers` processes, one address partition each; totals are summed.
 
@@ -162,7 +164,7 @@ def ingest_file_parallel(
         "ontvangen_op": ontvangen_op,
         "refuse": refuse,
         "identity": file_identity(path),
-        "schuldeiser": schuldeiser,
+        "afzender": afzender,
     }
     calls = [{**common, "partition": (i, workers)} for i in range(workers)]
     target = "batch.files:ingest_partition"

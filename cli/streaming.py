@@ -104,6 +104,8 @@ def send(
     table.add_column("")
     table.add_column("aantal", justify="right")
     table.add_row("verzonden", str(summary.verzonden))
+    if summary.ongetekend:
+        table.add_row("niet ondertekend (geen sleutel)", str(summary.ongetekend))
     table.add_row("bevestigd door Kafka", str(summary.bevestigd))
     table.add_row("mislukt", str(summary.mislukt))
     for code, n in summary.onleesbaar.items():

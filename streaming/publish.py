@@ -50,15 +50,20 @@ from streaming.records import Batch, UndecodableRecord
 from vroegsignaal.intake.reason_codes import ReasonCode
 
 log = logging.getLogger(__name__)
-# Messages not taken in because of what they hold: kept sealed for an operator. A conflict
-# (the same signaalId with other content) may be the correction the creditor meant.
-DEAD_LETTER_REASONS = frozenset({ReasonCode.ONGELDIG_BERICHT, ReasonCode.SIGNAALID_CONFLICT})
 
 DEAD_LETTER = "dead_letter"
 FEEDBACK = "feedback"
 # Refused by the broker for what the record is, not for the broker's state: resending
 # the same bytes cannot help.
 _TOO_LARGE = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidRecordError)
+
+# Messages not taken in because of what they hold, and not the resident's choice (BEZWAAR):
+# kept sealed for an operator. A conflict (the same signaalId with other content) may be
+# the correction the creditor meant. ANDERE_SCHULDEISER gets no feedback (nobody to tell,
+# ADR 0017).
+DEAD_LETTERED = frozenset(
+    {ReasonCode.ONGELDIG_BERICHT, ReasonCode.SIGNAALID_CONFLICT, ReasonCode.ANDERE_SCHULDEISER}
+)
 
 
 @dataclass(slots=True)
@@ -134,7 +139,7 @@ class Publisher:
         for positie, code in outcome.failures.items():
             out.append(self._dead_letter(batch, positie, VERWERKINGSFOUT, code, batch_id))
         for o in outcome.outcomes:
-            if o.reden in DEAD_LETTER_REASONS:
+            if o.reden in DEAD_LETTERED:
                 out.append(
                     self._dead_letter(
                         batch, o.positie, o.reden.value, error_codes(o.details), batch_id,

@@ -11,6 +11,7 @@ from kafka import TopicPartition
 
 from streaming.dead_letter import Header, SourceRef
 from streaming.fetch_fault import ONLEESBAAR_RECORD, FetchFault
+from streaming.sender import SenderCheck
 from vroegsignaal.contract.codes import LEEG_BERICHT
 from vroegsignaal.contract.decode import decode_message
 from vroegsignaal.contract.raw import RawInput
@@ -72,7 +73,10 @@ class Batch:
     def __len__(self) -> int:
         return len(self.records)
 
-    def inputs(self) -> list[RawInput]:
+    def inputs(self, senders: SenderCheck | None = None) -> list[RawInput]:
+        """The records as pipeline inputs, each with the creditor that signed it (with no
+        `senders`, no key is known: every record comes from an unknown sender)."""
+        senders = senders or SenderCheck({})
         out = []
         for i, rec in enumerate(self.records):
             if isinstance(rec, UndecodableRecord):
@@ -80,7 +84,8 @@ class Batch:
             else:
                 data, error = parse_value(rec.value)
             out.append(
-                RawInput(i, data, error, f"kafka:{rec.topic}:{rec.partition}:{rec.offset}")
+                RawInput(i, data, error, f"kafka:{rec.topic}:{rec.partition}:{rec.offset}",
+                         senders.sender(rec.headers, rec.value))
             )
         return out
 

@@ -24,6 +24,7 @@ from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.feedback import current_status, status_for
 from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.intake.reason_codes import ReasonCode
+from vroegsignaal.intake.sender import require_own_signals
 
 router = APIRouter(prefix="/signalen", tags=["signalen"])
 
@@ -120,19 +121,14 @@ def post_signalen(
         raise ApiProblem(400, "LEGE_LEVERING", "Geen signalen in het verzoek")
     if len(elements) > MAX_BATCH:
         raise ApiProblem(413, "TE_GROTE_LEVERING", f"Maximaal {MAX_BATCH} signalen per verzoek")
-    for i, (data, _) in enumerate(elements):
-        # Only a message that names a creditor can name another one; one without is
-        # a contract error like any other (the pipeline refuses it: schuldeiser missing).
-        named = data.get("schuldeiser") if data is not None else None
-        if isinstance(named, str) and named != creditor.schuldeiser:
-            raise ApiProblem(
-                403,
-                "ANDERE_SCHULDEISER",
-                "Signaal namens een andere schuldeiser",
-                f"positie {i}: een sleutel levert alleen voor de eigen schuldeiser",
-            )
+    # A request is one delivery: a signal that names another creditor refuses all of it
+    # (403, the core's rule); one naming none is a contract error the pipeline refuses.
+    require_own_signals([data for data, _ in elements], creditor.schuldeiser)
     result = run_intake(
-        [RawInput(i, data, code) for i, (data, code) in enumerate(elements)],
+        [
+            RawInput(i, data, code, afzender=creditor.schuldeiser)
+            for i, (data, code) in enumerate(elements)
+        ],
         session=session,
         source="api",
     )

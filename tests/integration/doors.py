@@ -80,7 +80,7 @@ def ingest_cli(path: Path, received: dt.date | None = None) -> CliRun:
 
     result = CliRunner().invoke(
         app, ["ingest", str(path), "--ontvangen-op", (received or today()).isoformat(),
-              "--workers", "1"],
+              "--workers", "1", "--zonder-bestandscontrole"],
         env={"COLUMNS": "200"},
     )
     if result.exception and not isinstance(result.exception, SystemExit):
@@ -138,9 +138,11 @@ class KafkaRun:
 
 
 def through_kafka(url: str, bootstrap: str, values: Sequence[bytes]) -> KafkaRun:
-    """Each value a record on a fresh one-partition intake topic, consumed by the real
-    consumer into `url`; the feedback and dead letters it published."""
+    """Each value a record on a fresh one-partition intake topic, signed by the creditor it
+    names, consumed by the real consumer into `url`; the feedback and dead letters it
+    published."""
     from tests.integration.streaming.streaming_helpers import (
+        SENDER_KEYS,
         ConsumerThread,
         Progress,
         new_settings,
@@ -149,7 +151,8 @@ def through_kafka(url: str, bootstrap: str, values: Sequence[bytes]) -> KafkaRun
         wait_until,
     )
 
-    settings = new_settings(bootstrap, partitions=1)
+    # Each creditor signs its records with its own key (ADR 0017), as `produce` does.
+    settings = new_settings(bootstrap, partitions=1, sender_keys=SENDER_KEYS)
     produce(settings, [(b"GM0344", v) for v in values])
     with ConsumerThread(settings, url), Progress(settings) as progress:
         wait_until(lambda: progress.committed() >= len(values), timeout=120,

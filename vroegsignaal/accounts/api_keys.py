@@ -40,6 +40,8 @@ PREFIX_LENGTH = 8
 
 
 class UnknownApiKey(NotAuthenticated):
+    """No API key, or one that is unknown, expired or revoked (401)."""
+
     code = "NIET_GEAUTHENTICEERD"
     title = "API-sleutel ontbreekt, is onbekend, verlopen of ingetrokken"
 
@@ -68,12 +70,15 @@ class KeyView:
     laatst_gebruikt_op: dt.datetime | None
 
     def valid_at(self, now: dt.datetime) -> bool:
+        """Whether the key works at `now` (UTC): not revoked and not past its expiry."""
         return self.ingetrokken_op is None and (
             self.verloopt_op is None or utc(self.verloopt_op) > now
         )
 
 
 def key_hash(key: str) -> str:
+    """The stored form of an API key: its SHA-256, hex (64 characters); the key is random,
+    so no salt or slow hash is needed (ADR 0012)."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal, UserRole
@@ -39,21 +39,29 @@ PURPOSE = "vroegsignalering: vaststellen of twee adressen één woning zijn"
 
 
 class LinkStatus(StrEnum):
+    """Where a worker's decision on an address link stands (column `adreskoppeling.status`)."""
+
     MOGELIJK = "mogelijk"
     BEVESTIGD = "bevestigd"
     GESCHEIDEN = "gescheiden"
 
 
 class LinkNotFound(NotFound):
+    """No address link with that id the user may see (404)."""
+
     code = "ADRESKOPPELING_NIET_GEVONDEN"
     title = "Adreskoppeling niet gevonden"
 
 
 class NoRight(Forbidden):
+    """Only a schuldhulpverlener or teamleider decides on an address link (403)."""
+
     title = "Alleen een schuldhulpverlener of teamleider beslist over adressen"
 
 
 class AlreadyDecided(Conflict):
+    """The link was confirmed or separated before (409)."""
+
     code = "ADRESKOPPELING_AL_BESLOTEN"
     title = "Over deze adreskoppeling is al besloten"
 
@@ -147,6 +155,7 @@ class HouseholdLinks:
     members: Mapping[str, frozenset[str]]
 
     def canonical(self, household: str) -> str:
+        """The household key that stands for `household` (itself when not linked)."""
         return self.alias.get(household, household)
 
     def group(self, household: str) -> frozenset[str]:
@@ -163,7 +172,7 @@ def confirmed_links(session: Session, households: Sequence[str]) -> HouseholdLin
 
     if not households:
         return NO_LINKS
-    rows = []
+    rows: list[Row[str, str]] = []
     for chunk in chunks(list(households)):  # one array parameter each on PostgreSQL
         rows += session.execute(
             select(Adreskoppeling.huishouden_kaal, Adreskoppeling.huishouden_adres).where(

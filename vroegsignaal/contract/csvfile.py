@@ -79,6 +79,7 @@ def convert_cell(kind: int, cell: str) -> Any:
 
 
 def column_kind(name: str) -> int:
+    """Which kind of CSV column `name` is (CLIENT, AMOUNT, ...: the constants above)."""
     if name in _CLIENT_SET:
         return CLIENT
     if name in _AMOUNT_COLUMNS:

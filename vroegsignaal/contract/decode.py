@@ -98,6 +98,7 @@ def _with_lone_surrogates(raw: bytes) -> tuple[Any, str | None]:
 
 
 def is_utf8(raw: bytes) -> bool:
+    """Whether `raw` is valid UTF-8 (a lone surrogate is not)."""
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:

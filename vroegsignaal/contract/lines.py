@@ -40,6 +40,7 @@ class LineCounts:
         return self.regels - self.kopregels - self.leeg - self.vervolgregels
 
     def as_dict(self) -> dict[str, int]:
+        """The line counts as plain data, by their names in summaries."""
         return {
             "regels": self.regels,
             "kopregels": self.kopregels,

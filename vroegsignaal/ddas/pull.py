@@ -32,11 +32,15 @@ from vroegsignaal.storage.tables import Gemeente
 
 
 class CallerNotAllowed(VroegsignaalError):
+    """The pull API's caller is not an allowed DDAS recipient."""
+
     code = "AFNEMER_NIET_TOEGESTAAN"
     title = "Deze afnemer mag geen DDAS-gegevens ophalen"
 
 
 class UnknownOrganisation(VroegsignaalError):
+    """The asked-for delivering organisation is not one this installation delivers for."""
+
     code = "ORGANISATIE_ONBEKEND"
     title = "Voor deze aanleverende organisatie levert deze installatie niet"
 

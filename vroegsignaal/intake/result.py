@@ -102,6 +102,7 @@ class IntakeTotals:
     bestand_geweigerd: str | None = None
 
     def add(self, result: IntakeResult) -> None:
+        """Count one more batch in."""
         self.batches += 1
         self.ontvangen += len(result.outcomes)
         self.nieuwe_zaken += result.nieuwe_zaken
@@ -122,6 +123,7 @@ class IntakeTotals:
 
     @property
     def opgepakt(self) -> int:
+        """Signals picked up over all batches."""
         return self.per_reden.get(ReasonCode.OPGEPAKT.value, 0)
 
     @property
@@ -145,6 +147,7 @@ class IntakeTotals:
         return self.opgeslagen + self.al_ontvangen
 
     def as_dict(self) -> dict[str, Any]:
+        """The totals as plain data (most frequent first), for summaries and task results."""
         return {
             "ontvangen": self.ontvangen,
             "opgeslagen": self.opgeslagen,
@@ -163,6 +166,7 @@ class IntakeTotals:
         }
 
     def merge(self, other: IntakeTotals) -> None:
+        """Add another worker's totals."""
         self.ontvangen += other.ontvangen
         self.nieuwe_zaken += other.nieuwe_zaken
         self.batches += other.batches

@@ -34,6 +34,7 @@ from vroegsignaal.dates import add_months, month_start
 from vroegsignaal.eligibility.brp import BrpPort, BrpStatus
 from vroegsignaal.eligibility.check import check_signal
 from vroegsignaal.eligibility.rules import Rules, RuleSet
+from vroegsignaal.intake import sender
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
 from vroegsignaal.intake.stored import Stored
@@ -77,6 +78,8 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class ContractStep:
+    """What step 1 decided: the messages that go on, the refusals, the unknown field names."""
+
     valid: list[Message]
     refused: list[Refusal]
     unknown_fields: Counter[str]
@@ -85,8 +88,9 @@ class ContractStep:
 def read_contract(
     inputs: Sequence[RawInput], *, ontvangen_op: Ontvangst, today: dt.date
 ) -> ContractStep:
-    """Step 1: validate each message strictly against the contract (docs/rules.md rules 1-3;
-    contract/check.py, the same check the batch door's file validation runs).
+    """Step 1: the contract, the own-creditor rule, the signal date and the objection
+    (docs/rules.md rules 1-4), in that order; the contract is checked strictly
+    (contract/check.py, the same check the batch door's file validation runs).
 
     `ontvangen_op` is the receipt date (None: `today`; "signaaldatum": each signal's own
     date, for replaying history). Refusals of unreadable messages are dated by the batch's
@@ -124,16 +128,22 @@ def read_contract(
         received = (
             bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or today
         )
-        ids = (bericht.schuldeiser, bericht.signaalId, bericht.signaalpartner.value)
-        if bericht.signaaldatum > received + dt.timedelta(days=1):
-            future = [{"veld": "signaaldatum", "fout": "in_de_toekomst"}]
-            refused.append(
-                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, *ids, future, received)
-            )
+        foreign = sender.refusal(bericht.schuldeiser, raw.afzender)
+        if foreign is not None:
+            reason, details = ReasonCode.ANDERE_SCHULDEISER, foreign
+        elif bericht.signaaldatum > received + dt.timedelta(days=1):
+            reason, details = ReasonCode.ONGELDIG_BERICHT, [
+                {"veld": "signaaldatum", "fout": "in_de_toekomst"}
+            ]
         elif bericht.bezwaar:
-            refused.append(Refusal(order, raw.positie, ReasonCode.BEZWAAR, *ids, [], received))
+            reason, details = ReasonCode.BEZWAAR, []
         else:
             valid.append(Message(order, raw.positie, bericht, received))
+            continue
+        refused.append(
+            Refusal(order, raw.positie, reason, bericht.schuldeiser, bericht.signaalId,
+                    bericht.signaalpartner.value, details, received)
+        )
     return ContractStep(valid, refused, unknown)
 
 
@@ -292,10 +302,12 @@ class Matching:
 
     @property
     def new(self) -> list[CaseState]:
+        """The touched zaken without an id (to be inserted)."""
         return [c for c in self.touched if c.id is None]
 
     @property
     def existing(self) -> list[CaseState]:
+        """The touched zaken that were stored before."""
         return [c for c in self.touched if c.id is not None]
 
 

@@ -17,6 +17,8 @@ KpiReader = Principal | SystemPrincipal
 
 
 class KpiForbidden(Forbidden):
+    """The viewer may not see these KPI figures (403)."""
+
     code = "GEEN_TOEGANG"
     title = "Geen toegang tot deze cijfers"
 

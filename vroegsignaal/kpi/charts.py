@@ -40,6 +40,8 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One labelled series of bars in a chart."""
+
     label: str
     points: tuple[Bar, ...]
 
@@ -68,6 +70,7 @@ class Chart:
 
     @property
     def empty(self) -> bool:
+        """True when no bar has a value or a withheld mark: nothing to draw."""
         return all(p.cell.value is None and not p.cell.withheld
                    for line in self.lines for p in line.points)
 

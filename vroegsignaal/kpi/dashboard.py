@@ -44,6 +44,8 @@ LEAD = ("signalen", "signalen_per_1000", "aandeel_opgepakt", "zaken", "bereik",
 
 
 class InvalidFilter(VroegsignaalError):
+    """A dashboard filter value outside its allowed set (400)."""
+
     code = "FILTER_ONGELDIG"
     title = "Ongeldig filter"
 

@@ -35,6 +35,8 @@ WITHHELD = "<10"  # how a withheld cell reads in tables and downloads
 
 
 class UnknownKpiTable(NotFound):
+    """No KPI table with this name (404)."""
+
     code = "KPI_TABEL_ONBEKEND"
     title = "Onbekende KPI-tabel"
 
@@ -49,6 +51,7 @@ class Cell:
 
     @property
     def text(self) -> str:
+        """The cell as shown: the withheld mark, empty for no value, else the number."""
         if self.withheld:
             return WITHHELD
         if self.value is None:
@@ -58,6 +61,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One row of a KPI table: its label and cells; `is_total` for the totals row."""
+
     label: str
     cells: tuple[Cell, ...]
     is_total: bool = False

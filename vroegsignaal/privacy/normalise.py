@@ -110,6 +110,7 @@ def postcode(value: str) -> str:
 
 
 def name(value: str | None) -> str | None:
+    """A name or place with normalised spaces and capitals; None for empty."""
     if value is None:
         return None
     cleaned = " ".join(value.split())  # the same as collapsing \s+ and stripping, faster
@@ -148,6 +149,7 @@ def _phone(value: str) -> str | None:
 
 
 def email(value: str | None) -> str | None:
+    """A lower-cased e-mail address, or None when it is empty or not an address."""
     if not value:
         return None
     value = value.strip().lower()

@@ -49,25 +49,28 @@ from vroegsignaal.storage.tables import (
     WerkvoorraadItem,
     Zaak,
     ZaakStatuswijziging,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
 AUDIT_GROUND = "auditlog: bewaren_tot verstreken (oudste deel van de keten)"
-signaal: Table = Signaal.__table__  # type: ignore[assignment]
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
-weigering: Table = IntakeWeigering.__table__  # type: ignore[assignment]
-batch: Table = IntakeBatch.__table__  # type: ignore[assignment]
-audit: Table = AuditLog.__table__  # type: ignore[assignment]
-verwijder_log: Table = VerwijderLog.__table__  # type: ignore[assignment]
-statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
-levering: Table = BatchLevering.__table__  # type: ignore[assignment]
-proefrun: Table = VerwijderProefrun.__table__  # type: ignore[assignment]
+signaal = table_of(Signaal)
+zaak = table_of(Zaak)
+werkvoorraad = table_of(WerkvoorraadItem)
+weigering = table_of(IntakeWeigering)
+batch = table_of(IntakeBatch)
+audit = table_of(AuditLog)
+verwijder_log = table_of(VerwijderLog)
+statuswijziging = table_of(ZaakStatuswijziging)
+levering = table_of(BatchLevering)
+proefrun = table_of(VerwijderProefrun)
 
 
 class NoDryRunYet(VroegsignaalError):
+    """The purge was asked to delete before any dry run was recorded (ADR 0007)."""
+
     code = "GEEN_PROEFRUN"
     title = "De bewaartermijnen zijn nog niet met een proefrun bekeken"
 
@@ -84,6 +87,8 @@ class Group:
 
 @dataclass
 class PurgePlan:
+    """What a purge run will delete, per table and ground, and what it keeps past its term."""
+
     peildatum: dt.date
     groups: list[Group] = field(default_factory=list)
     zaak_ids: list[int] = field(default_factory=list)  # deleted with signals and queue item
@@ -94,6 +99,7 @@ class PurgePlan:
     hulpzaken_over_termijn: int = 0
 
     def counts(self) -> dict[str, int]:
+        """Rows to delete per table."""
         out: dict[str, int] = {}
         for g in self.groups:
             out[g.tabel] = out.get(g.tabel, 0) + len(g.ids)
@@ -149,6 +155,7 @@ def _zaak_condition(peildatum: dt.date, policy: RetentionPolicy) -> ColumnElemen
 
 
 def plan_purge(session: Session, *, peildatum: dt.date, policy: RetentionPolicy) -> PurgePlan:
+    """The rows due for deletion on `peildatum` under `policy`, without deleting anything."""
     plan = PurgePlan(peildatum)
     plan.groups += [g for g in _signal_groups(session, peildatum, policy) if g.ids]
     zcond = _zaak_condition(peildatum, policy)

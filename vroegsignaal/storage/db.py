@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -62,10 +63,12 @@ def is_busy(exc: BaseException) -> bool:
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
+    """One engine per URL and process."""
     return make_engine(url)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:
+    """Sessions on the engine of `url` (objects stay usable after commit)."""
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
 
 
@@ -80,3 +83,9 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE touched."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount

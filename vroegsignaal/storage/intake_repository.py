@@ -36,6 +36,7 @@ from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp
+from vroegsignaal.storage.db import rowcount
 from vroegsignaal.storage.tables import (
     Adreskoppeling,
     IntakeBatch,
@@ -46,13 +47,14 @@ from vroegsignaal.storage.tables import (
     table_of,
 )
 
-signaal: Table = Signaal.__table__  # type: ignore[assignment]
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
+signaal = table_of(Signaal)
+zaak = table_of(Zaak)
+werkvoorraad = table_of(WerkvoorraadItem)
 _CHUNK = 2000  # keeps IN lists well under every driver's parameter limit
 
 
 def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """`items` in slices of at most `_CHUNK`, for IN lists and array parameters."""
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
 
@@ -85,10 +87,14 @@ def _pg_array(values: Sequence[Any], element: Any) -> Any:
 
 
 def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
-    """`column IN values`; on PostgreSQL one array parameter instead of thousands."""
+    """`column IN values`; on PostgreSQL one array parameter instead of thousands.
+    `column` is a Core column or an ORM attribute (hence Any)."""
+    condition: ColumnElement[bool]
     if _is_pg(session):
-        return column == any_(_pg_array(values, column.type))
-    return column.in_(values)
+        condition = column == any_(_pg_array(values, column.type))
+    else:
+        condition = column.in_(values)
+    return condition
 
 
 def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -96,6 +102,7 @@ def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
     raw = session.connection().connection.driver_connection
+    assert raw is not None
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:
@@ -111,11 +118,12 @@ def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         session.connection().execute(table.insert(), rows)
 
 
-def insert_ignore(session: Session, table: Table) -> Any:
+def insert_ignore(session: Session, target: Table) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for the session's dialect."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
+    return module.insert(target).on_conflict_do_nothing()
+
 
 
 def stored_reasons(
@@ -158,6 +166,7 @@ def stored_reasons(
 def last_picked_up(
     session: Session, reference_keys: Sequence[str], since: dt.date
 ) -> dict[str, PickedUp]:
+    """Per reference key, the last picked-up signal from `since` on (the repeat rule)."""
     latest: dict[str, PickedUp] = {}
     for chunk in chunks(reference_keys):
         rows = session.execute(
@@ -181,6 +190,7 @@ def last_picked_up(
 def household_cases(
     session: Session, household_keys: Sequence[str], since: dt.date
 ) -> dict[str, list[CaseState]]:
+    """The households' zaken from matching period `since` on, as `CaseState`s."""
     cases: dict[str, list[CaseState]] = {}
     for chunk in chunks(household_keys):
         rows = session.execute(
@@ -221,6 +231,7 @@ def household_cases(
 
 
 def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
+    """The stored signals of each zaak, as scoring sees them."""
     out: dict[int, list[CaseSignal]] = {}
     for chunk in chunks(case_ids):
         rows = session.execute(
@@ -271,12 +282,13 @@ def household_history(
             .where(zaak.c.matchingsperiode >= since)
             .where(signaal.c.reden == "OPGEPAKT")
         )
-        for r in rows:
-            out.setdefault(r[0], []).append((r[1], r[2], CaseSignal(*r[3:])))
+        for household, zaak_id, periode, *signal in rows:
+            out.setdefault(household, []).append((zaak_id, periode, CaseSignal(*signal)))
     return out
 
 
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The werkvoorraad item (id, uiterste_datum, crisis) of each zaak that has one."""
     out: dict[int, dict[str, Any]] = {}
     for chunk in chunks(case_ids):
         rows = session.execute(
@@ -293,13 +305,14 @@ def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str
 
 
 def insert_batch(session: Session, row: dict[str, Any]) -> None:
-    session.execute(IntakeBatch.__table__.insert(), [row])
+    """The batch's `intake_batch` row (counts only)."""
+    session.execute(table_of(IntakeBatch).insert(), [row])
 
 
 def insert_refusals(session: Session, rows: list[dict[str, Any]]) -> None:
     """Refusals are few per batch; a replayed one (same `sleutel`) is skipped, not doubled."""
     if rows:
-        session.execute(insert_ignore(session, IntakeWeigering.__table__), rows)  # type: ignore[arg-type]
+        session.execute(insert_ignore(session, table_of(IntakeWeigering)), rows)
 
 
 def insert_cases(session: Session, cases: list[CaseState]) -> None:
@@ -411,7 +424,7 @@ def reopen_cases(session: Session, cases: Sequence[CaseState], status: str) -> N
             .where(zaak.c.id == c.id, zaak.c.versie == c.versie)
             .values(status=status, versie=c.versie + 1, eindresultaat=None)
         )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(moved) != 1:
             raise CaseChanged(f"zaak {c.id} changed while the intake reopened it")
 
 
@@ -441,14 +454,17 @@ def stored_statuses(
 
 
 def insert_signals(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert `signaal` rows (COPY on PostgreSQL)."""
     _bulk_insert(session, signaal, rows)
 
 
 def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert `werkvoorraad_item` rows (COPY on PostgreSQL)."""
     _bulk_insert(session, werkvoorraad, rows)
 
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Update `werkvoorraad_item` rows by id; every row names the same columns."""
     bulk_update(session, werkvoorraad, rows)
 
 

@@ -45,6 +45,8 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    """The tables' base: constraint names by convention, JSON as JSONB on PostgreSQL."""
+
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
 
@@ -71,22 +73,24 @@ class Gemeente(Base):
 
 
 class GemeenteInstelling(Base):
-    """Per-municipality thresholds; seeded from eligibility/defaults.yaml, edited by admins."""
+    """Per-municipality thresholds; seeded from eligibility/defaults.yaml (the one source of
+    their values: no defaults here), edited by admins."""
 
     __tablename__ = "gemeente_instelling"
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), primary_key=True)
-    actief: Mapped[bool] = mapped_column(Boolean, default=True)
-    minimumbedragen: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    termijn_min_dagen: Mapped[int] = mapped_column(Integer, default=30)
-    termijn_max_dagen: Mapped[int] = mapped_column(Integer, default=100)
-    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer, default=90)
-    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer, default=6)
-    contact_termijn_dagen: Mapped[int] = mapped_column(Integer, default=14)
-    crisis_werkdagen: Mapped[int] = mapped_column(Integer, default=3)
-    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer, default=6)
-    # A zaak closed with vervolghulp follows the debt-help file's term (cases/closing.py).
+    actief: Mapped[bool] = mapped_column(Boolean)
+    minimumbedragen: Mapped[dict[str, Any]] = mapped_column()
+    termijn_min_dagen: Mapped[int] = mapped_column(Integer)
+    termijn_max_dagen: Mapped[int] = mapped_column(Integer)
+    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer)
+    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer)
+    contact_termijn_dagen: Mapped[int] = mapped_column(Integer)
+    crisis_werkdagen: Mapped[int] = mapped_column(Integer)
+    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer)
+    # A zaak closed with vervolghulp follows the debt-help file's term (cases/closing.py);
+    # the server default fills rows that existed before the column (migration 0012).
     bewaartermijn_schuldhulp_maanden: Mapped[int] = mapped_column(
-        Integer, default=84, server_default=text("84")
+        Integer, server_default=text("84")
     )
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 

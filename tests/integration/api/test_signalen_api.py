@@ -113,7 +113,6 @@ def test_a_message_without_schuldeiser_is_a_contract_error_not_403(client: TestC
     body = _post(client, [msg, signaal()])
     assert body["resultaten"][0]["fouten"][0]["veld"] == "schuldeiser"
     assert body["resultaten"][0]["fouten"][0]["fout"] == "missing"
-    # Accepted: told "Nog niet opgepakt" until a worker picks its zaak up (ADR 0016).
     assert body["resultaten"][1]["status"] == "Nog niet opgepakt"
 
 
@@ -202,3 +201,23 @@ def test_the_batch_limit_and_body_are_in_the_openapi_document(client: TestClient
     assert spec["components"]["schemas"]["SignaalBericht"]["properties"]["bedrag"]["type"] == (
         "integer")
     assert "413" in spec["paths"]["/signalen"]["post"]["responses"]
+
+
+def test_metrics_count_what_the_rest_door_committed(client: TestClient) -> None:
+    """The API counts from the core's events after commit (api/metrics.py), not in routes."""
+
+    def counted(reden: str) -> float:
+        line = f'vroegsignaal_intake_signalen_total{{bron="api",reden="{reden}"}} '
+        text = client.get("/metrics").text
+        return next((float(x.split()[-1]) for x in text.splitlines() if x.startswith(line)), 0)
+
+    before = counted("OPGEPAKT"), counted("BEZWAAR")
+    msgs = [signaal(signaalId="M-1"), signaal(signaalId="M-2", bezwaar=True)]
+    res = client.post("/api/v1/signalen", json=msgs, headers={"X-Api-Key": KEY})
+    assert res.status_code == 202
+    assert (counted("OPGEPAKT"), counted("BEZWAAR")) == (before[0] + 1, before[1] + 1)
+    refused = client.post("/api/v1/signalen", json=[signaal(schuldeiser="ANDER")],
+                          headers={"X-Api-Key": KEY})
+    assert refused.status_code == 403  # nothing committed: nothing counted
+    assert counted("OPGEPAKT") == before[0] + 1
+    assert "/metrics" not in client.get("/api/v1/openapi.json").json()["paths"]

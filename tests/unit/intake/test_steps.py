@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from tests.factories import UTRECHT, signaal
 from vroegsignaal.cases.features import CaseFeatures, CaseSignal
@@ -25,7 +26,7 @@ from vroegsignaal.reference import load_reference
 from vroegsignaal.scoring import Score
 
 MAART = dt.date(2026, 3, 10)
-RULES = RuleSet({UTRECHT: Rules(gemeentecode=UTRECHT, minimumbedragen={"Zorg": 50})})
+RULES = RuleSet({UTRECHT: replace(Rules.defaults(UTRECHT), minimumbedragen={"Zorg": 50})})
 
 
 def _privacy():  # type: ignore[no-untyped-def]
