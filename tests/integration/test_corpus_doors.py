@@ -69,7 +69,7 @@ def _corpus() -> list[tuple[bytes, str | None, list[str]]]:
         sid = None if isinstance(message, bytes) else message.get("signaalId")
         c.append((raw, sid if isinstance(sid, str) and "/" not in sid else None, expect))
 
-    ok = "Opgepakt"
+    ok = "Nog niet opgepakt"  # accepted, until a worker picks its zaak up (ADR 0016)
     refused = "Niet opgepakt: onterecht signaal"
     # Valid ones, with everything optional that may be dropped and counted.
     add(_base("C-01"), [ok])
