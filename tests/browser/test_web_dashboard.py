@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.accounts import make_team
-from tests.browser.conftest import LiveApp
+from tests.browser.conftest import LiveApp, serve_live_app
 from tests.browser.helpers import axe_scan, screenshot
 from tests.browser.web import account, check_page, unique, web_login
 from tests.integration.kpi.test_kpi_figures import PEILDATUM, build
@@ -27,12 +27,16 @@ from vroegsignaal.storage.db import session_scope
 
 
 @pytest.fixture(scope="module")
-def kpi_app(live_app: LiveApp) -> Iterator[LiveApp]:
-    """The live app with the hand-built KPI world of GM0344 (tests/kpi_world.py) published."""
-    with session_scope(live_app.database_url) as session:
-        build(session)
-        refresh_kpis(session, jaar=2026, peildatum=PEILDATUM)
-    yield live_app
+def kpi_app(
+    new_postgres_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApp]:
+    """The app on a database of its own with the hand-built KPI world of GM0344
+    (tests/kpi_world.py) published: the other modules' zaken would change its figures."""
+    with serve_live_app(new_postgres_database(), tmp_path_factory.mktemp("kpi-app")) as app:
+        with session_scope(app.database_url) as session:
+            build(session)
+            refresh_kpis(session, jaar=2026, peildatum=PEILDATUM)
+        yield app
 
 
 def _focus_by_tab(page: Page, name: str, limit: int = 60) -> None:
