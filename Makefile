@@ -7,9 +7,10 @@
 # make lock          recompile requirements.lock from requirements.in
 # make demo          run the demo (embedded SQLite; needs nothing else), then serve the web
 #                    app on http://127.0.0.1:8000 until Ctrl-C; SERVE=0 stops before serving
-# make test          ruff + pytest against real PostgreSQL, Kafka and Keycloak (started and
-#                    stopped here) and a real Chromium (Debian's, installed when missing)
-# make lint          ruff check
+# make test          ruff + mypy (vroegsignaal/) + pytest against real PostgreSQL, Kafka and
+#                    Keycloak (started and stopped here) and a real Chromium (Debian's,
+#                    installed when missing)
+# make lint          ruff check and mypy
 # make bench         run every benchmarks/bench_*.py
 # make services-up / services-down   start/stop the throwaway PostgreSQL, Kafka and Keycloak
 
@@ -83,6 +84,7 @@ demo: venv weasyprint-libs
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: venv
 	@status=0; for f in benchmarks/bench_*.py; do \
@@ -104,7 +106,8 @@ services-down:
 # here are stopped afterwards, also when a step fails. Keycloak (the slowest, ~15-45 s;
 # 1-2 min on a fresh machine) starts in the background while the others start and the
 # first tests run; its pytest fixture waits for the realm. The exit code is pytest's
-# when it fails, else Keycloak's start's, else ruff's.
+# when it fails, else Keycloak's start's, else ruff's, else mypy's (the core
+# package, pyproject.toml).
 test: venv $(CHROMIUM) weasyprint-libs
 	@pg_started=0; kafka_started=0; keycloak_started=0; keycloak_pid=; \
 	cleanup() { \
@@ -119,6 +122,7 @@ test: venv $(CHROMIUM) weasyprint-libs
 	if ! $(PG) status >/dev/null 2>&1; then pg_started=1; $(PG) start; fi; \
 	if ! $(KAFKA) status >/dev/null 2>&1; then kafka_started=1; $(KAFKA) start; fi; \
 	ruff_rc=0; $(VENV)/bin/ruff check . || ruff_rc=$$?; \
+	mypy_rc=0; $(VENV)/bin/mypy || mypy_rc=$$?; \
 	pytest_rc=0; \
 	VROEGSIGNAAL_TEST_POSTGRES_URL="$$($(PG) url)" \
 	VROEGSIGNAAL_TEST_KAFKA_BOOTSTRAP="$$($(KAFKA) bootstrap)" \
@@ -127,4 +131,5 @@ test: venv $(CHROMIUM) weasyprint-libs
 	if [[ $$pytest_rc != 0 ]]; then exit $$pytest_rc; fi; \
 	if [[ -n $$keycloak_pid ]]; then \
 	    wait $$keycloak_pid || { echo "Keycloak did not start" >&2; exit 1; }; keycloak_pid=; fi; \
-	exit $$ruff_rc
+	if [[ $$ruff_rc != 0 ]]; then exit $$ruff_rc; fi; \
+	exit $$mypy_rc

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""RFC 9457 problem+json for every error; details name fields and ids, never people."""
+"""RFC 9457 problem+json for every error, 5xx included; details name fields and ids,
+never people, and an unexpected error says nothing of its cause (it is logged)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.limits import DETAIL as TOO_LARGE_DETAIL
+from api.limits import TITLE as TOO_LARGE_TITLE
+from api.limits import BodyTooLarge
 from vroegsignaal.errors import (
     Conflict,
     Forbidden,
@@ -35,18 +42,40 @@ STATUS_OF: dict[type[VroegsignaalError], int] = {
     ServiceUnavailable: 503,
 }
 TYPE_BASE = "https://vroegsignaal.example/problemen/"
+API_VERSION = "1.0.0"
 
 
-def problem(status: int, code: str, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+def problem_body(
+    status: int, code: str, title: str, detail: str = "", **extra: Any
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The problem document and its headers, for responses made outside FastAPI."""
     body = {
         "type": TYPE_BASE + code.lower().replace("_", "-"),
         "title": title,
         "status": status,
         "detail": detail or title,
         "code": code,
+        **extra,
     }
-    body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    data = orjson.dumps(body)
+    headers = [
+        (b"content-type", PROBLEM.encode()),
+        (b"content-length", str(len(data)).encode()),
+        (b"api-version", API_VERSION.encode()),
+    ]
+    return data, headers
+
+
+def problem(
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    data, _ = problem_body(status, code, title, detail, **extra)
+    return Response(data, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def status_of(exc: VroegsignaalError) -> int:
@@ -123,11 +152,35 @@ def install(app: FastAPI, html: HtmlRenderer | None = None) -> None:
             response.headers.update(exc.headers)
         return response
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        # Logged with its type only: the message may hold input.
-        log.error("unexpected error %s", type(exc).__name__, exc_info=exc)
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
         if web(request):
             assert html is not None
-            return html(request, 500, "INTERNE_FOUT", "Er ging iets mis aan onze kant", exc)
-        return problem(500, "INTERNE_FOUT", "Er ging iets mis aan onze kant")
+            return html(request, 413, "TE_GROOT_VERZOEK", TOO_LARGE_TITLE, exc)
+        return problem(413, "TE_GROOT_VERZOEK", TOO_LARGE_TITLE, TOO_LARGE_DETAIL)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(request: Request, exc: Exception) -> Response:
+        # The database is busy or away (the SQLite writer lock after its retries, no free
+        # connection, a lost PostgreSQL connection): worth retrying, and said so. Never
+        # the statement.
+        orig = getattr(exc, "orig", None)
+        log.error("database unavailable path=%s error=%s", request.url.path,
+                  type(orig or exc).__name__)
+        if web(request):
+            assert html is not None
+            return html(request, 503, "DATABASE_BEZET", "Dienst tijdelijk niet beschikbaar", exc)
+        return problem(503, "DATABASE_BEZET", "Dienst tijdelijk niet beschikbaar",
+                       "Probeer het over enkele seconden opnieuw.", headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette's ServerErrorMiddleware sends this and re-raises for the server's log;
+        # the traceback names code, not data (bound SQL parameters are hidden: storage/db.py).
+        log.error("unexpected error path=%s error=%s", request.url.path, type(exc).__name__)
+        if web(request):
+            assert html is not None
+            return html(request, 500, "INTERNE_FOUT", "Er ging iets mis", exc)
+        return problem(500, "INTERNE_FOUT", "Er ging iets mis",
+                       "Een onverwachte fout; de beheerder kan hem in het log terugvinden.")

@@ -14,7 +14,11 @@ from fastapi.routing import APIRoute
 import vroegsignaal
 from api import errors, openapi, web
 from api.ddas.app import create_ddas_app
+from api.limits import BodyLimit
+from api.metrics import CoreMetrics
+from api.metrics import router as metrics_router
 from api.routes import (
+    adreskoppelingen,
     beheer,
     beheer_instellingen,
     docs,
@@ -28,8 +32,9 @@ from api.routes import (
     zaken,
 )
 from api.web.errors import render_error
+from vroegsignaal.events import BUS
 
-API_VERSION = "1.0.0"
+API_VERSION = errors.API_VERSION
 # A caller's X-Request-ID is kept when it looks like an id; it becomes the audit trail's
 # trace_id (32 characters, as a W3C trace id), so a longer one is replaced by a fresh id.
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
@@ -67,8 +72,11 @@ def create_app(
     )
     errors.install(app, html=render_error)
     openapi.install(app)
+    # The creditor's web upload checks its own (configurable) limit before reading.
+    app.add_middleware(BodyLimit, exempt=("/schuldeiser/aanleveren",))
     for router in (
         signalen.router,
+        adreskoppelingen.router,
         sessies.router,
         werkvoorraad.router,
         zaken.router,
@@ -84,6 +92,10 @@ def create_app(
     # The DDAS pull API for CBS: VNG's interface, its own OpenAPI (api/ddas/).
     app.mount("/ddas/v1", create_ddas_app())
     web.install(app)
+    # Counted from the core's events after commit (api/metrics.py), served at /metrics.
+    app.state.metrics = CoreMetrics()
+    app.state.metrics.subscribe(BUS)
+    app.include_router(metrics_router)
 
     @app.middleware("http")
     async def api_version_and_request_id(

@@ -8,6 +8,7 @@ URL, every response declares the API-Version header, errors are problem+json.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -20,6 +21,8 @@ TAGS = [
     {"name": "zaken", "description": "Een zaak: lezen, contactpogingen, toewijzen, afsluiten."},
     {"name": "werkbakjes", "description": "Opgeslagen filters van een team."},
     {"name": "overzicht", "description": "Aantallen voor managers; geen zaakgegevens."},
+    {"name": "adreskoppelingen",
+     "description": "Mogelijk hetzelfde adres: twee huishoudens bevestigen of scheiden."},
     {"name": "kpi", "description": "KPI's voor managers, na afscherming van kleine aantallen."},
     {
         "name": "sessies",
@@ -107,8 +110,22 @@ def build_openapi(app: FastAPI, server: str) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["Problem"] = PROBLEM_SCHEMA
+    schemas.update(contract_schemas())
     components["headers"] = {"API-Version": VERSION_HEADER}
     return spec
+
+
+def contract_schemas() -> dict[str, Any]:
+    """The published signal contract (vroegsignaal/contract/schema) as OpenAPI component
+    schemas: `SignaalBericht` and its parts, the request body's items."""
+    from vroegsignaal.contract.schema import contract_json_schema
+
+    schema = contract_json_schema()
+    defs = schema.pop("$defs", {})
+    for key in ("$schema", "$id"):
+        schema.pop(key, None)
+    text = json.dumps({"SignaalBericht": schema, **defs})
+    return dict(json.loads(text.replace('"#/$defs/', '"#/components/schemas/')))
 
 
 def install(app: FastAPI, server: str = "https://vroegsignaal.example") -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from batch.report import build_report, write_report
 from batch.rule import Besluit, decide
 from vroegsignaal.config import Settings, get_settings
 from vroegsignaal.errors import VroegsignaalError
+from vroegsignaal.intake.steps import Ontvangst
 from vroegsignaal.storage.db import session_scope
 from vroegsignaal.storage.tables import BatchLevering
 
@@ -125,44 +127,72 @@ def validate_delivery(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> dict[str, Any]:
     """Validate the whole file, decide by the batch-file rule, write the report beside it."""
-    from batch.validation import validate_file
-
     settings = settings or get_settings()
     row = _row(levering, settings)
     path = _claimed(row, settings)
+    summary = check_file(
+        path,
+        schuldeiser=row.schuldeiser,
+        run=row.id,
+        report_dir=path.parent,
+        bestand=row.bestandsnaam,
+        settings=settings,
+        chunk_rows=chunk_rows,
+    )
+    return {"levering": row.id, **summary}
+
+
+def check_file(
+    path: Path,
+    *,
+    schuldeiser: str,
+    run: str,
+    report_dir: Path,
+    bestand: str | None = None,
+    settings: Settings | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> dict[str, Any]:
+    """The batch-file rule over a whole file of `schuldeiser`: validate every row (Great
+    Expectations), decide (batch/rule.py), write rapport.json/.md and, when the file is
+    ingested, the invalid lines to refuse, all in `report_dir`. A summary of counts and
+    check codes (no path, no file name); `besluit` is "innemen" or "quarantaine".
+    The DAG (`validate_delivery`) and `vroegsignaal ingest --schuldeiser` both run it;
+    `run` names the run in the report and the log, `bestand` the file in the report."""
+    from batch.validation import validate_file
+
+    settings = settings or get_settings()
     validation = validate_file(
         path,
         suite=SUITE,
-        parameters={"schuldeisers": [row.schuldeiser]},
+        parameters={"schuldeisers": [schuldeiser]},
         chunk_rows=chunk_rows,
         workers=settings.file_workers(writes=False),
     )
     verdict = decide(validation, max_invalid_fraction=settings.batch_max_invalid_fraction)
     report = build_report(
-        validation, verdict, bestand=row.bestandsnaam, schuldeiser=row.schuldeiser, run=row.id
+        validation, verdict, bestand=bestand or path.name, schuldeiser=schuldeiser, run=run
     )
-    write_report(report, path.parent)
-    invalid_path = path.parent / INVALID_LINES_FILE
+    report_dir.mkdir(parents=True, exist_ok=True)
+    write_report(report, report_dir)
+    invalid_path = report_dir / INVALID_LINES_FILE
     if verdict.besluit is Besluit.INNEMEN:
-        refuse = {
-            str(line): REFUSAL_PREFIX + "+".join(codes)
-            for line, codes in sorted(validation.invalid_lines().items())
-        }
-        invalid_path.write_text(json.dumps(refuse) + "\n", encoding="utf-8")
+        invalid_path.write_text(json.dumps(_refuse_before_intake(validation)) + "\n",
+                                encoding="utf-8")
     summary = {
-        "levering": row.id,
         "besluit": verdict.besluit.value,
         "grond": verdict.grond.value,
+        "bestand_geweigerd": validation.file_refused,
+        "regels_in_bestand": validation.regels,
         "regels": verdict.rows,
         "ongeldige_regels": verdict.invalid_rows,
         "fatale_controles": list(verdict.fatal_codes),
         "niet_gehaald": {f.code: f.failed for f in validation.failed},
     }
     log.info(
-        "batch validation levering=%s schuldeiser=%s rows=%d invalid=%d decision=%s "
+        "batch validation run=%s schuldeiser=%s rows=%d invalid=%d decision=%s "
         "ground=%s failed_checks=%s",
-        row.id,
-        row.schuldeiser,
+        run,
+        schuldeiser,
         verdict.rows,
         verdict.invalid_rows,
         verdict.besluit.value,
@@ -172,10 +202,24 @@ def validate_delivery(
     return summary
 
 
-def _decision(claimed: Path, levering: str) -> dict[str, Any]:
-    report = claimed.parent / "rapport.json"
+# Checks intake makes itself, with the same codes (the reader's and the contract's own):
+# their lines go in as they are and intake refuses them as at every other door.
+INTAKE_OWN_CHECKS = frozenset({"REGEL_LEESBAAR", "CONTRACT"})
+
+
+def _refuse_before_intake(validation: Any) -> dict[str, str]:
+    """Lines that fail an error check intake does not make itself: refused by the door."""
+    return {
+        str(line): REFUSAL_PREFIX + "+".join(own)
+        for line, codes in sorted(validation.invalid_lines().items())
+        if (own := [c for c in codes if c not in INTAKE_OWN_CHECKS])
+    }
+
+
+def _decision(report_dir: Path, run: str) -> dict[str, Any]:
+    report = report_dir / "rapport.json"
     if not report.is_file():
-        raise QuarantinedFile(f"levering {levering}: not validated (no report)")
+        raise QuarantinedFile(f"run {run}: not validated (no report)")
     return dict(json.loads(report.read_text(encoding="utf-8")))
 
 
@@ -188,51 +232,86 @@ def ingest_delivery(
     """Ingest the valid rows of a file the rule accepted; invalid lines are refused with
     the schuldeiser and signaalId they carry. `ontvangen_op` overrides the receipt date
     recorded when the file was found (its arrival day)."""
-    from batch.files import ingest_file, ingest_file_parallel
-
     settings = settings or get_settings()
     row = _row(levering, settings)
     path = _claimed(row, settings)
-    if _decision(path, levering)["besluit"] != Besluit.INNEMEN:
-        raise QuarantinedFile(f"levering {levering}: the batch-file rule quarantined it")
+    day = ontvangen_op or row.ontvangen_op
+    summary = ingest_checked_file(
+        path, report_dir=path.parent, run=row.id, ontvangen_op=day, settings=settings
+    )
+    return {"levering": row.id, "ontvangen_op": day.isoformat(), **summary}
+
+
+def ingest_checked_file(
+    path: Path,
+    *,
+    report_dir: Path,
+    run: str,
+    ontvangen_op: Ontvangst,
+    settings: Settings | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Ingest the valid rows of a file `check_file` accepted (its report in `report_dir`),
+    as the schuldeiser the report names: a row for another creditor is refused
+    (ANDERE_SCHULDEISER, vroegsignaal/intake/sender.py), an invalid line with the codes of
+    the checks it failed and the ids it carries. A summary of counts per reason.
+    Raises `QuarantinedFile` when the rule did not accept the file (or never ran)."""
+    from batch.files import ingest_file, ingest_file_parallel
+
+    settings = settings or get_settings()
+    decision = _decision(report_dir, run)
+    if decision["besluit"] != Besluit.INNEMEN:
+        raise QuarantinedFile(f"run {run}: the batch-file rule quarantined it")
+    afzender = str(decision["schuldeiser"])
     refuse = {
         int(line): code
         for line, code in json.loads(
-            (path.parent / INVALID_LINES_FILE).read_text(encoding="utf-8")
+            (report_dir / INVALID_LINES_FILE).read_text(encoding="utf-8")
         ).items()
     }
-    day = ontvangen_op or row.ontvangen_op
     args: dict[str, Any] = {
         "source": SOURCE,
         "batch_size": settings.batch_size,
-        "ontvangen_op": day,
+        "ontvangen_op": ontvangen_op,
         "refuse": refuse,
-        "schuldeiser": row.schuldeiser,
+        "afzender": afzender,
     }
     workers = settings.file_workers()
     if workers > 1:
         totals = ingest_file_parallel(
-            path, database_url=settings.database_url, workers=workers, **args
+            path,
+            database_url=settings.database_url,
+            workers=workers,
+            on_progress=on_progress,
+            **args,
         )
     else:
         with session_scope(settings.database_url) as session:
-            totals = ingest_file(path, session=session, **args)
+            totals = ingest_file(
+                path,
+                session=session,
+                on_batch=None if on_progress is None else lambda r: on_progress(len(r.outcomes)),
+                **args,
+            )
     summary = {
-        "levering": row.id,
-        "ontvangen_op": day.isoformat(),
         "ontvangen": totals.ontvangen,
+        "opgeslagen": totals.opgeslagen,
         "opgepakt": totals.opgepakt,
+        "geweigerd": totals.geweigerd,
+        "al_ontvangen": totals.al_ontvangen,
         "nieuwe_zaken": totals.nieuwe_zaken,
         "batches": totals.batches,
+        # where every line went, as counts (the lines themselves stay in the report)
+        "regels": dict(totals.regels),
         "per_reden": dict(totals.per_reden),
         "verwijderde_velden": dict(totals.verwijderde_velden),
         "geweigerd_door_bestandscontrole": len(refuse),
     }
     log.info(
-        "batch intake levering=%s schuldeiser=%s received=%d picked_up=%d new_cases=%d "
+        "batch intake run=%s schuldeiser=%s received=%d picked_up=%d new_cases=%d "
         "reasons=%s refused_by_file_check=%d",
-        row.id,
-        row.schuldeiser,
+        run,
+        afzender,
         totals.ontvangen,
         totals.opgepakt,
         totals.nieuwe_zaken,
@@ -252,7 +331,7 @@ def _finish(levering: str, status: LeveringStatus, settings: Settings) -> str:
     row = _row(levering, settings)
     path = _claimed(row, settings)
     stage = _STAGE[status]
-    decision = _decision(path, levering)["besluit"] if path.is_file() else None
+    decision = _decision(path.parent, levering)["besluit"] if path.is_file() else None
     expected = Besluit.INNEMEN if status is LeveringStatus.VERWERKT else Besluit.QUARANTAINE
     if decision is not None and decision != expected:
         raise VroegsignaalError(f"levering {levering}: the batch-file rule decided {decision}")

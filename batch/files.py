@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from batch.partition import address_partition
-from vroegsignaal.contract.io import iter_batches, read_records
+from vroegsignaal.contract.io import FileRefused, iter_batches, read_records
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
@@ -40,24 +40,25 @@ def _inputs(
     records: Iterable[RawInput],
     origin: str,
     refuse: Mapping[int, str] | None,
-    schuldeiser: str | None,
+    afzender: str | None,
 ) -> Iterator[RawInput]:
-    """The records as pipeline inputs. A line the door already found invalid (`refuse`) goes
-    in with the door's code and only its ids, so the pipeline refuses it (ONGELDIG_BERICHT)
-    without judging it again and keeps schuldeiser and signaalId as the other doors do; the
-    delivering schuldeiser (the batch door's folder) names the lines that have no ids."""
+    """The records as pipeline inputs, sent by `afzender`. A line the door already found
+    invalid (`refuse`) goes in with the door's code and only its ids, so the pipeline
+    refuses it (ONGELDIG_BERICHT) without judging it again and keeps schuldeiser and
+    signaalId as the other doors do; the sender names the lines that have no ids."""
     for r in records:
         code = refuse.get(r.positie) if refuse else None
-        if code is None:
-            yield RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}")
+        if code is None and (r.fout is None or afzender is None):
+            yield RawInput(r.positie, r.data, r.fout, f"{origin}:{r.positie}", afzender)
             continue
-        ids = {"schuldeiser": schuldeiser, "signaalId": None}
+        code = code or r.fout  # a line the reader could not read: refused with its code
+        ids = {"schuldeiser": afzender, "signaalId": None}
         if r.data is not None:
             ids = {
-                "schuldeiser": r.data.get("schuldeiser") or schuldeiser,
+                "schuldeiser": r.data.get("schuldeiser") or afzender,
                 "signaalId": r.data.get("signaalId"),
             }
-        yield RawInput(r.positie, ids, code, f"{origin}:{r.positie}")
+        yield RawInput(r.positie, ids, code, f"{origin}:{r.positie}", afzender)
 
 
 def ingest_file(
@@ -71,28 +72,36 @@ def ingest_file(
     partition: tuple[int, int] = (0, 1),
     refuse: Mapping[int, str] | None = None,
     identity: str | None = None,
-    schuldeiser: str | None = None,
+    afzender: str | None = None,
 ) -> IntakeTotals:
     """Ingest the records of `path` (of one address partition); each batch commits on its own,
     so a rerun after a crash is a replay. `refuse` maps line numbers to an error code: those
     lines are refused as they are (the batch door's file validation, dags/), with the ids
-    they carry; `schuldeiser` is the delivering creditor when the door knows it (the inbox
-    folder). `identity` is the file's digest (`file_identity`) when the caller already has it.
+    they carry. `afzender` is the schuldeiser the file came from (its delivery folder, the
+    upload's login): a row for another creditor is refused (ANDERE_SCHULDEISER,
+    vroegsignaal/intake/sender.py); None applies no such rule. `identity` is the file's
+    digest (`file_identity`) when the caller already has it.
     """
     _check_suffix(path)
     tune_gc_for_batches()
     index, count = partition
     origin = f"bestand:{identity or file_identity(path)}"
-    records: Iterable[RawInput] = read_records(path)
+    file = read_records(path)
+    records: Iterable[RawInput] = file
     if count > 1:
         records = (r for r in records if address_partition(r.data, count) == index)
-    inputs = _inputs(records, origin, refuse, schuldeiser)
+    inputs = _inputs(records, origin, refuse, afzender)
     totals = IntakeTotals()
-    for batch in iter_batches(inputs, batch_size):
-        result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
-        totals.add(result)
-        if on_batch is not None:
-            on_batch(result)
+    try:
+        for batch in iter_batches(inputs, batch_size):
+            result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
+            totals.add(result)
+            if on_batch is not None:
+                on_batch(result)
+    except FileRefused as refused:  # before any batch: nothing of the file was read
+        totals.bestand_geweigerd = refused.code
+    if index == 0:  # every partition reads the whole file; one says what it holds
+        totals.regels.update(file.counts.as_dict())
     return totals
 
 
@@ -106,7 +115,7 @@ def ingest_partition(
     partition: tuple[int, int],
     refuse: Mapping[int, str] | None,
     identity: str,
-    schuldeiser: str | None,
+    afzender: str | None,
     progress: Callable[[int], None] | None = None,
 ) -> IntakeTotals:
     """One worker's share of `ingest_file_parallel`: its address partition, its own session."""
@@ -123,7 +132,7 @@ def ingest_partition(
             on_batch=None if progress is None else lambda r: progress(len(r.outcomes)),
             refuse=refuse,
             identity=identity,
-            schuldeiser=schuldeiser,
+            afzender=afzender,
         )
 
 
@@ -137,7 +146,7 @@ def ingest_file_parallel(
     ontvangen_op: Ontvangst = None,
     on_progress: Callable[[int], None] | None = None,
     refuse: Mapping[int, str] | None = None,
-    schuldeiser: str | None = None,
+    afzender: str | None = None,
 ) -> IntakeTotals:
     """Ingest with `workers` processes, one address partition each; totals are summed.
 
@@ -155,7 +164,7 @@ def ingest_file_parallel(
         "ontvangen_op": ontvangen_op,
         "refuse": refuse,
         "identity": file_identity(path),
-        "schuldeiser": schuldeiser,
+        "afzender": afzender,
     }
     calls = [{**common, "partition": (i, workers)} for i in range(workers)]
     target = "batch.files:ingest_partition"

@@ -2,12 +2,15 @@
 """Signal files as pandas frames in the flat contract layout, for the file validation.
 
 Every record becomes one row: the CSV columns of the contract (JSONL `client` fields
-flattened unprefixed, as in CSV), every other key as a column of its own, plus
-`leesfout` (the code when the line could not be read). The index, named `regel`, is
-the physical line, which the report names (a named index also lets GX list failing
-rows without touching their values). Values are kept as text exactly as delivered, so
-the suite judges what the schuldeiser sent; nothing here looks at a value except to
-type it.
+flattened unprefixed, as in CSV), every other key as a column of its own (a name that is
+not a plain field name as `onherkenbaar veld`, privacy/filter.py), plus three columns of
+codes: `leesfout` (the line could not be read), `contractfout` (what the contract's own
+check, vroegsignaal/contract/check.py, refuses: "veld:fout;...") and `weggelaten` (the
+optional identifiers the contract drops). So validation judges a row exactly as intake
+does (issue 9: one definition of the contract). The index, named `regel`, is the
+physical line, which the report names (a named index also lets GX list failing rows
+without touching their values). Values are kept as text exactly as delivered, so the
+suite's own checks (the sender, unusual amounts) judge what the schuldeiser sent.
 
 Reading goes through `vroegsignaal.contract.io.read_records`, the same reader the
 intake uses, so line numbers in the report are the lines the intake refuses.
@@ -23,16 +26,20 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from vroegsignaal.contract.io import CSV_COLUMNS, read_records
+from vroegsignaal.contract.check import check_message
+from vroegsignaal.contract.io import CSV_COLUMNS, SignalFile, read_records
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.contract.signaal import CLIENT_FIELDS
+from vroegsignaal.privacy.filter import recordable_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ROW_COLUMN = "regel"
 ERROR_COLUMN = "leesfout"
-FRAME_COLUMNS: tuple[str, ...] = (ERROR_COLUMN, *CSV_COLUMNS)
+CONTRACT_COLUMN = "contractfout"
+DROPPED_COLUMN = "weggelaten"
+FRAME_COLUMNS: tuple[str, ...] = (ERROR_COLUMN, CONTRACT_COLUMN, DROPPED_COLUMN, *CSV_COLUMNS)
 DEFAULT_CHUNK_ROWS = 25_000  # about 300 MB per validating process, GX included
 
 
@@ -52,18 +59,37 @@ def _text(value: Any) -> str | None:
 
 
 def flatten(record: RawInput) -> dict[str, Any]:
-    """One record as a flat row; unknown client keys keep their `client.` prefix."""
+    """One record as a flat row with its contract verdict; unknown client keys keep their
+    `client.` prefix, and an unknown key that is not a plain name is not kept as one."""
     row: dict[str, Any] = {ROW_COLUMN: record.positie, ERROR_COLUMN: record.fout}
     data = record.data
     if data is None:
         return row
+    check = check_message(data)
+    if check.fouten:
+        row[CONTRACT_COLUMN] = contract_codes(check.fouten)
+    if check.weggelaten:
+        row[DROPPED_COLUMN] = ";".join(check.weggelaten)
     for key, value in data.items():
         if key == "client" and isinstance(value, dict):
             for ckey, cvalue in value.items():
-                row[ckey if ckey in CLIENT_FIELDS else f"client.{ckey}"] = cvalue
+                row[ckey if ckey in CLIENT_FIELDS else _unknown(ckey, "client.")] = cvalue
         else:
-            row[key] = value
+            row[key if key in _CONTRACT_KEYS else _unknown(key)] = value
     return row
+
+
+def contract_codes(fouten: list[dict[str, Any]]) -> str:
+    """The contract's refusal as codes: "bedrag:bedrag_formaat;client.postcode:missing"."""
+    return ";".join(f"{f.get('veld', '')}:{f['fout']}" for f in fouten)
+
+
+def _unknown(key: Any, prefix: str = "") -> str:
+    # A key that is a helper column's name must not overwrite the verdict in it.
+    name = recordable_name(key)
+    if name == ONHERKENBAAR:
+        return name
+    return prefix + name if prefix or name not in _KNOWN else f"bericht.{name}"
 
 
 def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -81,6 +107,8 @@ def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 _KNOWN = frozenset((ROW_COLUMN, *FRAME_COLUMNS))
+_CONTRACT_KEYS = frozenset(CSV_COLUMNS)
+ONHERKENBAAR = recordable_name("")
 
 
 def iter_frames(
@@ -110,6 +138,9 @@ def iter_frames(
 
 
 def iter_file_frames(
-    path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS, part: tuple[int, int] = (0, 1)
+    path: Path | SignalFile, chunk_rows: int = DEFAULT_CHUNK_ROWS, part: tuple[int, int] = (0, 1)
 ) -> Iterator[pd.DataFrame]:
-    return iter_frames(read_records(path), chunk_rows, part)
+    """Frames of a signal file (or of an open `SignalFile`, whose line counts the caller
+    reads afterwards); raises `FileRefused` when the file is refused whole."""
+    records = path if isinstance(path, SignalFile) else read_records(path)
+    return iter_frames(records, chunk_rows, part)

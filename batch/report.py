@@ -15,12 +15,15 @@ from typing import Any
 
 from batch.rule import Besluit, Grond, Verdict
 from batch.validation import FileValidation, Finding
+from vroegsignaal.contract.codes import uitleg
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 MAX_LINES_JSON = 1000
 MAX_LINES_TEXT = 50
 SEVERITY_DUTCH = {"fatal": "fataal", "error": "fout", "warning": "waarschuwing"}
 _GROND_DUTCH = {
+    Grond.BESTAND_GEWEIGERD: "Het bestand is geweigerd zonder het te lezen (zie 'bestand "
+    "geweigerd'); er is niets ingelezen.",
     Grond.FATALE_CONTROLE: "Een fatale controle is niet gehaald; het hele bestand staat in "
     "quarantaine en er is niets ingelezen.",
     Grond.TE_VEEL_ONGELDIGE_REGELS: "Meer ongeldige regels dan de drempel toestaat; het hele "
@@ -45,6 +48,22 @@ def _finding(f: Finding) -> dict[str, Any]:
         "meer_regels": max(0, len(f.lines) - MAX_LINES_JSON),
         "details": f.details,
     }
+
+
+def _contract(validation: FileValidation) -> list[dict[str, Any]]:
+    """The contract's refusals per field and code: the same codes intake refuses with."""
+    out = []
+    for code, tally in sorted(validation.contract.items()):
+        veld, _, fout = code.rpartition(":")
+        out.append({
+            "veld": veld or None,
+            "fout": fout,
+            "uitleg": uitleg(fout),
+            "aantal_regels": tally.count,
+            "regels": tally.lines[:MAX_LINES_JSON],
+            "meer_regels": max(0, tally.count - min(len(tally.lines), MAX_LINES_JSON)),
+        })
+    return out
 
 
 def build_report(
@@ -78,6 +97,12 @@ def build_report(
         "controles_totaal": len(validation.findings),
         "controles_niet_gehaald": len(failed),
         "bevindingen": [_finding(f) for f in sorted(failed, key=_order)],
+        "contractfouten": _contract(validation),
+        "regels_in_bestand": validation.regels,
+        "bestand_geweigerd": (
+            {"code": validation.file_refused, "uitleg": uitleg(validation.file_refused)}
+            if validation.file_refused else None
+        ),
     }
 
 
@@ -106,6 +131,17 @@ def render_markdown(report: dict[str, Any]) -> str:
         "Dit rapport noemt regelnummers en controles, nooit de inhoud van het bestand.",
         "",
     ]
+    regels = report.get("regels_in_bestand") or {}
+    if regels:
+        out += [
+            f"Regels in het bestand: {regels['regels']} (kopregel {regels['kopregels']}, "
+            f"records {regels['records']}, lege regels genegeerd {regels['genegeerd_leeg']}, "
+            f"vervolgregels {regels['vervolgregels']}).",
+            "",
+        ]
+    if report.get("bestand_geweigerd"):
+        b = report["bestand_geweigerd"]
+        out += [f"## Bestand geweigerd: {b['code']}", "", b["uitleg"], ""]
     if not report["bevindingen"]:
         out.append("Alle controles zijn gehaald.")
     for b in report["bevindingen"]:
@@ -122,6 +158,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         for key, value in b["details"].items():
             shown = ", ".join(map(str, value)) if isinstance(value, list) else value
             out.append(f"- {key.replace('_', ' ')}: {shown}")
+        out.append("")
+    if report.get("contractfouten"):
+        out += ["## Contractfouten per veld", ""]
+        for c in report["contractfouten"]:
+            lines = _lines_text(c["regels"], c["aantal_regels"])
+            out.append(f"- `{c['veld'] or '(bericht)'}`: {c['fout']} ({c['aantal_regels']}): "
+                       f"regels {lines}. {c['uitleg']}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -4,6 +4,8 @@
 Decided on the whole file's validation before a single row is ingested
 (docs/batch-intake.md, "Rules for batch files"):
 
+0. A file the reader refuses whole (no header with the required columns, another separator
+   than a comma, not UTF-8: vroegsignaal/contract/csvfile.py) is quarantined unread.
 1. A failed **fatal** check (empty file, a row for another schuldeiser than the one whose
    folder the file came from, a check that could not run) quarantines the file.
 2. More invalid rows (failing an **error** check) than `batch_max_invalid_fraction` of the
@@ -32,6 +34,7 @@ class Besluit(StrEnum):
 class Grond(StrEnum):
     """Why the rule decided as it did; stable codes for reports and logs."""
 
+    BESTAND_GEWEIGERD = "BESTAND_GEWEIGERD"
     FATALE_CONTROLE = "FATALE_CONTROLE"
     TE_VEEL_ONGELDIGE_REGELS = "TE_VEEL_ONGELDIGE_REGELS"
     BINNEN_DREMPEL = "BINNEN_DREMPEL"
@@ -53,13 +56,16 @@ class Verdict:
 
 
 def decide(validation: FileValidation, *, max_invalid_fraction: float) -> Verdict:
-    fatal = tuple(f.code for f in validation.failed if f.severity == "fatal" or f.crashed)
     invalid = len(validation.invalid_lines())
     common = {
         "rows": validation.rows,
         "invalid_rows": invalid,
         "max_invalid_fraction": max_invalid_fraction,
     }
+    if validation.file_refused:
+        return Verdict(Besluit.QUARANTAINE, Grond.BESTAND_GEWEIGERD,
+                       fatal_codes=(validation.file_refused,), **common)
+    fatal = tuple(f.code for f in validation.failed if f.severity == "fatal" or f.crashed)
     if fatal:
         return Verdict(Besluit.QUARANTAINE, Grond.FATALE_CONTROLE, fatal_codes=fatal, **common)
     if validation.rows and invalid / validation.rows > max_invalid_fraction:

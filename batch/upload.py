@@ -185,9 +185,12 @@ def read(creditor: CreditorPrincipal, run: str, *, settings: Settings | None = N
     if not _LEVERING.fullmatch(run):
         raise NotFound("aanlevering niet gevonden")
     with session_scope(settings.database_url) as session:
-        row = session.get(BatchLevering, run)
-        found = (_upload(row, fs.BatchFolders.from_settings(settings))
-                 if row is not None and row.schuldeiser == creditor.schuldeiser else None)
+        # Asked by id and owner at once: another creditor's delivery is simply not found.
+        row = session.scalars(
+            select(BatchLevering).where(BatchLevering.id == run,
+                                        BatchLevering.schuldeiser == creditor.schuldeiser)
+        ).one_or_none()
+        found = _upload(row, fs.BatchFolders.from_settings(settings)) if row else None
     if found is None:
         raise NotFound("aanlevering niet gevonden")
     return found

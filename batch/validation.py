@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from batch.frame import (
+    CONTRACT_COLUMN,
     DEFAULT_CHUNK_ROWS,
     ERROR_COLUMN,
     ROW_COLUMN,
     iter_file_frames,
 )
+from vroegsignaal.contract.io import FileRefused, SignalFile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,13 +63,33 @@ class Finding:
                 )
 
 
+MAX_CONTRACT_LINES = 1000  # lines named per contract error in the report
+
+
+@dataclass
+class ContractTally:
+    """How many rows the contract refused with one (veld, fout), and the first lines."""
+
+    count: int = 0
+    lines: list[int] = field(default_factory=list)
+
+
 @dataclass
 class FileValidation:
-    """Everything the file rule and the report need; no values from the file."""
+    """Everything the file rule and the report need; no values from the file.
+
+    `contract` counts the contract's own refusals per "veld:fout" (the codes of the
+    `contractfout` column); `regels` the file's physical lines by kind
+    (contract/lines.py); `file_refused` the code when the file was refused whole (no
+    header, wrong separator, not UTF-8): then nothing of it was validated.
+    """
 
     suite: str
     rows: int = 0
     findings: list[Finding] = field(default_factory=list)
+    contract: dict[str, ContractTally] = field(default_factory=dict)
+    regels: dict[str, int] = field(default_factory=dict)
+    file_refused: str | None = None
 
     @property
     def failed(self) -> list[Finding]:
@@ -153,6 +175,7 @@ def validate_frames(
     outcome = FileValidation(suite=runner.name, findings=list(findings.values()))
     for frame in frames:
         outcome.rows += len(frame)
+        _tally_contract(outcome.contract, frame)
         result = runner.validate(frame, parameters)
         for r in result.results:
             code = (r.expectation_config.meta or {}).get("code")
@@ -168,6 +191,17 @@ def validate_frames(
         f.lines.sort()
         f.judge()
     return outcome
+
+
+def _tally_contract(tally: dict[str, ContractTally], frame: pd.DataFrame) -> None:
+    if CONTRACT_COLUMN not in frame.columns:
+        return
+    for line, codes in frame[CONTRACT_COLUMN].dropna().items():
+        for code in str(codes).split(";"):
+            t = tally.setdefault(code, ContractTally())
+            t.count += 1
+            if len(t.lines) < MAX_CONTRACT_LINES:
+                t.lines.append(int(line))
 
 
 def _report_unreadable_once(findings: list[Finding]) -> None:
@@ -191,6 +225,12 @@ def merge(parts: list[FileValidation]) -> FileValidation:
     by_code: dict[str, Finding] = {}
     for part in parts:
         merged.rows += part.rows
+        merged.file_refused = merged.file_refused or part.file_refused
+        merged.regels = merged.regels or part.regels
+        for code, t in part.contract.items():
+            into_t = merged.contract.setdefault(code, ContractTally())
+            into_t.count += t.count
+            into_t.lines = sorted(into_t.lines + t.lines)[:MAX_CONTRACT_LINES]
         for f in part.findings:
             into = by_code.get(f.code)
             if into is None:
@@ -229,7 +269,15 @@ def validate_part(
     from batch.suites import SuiteRunner
 
     runner = SuiteRunner.load(suite, directory)
-    return validate_frames(iter_file_frames(path, chunk_rows, part), runner, parameters)
+    records = SignalFile(path)
+    try:
+        validation = validate_frames(iter_file_frames(records, chunk_rows, part), runner,
+                                     parameters)
+    except FileRefused as refused:
+        validation = FileValidation(suite=suite, file_refused=refused.code)
+    if part[0] == 0:  # every part reads the whole file; one of them says what it holds
+        validation.regels = records.counts.as_dict()
+    return validation
 
 
 def validate_file(

@@ -94,6 +94,7 @@ def main() -> None:
     _, url = create_database(server_url(), "bench")
     prepare_database(url)
 
+    load_at_start = os.getloadavg()
     start = time.perf_counter()
     with PeakMemory() as memory:
         totals = ingest_file_parallel(
@@ -124,6 +125,8 @@ def main() -> None:
         "targets": {"signals_per_second": 10_000, "peak_rss_mb_client_total": 500},
         "machine": {
             "cpus": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": os.getloadavg(),
             "python": platform.python_version(),
             "platform": platform.platform(),
         },

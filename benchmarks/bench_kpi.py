@@ -39,12 +39,10 @@ def _machine() -> dict[str, object]:
             "loadavg": os.getloadavg()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--signals", type=int, default=500_000)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-kpi-"))
-    regions = folder / "regions.yaml"
+def bench_environment(prefix: str) -> None:
+    """The settings of a benchmark run: test keys and RG-BENCH (REGION) as the only region
+    (a regions file in a new temporary folder named with `prefix`)."""
+    regions = Path(tempfile.mkdtemp(prefix=prefix)) / "regions.yaml"
     regions.write_text("regios:\n  - code: RG-BENCH\n    naam: Benchmark\n    gemeenten: ["
                        + ", ".join(REGION) + "]\n", encoding="utf-8")
     os.environ.setdefault("VROEGSIGNAAL_ENV", "test")
@@ -52,6 +50,13 @@ def main() -> None:
                           "b1:" + base64.b64encode(b"B" * 32).decode())
     os.environ.setdefault("VROEGSIGNAAL_HMAC_KEY", base64.b64encode(b"C" * 32).decode())
     os.environ["VROEGSIGNAAL_KPI_REGIONS_FILE"] = str(regions)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--signals", type=int, default=500_000)
+    args = parser.parse_args()
+    bench_environment("bench-kpi-")
     from sqlalchemy import text
 
     from benchmarks.kpi_data import build

@@ -112,6 +112,7 @@ def _settings(bootstrap: str, **overrides: Any) -> Any:
     tag = uuid.uuid4().hex[:8]
     s = StreamingSettings(
         bootstrap_servers=bootstrap,
+        sender_keys=_sender_keys(),
         intake_topic=f"bench-{tag}.signalen",
         feedback_topic=f"bench-{tag}.terugkoppeling",
         dead_letter_topic=f"bench-{tag}.dlq",
@@ -121,6 +122,26 @@ def _settings(bootstrap: str, **overrides: Any) -> Any:
     ensure_topics(s)
     _CREATED["topics"].append(s)
     return s
+
+
+def _sender_keys() -> dict[str, str]:
+    """A sender key per creditor of the synthetic data (ADR 0017): the benchmark sends as
+    each of them, as `vroegsignaal send` does for a creditor, and the consumers check."""
+    import base64
+    import hashlib
+
+    from synthetic.creditors import SCHULDEISER_CODES
+
+    return {
+        code: base64.b64encode(hashlib.sha256(f"bench:{code}".encode()).digest()).decode()
+        for code in (*SCHULDEISER_CODES, "BENCH-WBV")
+    }
+
+
+def _signed(settings: Any, value: bytes, code: str) -> list[tuple[str, bytes]]:
+    from streaming.sender import decode_keys, sender_headers
+
+    return sender_headers(code, decode_keys(settings.sender_keys)[code], value)
 
 
 def _clean_up() -> None:
@@ -358,7 +379,9 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
     watcher = threading.Thread(target=observe, daemon=True)
     watcher.start()
     # Warm-up: the first signal waits for the group to form; it is not measured.
-    producer.send(settings.intake_topic, key=gemeente_key(warm).encode(), value=orjson.dumps(warm))
+    value = orjson.dumps(warm)
+    producer.send(settings.intake_topic, key=gemeente_key(warm).encode(), value=value,
+                  headers=_signed(settings, value, warm["schuldeiser"]))
     producer.flush()
     deadline = time.monotonic() + 120
     while warm["signaalId"] not in seen and time.monotonic() < deadline:
@@ -370,8 +393,9 @@ def latency(settings: Any, url: str, rate: float, seconds: float, workers: int) 
         if delay > 0:
             time.sleep(delay)
         sent[msg["signaalId"]] = time.time()  # before send: includes the client's own time
-        producer.send(settings.intake_topic, key=gemeente_key(msg).encode(),
-                      value=orjson.dumps(msg))
+        value = orjson.dumps(msg)
+        producer.send(settings.intake_topic, key=gemeente_key(msg).encode(), value=value,
+                      headers=_signed(settings, value, msg["schuldeiser"]))
         t_next += interval
     producer.flush()
     deadline = time.monotonic() + 60

@@ -45,4 +45,7 @@ def main() -> None:
     # One line per intake batch is for services; on the terminal the progress bar says enough.
     logging.getLogger("vroegsignaal.intake.pipeline").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # kafka-python logs whole protocol frames (message values: personal data) at DEBUG;
+    # never below INFO, whatever VROEGSIGNAAL_LOG_LEVEL says.
+    logging.getLogger("kafka").setLevel(max(logging.INFO, logging.getLogger().level))
     app()

@@ -140,6 +140,21 @@ def _write_inbox(inbox: Path, name: str, records: Iterable[dict[str, Any]]) -> N
 
 def ingest(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".jsonl or .csv")],
+    schuldeiser: Annotated[
+        str | None,
+        typer.Option(help="The schuldeiser that delivered the file: the batch-file rule applies"),
+    ] = None,
+    zonder_bestandscontrole: Annotated[
+        bool,
+        typer.Option(
+            "--zonder-bestandscontrole",
+            help="Skip the batch-file rule and the own-creditor rule: a file of many "
+            "schuldeisers taken in on the municipality's own authority (backfills, demo)",
+        ),
+    ] = False,
+    rapport: Annotated[
+        Path | None, typer.Option(help="Folder for the validation report (default FILE.rapport)")
+    ] = None,
     bron: Annotated[str, typer.Option(help="Source label stored with each signal")] = "bestand",
     ontvangen_op: Annotated[
         str | None,
@@ -151,15 +166,78 @@ def ingest(
         typer.Option(help="Worker processes (default: VROEGSIGNAAL_BATCH_WORKERS; 1 on SQLite)"),
     ] = None,
 ) -> None:
-    """Ingest a signal file through the intake pipeline and print a summary."""
+    """Ingest a signal file through the intake pipeline and print a summary.
+
+    Every line of the file is accounted for: stored, refused (named with its line number
+    and reason), already received, or ignored as blank; the summary adds them up to the
+    file's line count.
+
+    Exit codes: 0 at least one signal was taken in (stored now or before); 1 the file was
+    refused whole (no header, another separator than a comma, not UTF-8); 2 wrong usage;
+    3 the file was read but no signal in it was taken in (every record refused).
+
+    With --schuldeiser the file goes through the same rule as a delivered batch file
+    (docs/batch-intake.md): every row is validated first, and the file is ingested (its
+    valid rows) or quarantined whole; exit code 1 when quarantined.
+    """
     from batch.files import SUFFIXES
 
     if file.suffix.lower() not in SUFFIXES:
         raise typer.BadParameter(
             f"{file.name}: use one of {', '.join(SUFFIXES)}", param_hint="FILE"
         )
-    totals = _ingest(file, bron, _parse_ontvangst(ontvangen_op), batch_size, workers)
-    _print_summary(totals.as_dict())
+    named = schuldeiser is not None
+    if named is zonder_bestandscontrole:  # neither, or both
+        raise typer.BadParameter(
+            "name the schuldeiser that delivered the file (--schuldeiser CODE), or skip the "
+            "batch-file rule explicitly (--zonder-bestandscontrole); not both",
+            param_hint="--schuldeiser",
+        )
+    ontvangst = _parse_ontvangst(ontvangen_op)
+    if schuldeiser is None:
+        summary = _ingest(file, bron, ontvangst, batch_size, workers).as_dict()
+    else:
+        summary = _ingest_checked(
+            file, schuldeiser, rapport or file.with_name(file.name + ".rapport"), ontvangst
+        )
+    _print_summary(summary)
+    raise typer.Exit(exit_code(summary))
+
+
+EXIT_OK, EXIT_FILE_REFUSED, EXIT_NOTHING_TAKEN_IN = 0, 1, 3
+
+
+def exit_code(summary: dict[str, Any]) -> int:
+    """`vroegsignaal ingest`'s exit code for a file's summary (see its help)."""
+    if summary.get("bestand_geweigerd"):
+        return EXIT_FILE_REFUSED
+    if summary["opgeslagen"] + summary["al_ontvangen"] == 0:
+        return EXIT_NOTHING_TAKEN_IN
+    return EXIT_OK
+
+
+def _ingest_checked(
+    file: Path, schuldeiser: str, report_dir: Path, ontvangst: Any
+) -> dict[str, Any]:
+    """The batch door's steps without the inbox: check the whole file, then ingest or stop
+    (exit code 1 when the batch-file rule quarantines it)."""
+    from batch.delivery import check_file, ingest_checked_file
+
+    decision = check_file(file, schuldeiser=schuldeiser, run="cli", report_dir=report_dir)
+    console.print(
+        f"Bestandscontrole: {decision['besluit']} ({decision['grond']}), "
+        f"{decision['ongeldige_regels']} van {decision['regels']} regels ongeldig; "
+        f"rapport {report_dir / 'rapport.md'}"
+    )
+    if decision["besluit"] != "innemen":
+        raise typer.Exit(EXIT_FILE_REFUSED)
+    with _progress() as progress:
+        task = progress.add_task(f"inlezen {file.name}", total=_count_lines(file))
+        summary: dict[str, Any] = ingest_checked_file(
+            file, report_dir=report_dir, run="cli", ontvangen_op=ontvangst,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    return summary
 
 
 def _ingest(
@@ -276,6 +354,35 @@ def _case_types(url: str) -> dict[str, int]:
         return {t: n for t, n in sorted(rows, key=lambda r: -r[1])}
 
 
+def _print_lines(summary: dict[str, Any]) -> None:
+    """Where every line of the file went, and the refused ones by line number."""
+    from vroegsignaal.contract.codes import uitleg
+
+    if summary.get("bestand_geweigerd"):
+        code = summary["bestand_geweigerd"]
+        console.print(f"\n[bold]Bestand geweigerd ({code})[/bold]: {uitleg(code)}")
+    regels = summary.get("regels") or {}
+    if regels:
+        console.print(
+            f"\nRegels in het bestand: {regels['regels']} = kopregel {regels['kopregels']} + "
+            f"opgeslagen {summary['opgeslagen']} + geweigerd {summary['geweigerd']} + "
+            f"al eerder ontvangen {summary['al_ontvangen']} + lege regels genegeerd "
+            f"{regels['genegeerd_leeg']} + vervolgregels {regels['vervolgregels']}"
+            + (" (het hele bestand is geweigerd)" if regels.get("bestand_geweigerd") else "")
+        )
+    refused = summary.get("geweigerde_regels") or []
+    if refused:
+        table = Table(title="Geweigerde regels", title_justify="left")
+        table.add_column("regel", justify="right")
+        table.add_column("reden")
+        table.add_column("fouten")
+        for r in refused[:50]:
+            table.add_row(str(r["regel"]), r["reden"], ", ".join(str(f) for f in r["fouten"]))
+        console.print(table)
+        if summary["geweigerd"] > len(refused[:50]):
+            console.print(f"... en nog {summary['geweigerd'] - len(refused[:50])} geweigerd")
+
+
 def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None) -> None:
     from vroegsignaal.intake.reason_codes import ReasonCode
 
@@ -284,6 +391,7 @@ def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None)
         f"\nOntvangen: {summary['ontvangen']}  opgepakt: {summary['opgepakt']}  "
         f"nieuwe zaken: {summary['nieuwe_zaken']}  batches: {summary['batches']}"
     )
+    _print_lines(summary)
     tables = [
         (
             "Per gemeente (opgeslagen signalen)",
@@ -296,7 +404,7 @@ def _print_summary(summary: dict[str, Any], names: dict[str, str] | None = None)
         ("Zaken per zaaktype", "per_zaaktype", str),
     ]
     for title, key, label in tables:
-        if key not in summary:
+        if not summary.get(key):
             continue
         table = Table(title=title, title_justify="left")
         table.add_column("")

@@ -4,6 +4,8 @@
 - `keys generate`: fresh VROEGSIGNAAL_ENCRYPTION_KEY and VROEGSIGNAAL_HMAC_KEY values.
 - `keys api create|rotate|revoke|list|import`: API keys of creditor organisations, in the
   database (vroegsignaal/accounts/api_keys.py): shown once, only a hash is kept.
+- `keys schuldeiser CODE`: a Kafka sender key with which a creditor signs its messages
+  (ADR 0017, streaming/sender.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from rich.table import Table
 from cli.users import OPERATOR, run_admin
 
 app = typer.Typer(
-    help="Key material: encryption keys and creditors' API keys.", no_args_is_help=True
+    help="Key material: encryption keys, creditors' API keys and Kafka sender keys.",
+    no_args_is_help=True,
 )
 api_app = typer.Typer(
     help="API keys of creditor organisations (shown once; only a hash is stored).",
@@ -180,3 +183,12 @@ def import_settings(
     for view in run_admin(action):
         typer.echo(f"API-sleutel {view.id} van {view.schuldeiser} overgenomen")
     typer.echo("VROEGSIGNAAL_API_KEYS wordt niet meer gelezen; haal de variabele weg.")
+
+
+@app.command("schuldeiser")
+def sender_key(schuldeiser: str = typer.Argument(..., help="Code of the schuldeiser")) -> None:
+    """Print a new Kafka sender key for a schuldeiser (ADR 0017): the creditor signs what it
+    sends with it, the consumer checks; both configure it in VROEGSIGNAAL_KAFKA_SENDER_KEYS."""
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    typer.echo(f"Kafka sender key for {schuldeiser} (give it to them over a secure channel):")
+    typer.echo(f"VROEGSIGNAAL_KAFKA_SENDER_KEYS entry: {json.dumps({schuldeiser: key})}")

@@ -87,17 +87,25 @@ def send(
     if file.suffix.lower() not in SUFFIXES:
         console.print(f"[red]{file.name}: gebruik {' of '.join(SUFFIXES)}[/red]")
         raise typer.Exit(2)
+    from vroegsignaal.contract.io import FileRefused
+
     settings = _settings(bootstrap_servers=bootstrap_servers, intake_topic=topic)
     total = _count_lines(file) - (1 if file.suffix.lower() == ".csv" else 0)
-    with _progress() as progress:
-        task = progress.add_task(f"verzenden {file.name}", total=max(total, 0))
-        summary = send_file(
-            file, settings=settings, on_progress=lambda n: progress.advance(task, n)
-        )
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"verzenden {file.name}", total=max(total, 0))
+            summary = send_file(
+                file, settings=settings, on_progress=lambda n: progress.advance(task, n)
+            )
+    except FileRefused as refused:  # nothing of it was sent (docs/contract.md)
+        console.print(f"[red]Bestand geweigerd ({refused.code})[/red]: {refused.detail}")
+        raise typer.Exit(1) from None
     table = Table(title=f"Verzonden naar {settings.intake_topic}", title_justify="left")
     table.add_column("")
     table.add_column("aantal", justify="right")
     table.add_row("verzonden", str(summary.verzonden))
+    if summary.ongetekend:
+        table.add_row("niet ondertekend (geen sleutel)", str(summary.ongetekend))
     table.add_row("bevestigd door Kafka", str(summary.bevestigd))
     table.add_row("mislukt", str(summary.mislukt))
     for code, n in summary.onleesbaar.items():

@@ -36,12 +36,12 @@ def plan(periode: str = "maand") -> list[dict[str, str]]:
 def export(delivery: dict[str, str]) -> dict[str, Any]:
     """Write FILE and FILE.rapport.json under `Settings.ddas_export_dir/<gemeentecode>/`.
     An invalid delivery leaves only the report (counts and schema locations, no values)
-    and fails the task."""
-    import json
+    and fails the task; either way it is logged for the manager's delivery status."""
     from pathlib import Path
 
     from vroegsignaal.config import get_settings
-    from vroegsignaal.ddas.delivery import DeliveryInvalid, DeliverySpec, write_delivery_file
+    from vroegsignaal.ddas.delivery import DeliverySpec
+    from vroegsignaal.ddas.status import export_file
     from vroegsignaal.storage.db import session_scope
 
     settings = get_settings()
@@ -49,15 +49,9 @@ def export(delivery: dict[str, str]) -> dict[str, Any]:
                         dt.date.fromisoformat(delivery["tot"]))
     folder = Path(settings.ddas_export_dir) / spec.gemeentecode
     path = folder / f"ddas-vs-{spec.gemeentecode}-{spec.van}-{spec.tot}.json"
-    report_path = path.with_name(path.name + ".rapport.json")
     folder.mkdir(parents=True, exist_ok=True)
     with session_scope(settings.database_url) as session:
-        try:
-            report = write_delivery_file(session, spec, path)
-        except DeliveryInvalid as exc:
-            report_path.write_text(json.dumps(exc.report.as_dict(), indent=2), "utf-8")
-            raise
-    report_path.write_text(json.dumps(report.as_dict(), indent=2), "utf-8")
+        report = export_file(session, spec, path)
     return {"bestand": str(path), "vroegsignalen": report.vroegsignalen,
             "vroegsignaalzaken": report.vroegsignaalzaken}
 

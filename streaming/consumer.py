@@ -44,6 +44,7 @@ from streaming.lag import LagMonitor
 from streaming.metrics import ConsumerMetrics
 from streaming.publish import Delivery, Published, Publisher
 from streaming.records import Batch
+from streaming.sender import SenderCheck, decode_keys
 from streaming.settings import StreamingSettings
 from streaming.topics import admin_client, max_message_bytes
 from vroegsignaal.config import Settings, get_settings
@@ -144,6 +145,7 @@ class IntakeConsumer:
         self._stop_deadline: float | None = None
         self._db_failures = 0  # consecutive batches the database refused; drives the backoff
         self._lock = threading.Lock()
+        self._senders = SenderCheck(decode_keys(settings.sender_keys))
 
     # -- rebalance bookkeeping (IO thread) -------------------------------------------
     def _forget(self, tps: Any) -> None:
@@ -431,7 +433,7 @@ class IntakeConsumer:
             for where in [w for w in self._decode_failures if w[0] == tp and w[1] <= last]:
                 del self._decode_failures[where]
         try:
-            outcome = ingest(db, batch.inputs(), self.core)
+            outcome = ingest(db, batch.inputs(self._senders), self.core)
         except DatabaseUnavailable as exc:
             self.metrics.retries.labels("database").inc()
             log.warning(

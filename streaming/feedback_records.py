@@ -24,15 +24,16 @@ def feedback_key(fb: Terugkoppeling) -> bytes:
 
 def feedback_value(fb: Terugkoppeling, verwerkt_op: dt.datetime | str) -> bytes:
     """The message; `verwerkt_op` may come preformatted (`timestamp`), once per batch."""
-    return orjson.dumps(
-        {
-            "berichtversie": BERICHTVERSIE,
-            "schuldeiser": fb.schuldeiser,
-            "signaalId": fb.signaal_id,
-            "status": fb.status.value,
-            "verwerktOp": verwerkt_op if isinstance(verwerkt_op, str) else timestamp(verwerkt_op),
-        }
-    )
+    value = {
+        "berichtversie": BERICHTVERSIE,
+        "schuldeiser": fb.schuldeiser,
+        "signaalId": fb.signaal_id,
+        "status": fb.status.value,
+        "verwerktOp": verwerkt_op if isinstance(verwerkt_op, str) else timestamp(verwerkt_op),
+    }
+    if fb.conflict:  # this delivery was refused: the id was taken by other content
+        value["conflict"] = True
+    return orjson.dumps(value)
 
 
 def timestamp(moment: dt.datetime) -> str:

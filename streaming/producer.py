@@ -2,9 +2,12 @@
 """`vroegsignaal send`: a creditor's file (JSONL or CSV) onto the intake topic.
 
 Each message is keyed by the municipality of its postcode (streaming.keys),
-so one household always lands in one partition. Lines that are not a JSON object (or a
-CSV row of the right width) cannot become a message and are reported by line number;
-the contract itself is checked by the municipality, whose refusals come back as feedback.
+so one household always lands in one partition, and signed with the key of its
+schuldeiser (streaming/sender.py, VROEGSIGNAAL_KAFKA_SENDER_KEYS): a message whose
+schuldeiser has no key here goes unsigned and will be refused (counted as `ongetekend`).
+Lines that are not a JSON object (or a CSV row of the right width) cannot become a message
+and are reported by line number; the contract itself is checked by the municipality, whose
+refusals come back as feedback.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import orjson
 from kafka import KafkaProducer
 
 from streaming.keys import gemeente_key
+from streaming.sender import decode_keys, sender_headers
 from streaming.settings import StreamingSettings
 from vroegsignaal.contract.io import read_records
 
@@ -30,6 +34,7 @@ MAX_REPORTED_LINES = 20
 @dataclass(slots=True)
 class SendSummary:
     verzonden: int = 0
+    ongetekend: int = 0  # sent without a signature: no key for its schuldeiser
     bevestigd: int = 0
     mislukt: int = 0
     onleesbaar: Counter[str] = field(default_factory=Counter)  # error code -> lines
@@ -41,6 +46,7 @@ class SendSummary:
     def as_dict(self) -> dict[str, Any]:
         return {
             "verzonden": self.verzonden,
+            "ongetekend": self.ongetekend,
             "bevestigd": self.bevestigd,
             "mislukt": self.mislukt,
             "onleesbaar": dict(self.onleesbaar),
@@ -67,6 +73,7 @@ def send_file(
         **settings.producer_config(), client_id=f"{settings.client_id}-send"
     )
     topic = topic or settings.intake_topic
+    keys = decode_keys(settings.sender_keys)
 
     def ok(meta: Any) -> None:
         with lock:
@@ -88,7 +95,13 @@ def send_file(
                     summary.onleesbare_regels.append(record.positie)
             else:
                 key = gemeente_key(record.data).encode()
-                future = producer.send(topic, key=key, value=orjson.dumps(record.data))
+                value = orjson.dumps(record.data)
+                code = record.data.get("schuldeiser")
+                signer = keys.get(code) if isinstance(code, str) else None
+                if signer is None:
+                    summary.ongetekend += 1
+                headers = [] if signer is None else sender_headers(str(code), signer, value)
+                future = producer.send(topic, key=key, value=value, headers=headers)
                 future.add_callback(ok)
                 future.add_errback(failed)
                 summary.verzonden += 1

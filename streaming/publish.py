@@ -34,7 +34,6 @@ from kafka.errors import (
 from kafka.record.default_records import DefaultRecordBatchBuilder
 
 from streaming.dead_letter import (
-    ONGELDIG_BERICHT,
     ONLEESBAAR,
     VERWERKINGSFOUT,
     VERZEGELD,
@@ -57,6 +56,14 @@ FEEDBACK = "feedback"
 # Refused by the broker for what the record is, not for the broker's state: resending
 # the same bytes cannot help.
 _TOO_LARGE = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidRecordError)
+
+# Messages not taken in because of what they hold, and not the resident's choice (BEZWAAR):
+# kept sealed for an operator. A conflict (the same signaalId with other content) may be
+# the correction the creditor meant. ANDERE_SCHULDEISER gets no feedback (nobody to tell,
+# ADR 0017).
+DEAD_LETTERED = frozenset(
+    {ReasonCode.ONGELDIG_BERICHT, ReasonCode.SIGNAALID_CONFLICT, ReasonCode.ANDERE_SCHULDEISER}
+)
 
 
 @dataclass(slots=True)
@@ -132,10 +139,10 @@ class Publisher:
         for positie, code in outcome.failures.items():
             out.append(self._dead_letter(batch, positie, VERWERKINGSFOUT, code, batch_id))
         for o in outcome.outcomes:
-            if o.reden is ReasonCode.ONGELDIG_BERICHT:
+            if o.reden in DEAD_LETTERED:
                 out.append(
                     self._dead_letter(
-                        batch, o.positie, ONGELDIG_BERICHT, error_codes(o.details), batch_id,
+                        batch, o.positie, o.reden.value, error_codes(o.details), batch_id,
                         schuldeiser=o.schuldeiser, signaal_id=o.signaal_id,
                     )
                 )

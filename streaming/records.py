@@ -7,15 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from kafka import TopicPartition
 
 from streaming.dead_letter import Header, SourceRef
 from streaming.fetch_fault import ONLEESBAAR_RECORD, FetchFault
-from vroegsignaal.contract.io import GEEN_OBJECT, ONGELDIGE_JSON
+from streaming.sender import SenderCheck
+from vroegsignaal.contract.codes import LEEG_BERICHT
+from vroegsignaal.contract.decode import decode_message
 from vroegsignaal.contract.raw import RawInput
-
-LEEG_BERICHT = "LEEG_BERICHT"  # a record without a value (tombstone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +34,11 @@ class UndecodableRecord:
 
 
 def parse_value(value: bytes | None) -> tuple[dict[str, Any] | None, str | None]:
-    """(message, None) or (None, error code); the code never contains message content."""
+    """(message, None) or (None, error code), decoded as every door decodes a message
+    (vroegsignaal/contract/decode.py); the code never contains message content."""
     if value is None:
-        return None, LEEG_BERICHT
-    try:
-        data = orjson.loads(value)
-    except orjson.JSONDecodeError:  # also invalid UTF-8
-        return None, ONGELDIGE_JSON
-    if type(data) is not dict:
-        return None, GEEN_OBJECT
-    return data, None
+        return None, LEEG_BERICHT  # a record without a value (tombstone)
+    return decode_message(value)
 
 
 @dataclass(slots=True)
@@ -79,7 +73,10 @@ class Batch:
     def __len__(self) -> int:
         return len(self.records)
 
-    def inputs(self) -> list[RawInput]:
+    def inputs(self, senders: SenderCheck | None = None) -> list[RawInput]:
+        """The records as pipeline inputs, each with the creditor that signed it (with no
+        `senders`, no key is known: every record comes from an unknown sender)."""
+        senders = senders or SenderCheck({})
         out = []
         for i, rec in enumerate(self.records):
             if isinstance(rec, UndecodableRecord):
@@ -87,7 +84,8 @@ class Batch:
             else:
                 data, error = parse_value(rec.value)
             out.append(
-                RawInput(i, data, error, f"kafka:{rec.topic}:{rec.partition}:{rec.offset}")
+                RawInput(i, data, error, f"kafka:{rec.topic}:{rec.partition}:{rec.offset}",
+                         senders.sender(rec.headers, rec.value))
             )
         return out
 

@@ -7,7 +7,6 @@ The database URL and the encryption keys come from the core settings
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field
@@ -82,6 +81,11 @@ class StreamingSettings(BaseSettings):
     # topic's real value at start and falls back to this one.
     dead_letter_max_bytes: int = Field(2 * 1024 * 1024, ge=64 * 1024)
 
+    # Who sent a message (streaming/sender.py, ADR 0017): {"<schuldeiser>": "<base64 key>"}.
+    # The consumer checks every message's signature with them; `vroegsignaal send` signs
+    # each message with the key of its schuldeiser (a creditor configures only its own).
+    sender_keys: dict[str, str] = {}
+
     # Security, passed to every client unchanged (SSL, SASL_SSL with PLAIN or SCRAM).
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     ssl_cafile: str | None = None
@@ -130,7 +134,6 @@ class StreamingSettings(BaseSettings):
             "partitioner": KeyCachingPartitioner(),
         }
 
-
     def output_producer_config(self) -> dict[str, Any]:
         """The consumer's own producer (dead letters, feedback): at-least-once by design
         (ADR 0006), so without idempotence. kafka-python 3.0 turns an idempotent
@@ -138,8 +141,3 @@ class StreamingSettings(BaseSettings):
         dead-letter topic), after which every send fails; without idempotence a refused
         record fails alone and is sent again smaller (streaming/publish.py)."""
         return {**self.producer_config(), "enable_idempotence": False}
-
-
-@lru_cache(maxsize=1)
-def get_streaming_settings() -> StreamingSettings:
-    return StreamingSettings()

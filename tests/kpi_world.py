@@ -30,7 +30,7 @@ from vroegsignaal.privacy.crypto import IdentifierCipher, associated_data
 from vroegsignaal.storage.tables import Signaal, WerkvoorraadItem
 
 # The zaak and contactpoging columns as issue 10's case work stores them (its tables), and
-# the zaak's last activity issue 13 counts its maximum age from (migration 0013).
+# the zaak's last activity issue 13 counts its maximum age from (migration 0015).
 Zaak = table(
     "zaak", column("id", Integer), column("gemeentecode", String),
     column("huishouden_sleutel", String), column("matchingsperiode", Date),

@@ -49,6 +49,7 @@ class Alert:
 
     @property
     def summary(self) -> str:
+        """One line for a mail subject or chat message: what failed, in which run, why."""
         where = f"{self.dag_id}.{self.task_id}" if self.task_id else self.dag_id
         attempt = f" (poging {self.try_number})" if self.try_number else ""
         return f"vroegsignaal: {where} mislukt in run {self.run_id}{attempt}: {self.reden}"
@@ -71,6 +72,7 @@ def describe(exc: BaseException | None, fallback: str = "onbekend") -> str:
 
 
 def webhook(url: str) -> Channel:
+    """A channel that POSTs the alert as JSON to `url` (urllib raises on an HTTP error status)."""
     def post(alert: Alert) -> None:
         body = json.dumps({**asdict(alert), "tekst": alert.summary}).encode()
         request = urllib.request.Request(
@@ -83,6 +85,7 @@ def webhook(url: str) -> Channel:
 
 
 def email(settings: Settings) -> Channel:
+    """A channel that mails the alert through the configured SMTP host."""
     def mail(alert: Alert) -> None:
         message = EmailMessage()
         message["Subject"] = alert.summary[:200]

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, computed_field, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development keys: fixed, public and therefore refused outside development and demo.
@@ -167,9 +167,9 @@ class Settings(BaseSettings):
                 )
         return self
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def is_postgres(self) -> bool:
+        """The database is PostgreSQL (the system of record), not the embedded SQLite."""
         return self.database_url.startswith("postgresql")
 
     def file_workers(self, requested: int | None = None, *, writes: bool = True) -> int:

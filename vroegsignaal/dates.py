@@ -10,10 +10,12 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def today() -> dt.date:
+    """Today's date in the Netherlands (Europe/Amsterdam), whatever the server's zone."""
     return dt.datetime.now(AMSTERDAM).date()
 
 
 def month_start(day: dt.date) -> dt.date:
+    """The first day of `day`'s calendar month (a matching period, ADR 0003)."""
     return day.replace(day=1)
 
 
@@ -36,6 +38,7 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 
 def utc_now() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
     return dt.datetime.now(dt.UTC)
 
 

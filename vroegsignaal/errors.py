@@ -16,11 +16,15 @@ class VroegsignaalError(Exception):
 
 
 class UnknownFileFormat(VroegsignaalError):
+    """A signal file that is neither .jsonl nor .csv."""
+
     code = "ONBEKEND_BESTANDSFORMAAT"
     title = "Bestandsformaat niet ondersteund"
 
 
 class DecryptionError(VroegsignaalError):
+    """Ciphertext that does not authenticate, or whose key is not in the key ring."""
+
     code = "ONTSLEUTELEN_MISLUKT"
     title = "Gegevens konden niet worden ontsleuteld"
 

@@ -17,6 +17,11 @@ One rule for every door (DOMAIN.md step 8): the REST answer and status endpoint
 - A message without readable ids has nobody to address, and a signal refused because it
   named another creditor than the one that sent it (ANDERE_SCHULDEISER) is not the named
   creditor's to hear about: neither gets feedback.
+- The same signaalId with other content (SIGNAALID_CONFLICT) is refused, and the creditor
+  is told so (`conflict`) with the status of the signal stored under that id, which did
+  not change.
+- A creditor may ask about its own refused signals too (`current_status`): a refusal is
+  told as its coarse status ("Niet opgepakt: onterecht signaal").
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from vroegsignaal.audit.log import record
 from vroegsignaal.contract.enums import Eindresultaat, Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
-from vroegsignaal.storage.tables import Signaal
+from vroegsignaal.storage.tables import IntakeWeigering, Signaal
 
 _TOLD = {
     Signaalstatus.OPGEPAKT,
@@ -42,6 +47,7 @@ _TOLD = {
     Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
 }
 _NOT_TOLD = {ReasonCode.ANDERE_SCHULDEISER}
+_OF_THE_STORED_SIGNAL = {ReasonCode.DUPLICAAT, ReasonCode.SIGNAALID_CONFLICT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class Terugkoppeling:
     schuldeiser: str
     signaal_id: str
     status: Signaalstatus
+    conflict: bool = False  # this delivery conflicted with the stored signal; refused
 
 
 def told(status: Signaalstatus) -> Signaalstatus:
@@ -68,8 +75,9 @@ def creditor_status(reden: ReasonCode) -> Signaalstatus | None:
 def status_for(outcome: SignalOutcome) -> Signaalstatus | None:
     """The status to tell for one outcome: its stored status where the intake knew it (a
     signal that joined a picked-up zaak; a replay: the stored signal's current status),
-    else the one its reason gives (for a replay, the reason the stored signal got)."""
-    reden = outcome.first_reason if outcome.reden is ReasonCode.DUPLICAAT else outcome.reden
+    else the one its reason gives (for a replay or a conflict, the reason the stored signal
+    got)."""
+    reden = outcome.first_reason if outcome.reden in _OF_THE_STORED_SIGNAL else outcome.reden
     if reden is None or reden in _NOT_TOLD:
         return None
     if outcome.status is not None:
@@ -84,7 +92,8 @@ def feedback_for(outcome: SignalOutcome) -> Terugkoppeling | None:
     status = status_for(outcome)
     if status is None:
         return None
-    return Terugkoppeling(outcome.schuldeiser, outcome.signaal_id, status)
+    return Terugkoppeling(outcome.schuldeiser, outcome.signaal_id, status,
+                          conflict=outcome.reden is ReasonCode.SIGNAALID_CONFLICT)
 
 
 def feedback(outcomes: Iterable[SignalOutcome]) -> tuple[Terugkoppeling, ...]:
@@ -93,15 +102,30 @@ def feedback(outcomes: Iterable[SignalOutcome]) -> tuple[Terugkoppeling, ...]:
 
 
 def current_status(session: Session, *, schuldeiser: str, signaal_id: str) -> Signaalstatus | None:
-    """The status `schuldeiser` is told about its stored signal `signaal_id` now (the
-    workflow keeps `signaal.status` current: cases/workflow.py); None when it has no such
-    signal (another creditor's signal is not found either)."""
+    """The status `schuldeiser` is told about its signal `signaal_id` now: the stored
+    signal's (the workflow keeps `signaal.status` current: cases/workflow.py), else that of
+    its latest refusal (a refused signal is stored as a refusal row only); None when it has
+    neither (another creditor's signal is not found either)."""
     status = session.execute(
         select(Signaal.status).where(
             Signaal.schuldeiser == schuldeiser, Signaal.signaal_id == signaal_id
         )
     ).scalar_one_or_none()
-    return None if status is None else told(Signaalstatus(status))
+    if status is not None:
+        return told(Signaalstatus(status))
+    reden = session.execute(
+        select(IntakeWeigering.reden)
+        .where(
+            IntakeWeigering.schuldeiser == schuldeiser,
+            IntakeWeigering.signaal_id == signaal_id,
+            IntakeWeigering.reden.not_in([r.value for r in _NOT_TOLD]),
+        )
+        .order_by(IntakeWeigering.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if reden is None:
+        return None
+    return creditor_status(ReasonCode(reden))
 
 
 # The DDAS status a picked-up signal gets when its zaak is closed with an eindresultaat:

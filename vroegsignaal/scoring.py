@@ -49,7 +49,8 @@ class Score:
 class Scorer(Protocol):
     """Scores zaken in one call, one `Score` per `CaseFeatures`, in the same order."""
 
-    def score(self, cases: Sequence[CaseFeatures]) -> list[Score]: ...
+    def score(self, cases: Sequence[CaseFeatures]) -> list[Score]:
+        """One `Score` per zaak, in order."""
 
 
 def _euro(amount: int) -> str:
@@ -62,6 +63,7 @@ class RuleScorer:
     name = "regel-v1"
 
     def score(self, cases: Sequence[CaseFeatures]) -> list[Score]:
+        """One `Score` per zaak, in order."""
         return [self._one(c) for c in cases]
 
     def _one(self, case: CaseFeatures) -> Score:

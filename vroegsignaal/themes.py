@@ -118,6 +118,7 @@ class Theme:
 
     @property
     def has_logo(self) -> bool:
+        """Whether the theme has a logo of its own."""
         return self.logo_type is not None
 
 

@@ -3,7 +3,11 @@
 // A creditor's producer for the vroegsignaal intake topic, with the Apache Kafka Java
 // client (kafka-clients). Reads "key<TAB>json" lines from standard input: the key is the
 // CBS municipality code of the resident's postcode (docs/streaming.md, "Partitioning").
+// Each message is signed as the creditor sends it (docs/streaming.md, "Who sent it"):
+// VROEGSIGNAAL_SCHULDEISER is the creditor's code, VROEGSIGNAAL_SENDER_KEY its sender key
+// (base64, from `vroegsignaal keys schuldeiser CODE`).
 //
+//   VROEGSIGNAAL_SCHULDEISER=... VROEGSIGNAAL_SENDER_KEY=... \
 //   java -cp 'kafka-clients-4.1.1.jar:<its dependencies>' CreditorProducer.java \
 //        BOOTSTRAP TOPIC [COMPRESSION] [TRANSACTIONAL_ID] < signalen.tsv
 //
@@ -11,7 +15,10 @@
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Properties;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,6 +26,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 public class CreditorProducer {
     public static void main(String[] args) throws Exception {
+        // Who sends: header "schuldeiser", and "handtekening" = "hmac-sha256=" + base64 of
+        // HMAC-SHA256(sender key, the exact value bytes).
+        byte[] code = System.getenv("VROEGSIGNAAL_SCHULDEISER").getBytes(StandardCharsets.UTF_8);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(
+                Base64.getDecoder().decode(System.getenv("VROEGSIGNAAL_SENDER_KEY")), "HmacSHA256"));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -47,7 +60,14 @@ public class CreditorProducer {
             int sent = 0;
             while ((line = in.readLine()) != null) {
                 String[] kv = line.split("\t", 2);
-                producer.send(new ProducerRecord<>(args[1], kv[0], kv[1]));
+                ProducerRecord<String, String> record = new ProducerRecord<>(args[1], kv[0], kv[1]);
+                byte[] signature = mac.doFinal(kv[1].getBytes(StandardCharsets.UTF_8));
+                record.headers()
+                        .add("schuldeiser", code)
+                        .add("handtekening", ("hmac-sha256="
+                                + Base64.getEncoder().encodeToString(signature))
+                                .getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
                 sent++;
             }
             if (transactionalId != null) {

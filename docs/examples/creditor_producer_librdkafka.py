@@ -2,8 +2,12 @@
 """A creditor's producer for the vroegsignaal intake topic with librdkafka (confluent-kafka).
 
 Reads "key<TAB>json" lines from standard input; the key is the CBS municipality code of
-the resident's postcode (docs/streaming.md, "Partitioning").
+the resident's postcode (docs/streaming.md, "Partitioning"). Each message is signed as
+the creditor sends it (docs/streaming.md, "Who sent it"): VROEGSIGNAAL_SCHULDEISER is the
+creditor's code, VROEGSIGNAAL_SENDER_KEY its sender key (base64, from `vroegsignaal keys
+schuldeiser CODE`).
 
+    VROEGSIGNAAL_SCHULDEISER=... VROEGSIGNAAL_SENDER_KEY=... \
     python creditor_producer_librdkafka.py BOOTSTRAP TOPIC [COMPRESSION] [TRANSACTIONAL_ID]
 
 Tested as it stands by tests/integration/streaming/test_streaming_creditor_producers.py.
@@ -11,6 +15,9 @@ Tested as it stands by tests/integration/streaming/test_streaming_creditor_produ
 
 from __future__ import annotations
 
+import base64
+import hmac
+import os
 import sys
 
 from confluent_kafka import KafkaException, Producer
@@ -32,11 +39,19 @@ def config(bootstrap: str, compression: str, transactional_id: str | None) -> di
     return conf
 
 
+def signed(code: str, key: bytes, value: bytes) -> list[tuple[str, bytes]]:
+    """Who sends: the creditor's code, and HMAC-SHA256 of the exact value bytes."""
+    digest = base64.b64encode(hmac.digest(key, value, "sha256"))
+    return [("schuldeiser", code.encode()), ("handtekening", b"hmac-sha256=" + digest)]
+
+
 def main(argv: list[str]) -> int:
     bootstrap, topic = argv[0], argv[1]
     compression = argv[2] if len(argv) > 2 else "zstd"
     transactional_id = argv[3] if len(argv) > 3 else None
     failed: list[str] = []
+    code = os.environ["VROEGSIGNAAL_SCHULDEISER"]
+    sender_key = base64.b64decode(os.environ["VROEGSIGNAAL_SENDER_KEY"])
 
     def report(err: KafkaException | None, _msg: object) -> None:
         if err is not None:
@@ -49,7 +64,9 @@ def main(argv: list[str]) -> int:
     sent = 0
     for line in sys.stdin:
         key, value = line.rstrip("\n").split("\t", 1)
-        producer.produce(topic, key=key.encode(), value=value.encode(), on_delivery=report)
+        data = value.encode()
+        producer.produce(topic, key=key.encode(), value=data,
+                         headers=signed(code, sender_key, data), on_delivery=report)
         producer.poll(0)
         sent += 1
     if transactional_id:

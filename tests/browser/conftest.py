@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,9 +150,15 @@ def live_app(
     Settings come from the environment as in production, with the test keys
     (tests/live_server.py).
     """
-    database_url = new_postgres_database()
+    with serve_live_app(new_postgres_database(), tmp_path_factory.mktemp("live-app")) as app:
+        yield app
+
+
+@contextmanager
+def serve_live_app(database_url: str, folder: Path) -> Iterator[LiveApp]:
+    """The app served on a fresh database `database_url`, its folders under `folder`: for a
+    test module whose data must not meet the other modules' (the KPI figures)."""
     prepare_database(database_url)
-    folder = tmp_path_factory.mktemp("live-app")
     work_dir, outbox = folder / "batch", folder / "outbox"
     env = {
         "VROEGSIGNAAL_DATABASE_URL": database_url,

@@ -131,11 +131,13 @@ def vroegsignaal_env(pg_url: str, tmp_path: Path) -> Iterator[dict[str, Path | s
 
 @pytest.fixture(scope="session")
 def airflow_scheduler(
-    new_postgres_database: Any, tmp_path_factory: pytest.TempPathFactory
+    new_postgres_database: Any, tmp_path_factory: pytest.TempPathFactory,
+    kafka_bootstrap: str, new_kafka_topic: Any,
 ) -> Iterator[Any]:
     """A real Airflow (API server, scheduler with LocalExecutor, DAG processor) on loopback,
     once per session: tests/dags/scheduler.py. Its metadata database and the vroegsignaal
-    database are databases of their own on the test PostgreSQL."""
+    database are databases of their own on the test PostgreSQL; the retention DAG's
+    creditor feedback goes to a topic of its own on the test Kafka broker."""
     from tests.alert_sinks import webhook_sink
     from tests.dags.scheduler import start_airflow
     from tests.domain_fixtures import TEST_ENCRYPTION_KEY, TEST_HMAC_KEY
@@ -150,9 +152,11 @@ def airflow_scheduler(
             metadata_url=metadata_url,
             database_url=database_url,
             webhook_url=webhook_url,
-            vroegsignaal_keys={
+            vroegsignaal_settings={
                 "VROEGSIGNAAL_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
                 "VROEGSIGNAAL_HMAC_KEY": TEST_HMAC_KEY,
+                "VROEGSIGNAAL_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+                "VROEGSIGNAAL_KAFKA_FEEDBACK_TOPIC": new_kafka_topic(),
             },
         )
         airflow.alerts = received

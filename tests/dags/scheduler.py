@@ -193,7 +193,7 @@ def start_airflow(
     metadata_url: str,
     database_url: str,
     webhook_url: str,
-    vroegsignaal_keys: dict[str, str],
+    vroegsignaal_settings: dict[str, str],
 ) -> AirflowUnderTest:
     home = root / "airflow"
     inbox, work, models = root / "inbox", root / "batch", root / "models"
@@ -221,7 +221,7 @@ def start_airflow(
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
             "GX_ANALYTICS_ENABLED": "false",
             "VROEGSIGNAAL_ENV": "test",
-            **vroegsignaal_keys,
+            **vroegsignaal_settings,
             "VROEGSIGNAAL_DATABASE_URL": database_url,
             "VROEGSIGNAAL_BATCH_INBOX": str(inbox),
             "VROEGSIGNAAL_BATCH_WORK_DIR": str(work),

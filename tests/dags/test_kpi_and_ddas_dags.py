@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """refresh_kpi_rollups and export_ddas_deliveries with dag.test() on PostgreSQL: the
 refresh publishes the figures for this year and last, the export writes a valid file
-and its report for each configured municipality."""
+and its report for each configured municipality, and logs it for the delivery status."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.dags.conftest import run_dag
 from tests.integration.kpi.test_kpi_figures import build
-from vroegsignaal.storage.tables import KpiCel
+from vroegsignaal.storage.tables import DdasLevering, KpiCel
 
 pytestmark = pytest.mark.integration
 # "Today" as the run parameter, as an operator reruns a day (a future logical date never
@@ -60,3 +60,9 @@ def test_export_writes_file_and_report(dagbag: Any, vroegsignaal_env: dict[str, 
                         .read_text())
     assert report["geldig"] and report["vroegsignalen"] == 90
     assert len(delivery["leveringen"][0]["vroegsignalen"]) == 90
+    engine = create_engine(vroegsignaal_env["database_url"])
+    with Session(engine) as session:  # logged for the manager's delivery status
+        logged = session.execute(select(DdasLevering.soort, DdasLevering.vroegsignalen,
+                                        DdasLevering.geldig)).all()
+    engine.dispose()
+    assert logged == [("bestand", 90, True)]

@@ -130,11 +130,12 @@ def test_one_bad_row_within_the_threshold_is_refused_and_the_rest_lands(
     assert count_rows(url, Signaal) == 149
     refusal = _refusals(url)
     assert [(r.positie, r.reden) for r in refusal] == [(bad_line, "ONGELDIG_BERICHT")]
-    assert refusal[0].details == [{"fout": "BATCHVALIDATIE:POSTCODE_FORMAAT"}]
+    # Refused by intake with the contract's own codes, the ones the report names (issue 9).
+    assert refusal[0].details == [{"veld": "client.postcode", "fout": "string_pattern_mismatch"}]
     # Like the REST and Kafka doors, the refusal keeps whose signal it was.
     assert (refusal[0].schuldeiser, refusal[0].signaal_id) == (CREDITOR, records[7]["signaalId"])
     run = _run_folder(env["work"], "processed", levering)
-    _assert_report_names(run, bad_line, "POSTCODE_FORMAAT", secrets=("0999 XQ", surname))
+    _assert_report_names(run, bad_line, "CONTRACT", secrets=("0999 XQ", surname))
 
 
 @pytest.mark.usefixtures("one_worker")
@@ -159,7 +160,7 @@ def test_one_bad_row_above_the_threshold_quarantines_the_whole_file(
     run = _run_folder(env["work"], "quarantine", levering)
     assert (run / "te-veel.jsonl").is_file()
     _assert_no_file_name(result, "te-veel")
-    _assert_report_names(run, bad_line - 1, "POSTCODE_FORMAAT", secrets=("0999 XQ", surname))
+    _assert_report_names(run, bad_line - 1, "CONTRACT", secrets=("0999 XQ", surname))
 
 
 def _refusals(url: str) -> list[IntakeWeigering]:
@@ -174,9 +175,13 @@ def _assert_report_names(run: Path, line: int, code: str, *, secrets: tuple[str,
     report = json.loads((run / "rapport.json").read_text())
     (finding,) = [b for b in report["bevindingen"] if b["ernst"] != "warning"]
     assert (finding["code"], finding["regels"], finding["aantal_regels"]) == (code, [line], 1)
-    assert finding["controle"] == "expect_column_values_to_match_regex"
+    assert finding["controle"] == "expect_column_values_to_be_null"  # the contract's verdict
+    [error] = report["contractfouten"]
+    assert (error["veld"], error["fout"], error["regels"]) == (
+        "client.postcode", "string_pattern_mismatch", [line])
     text = (run / "rapport.md").read_text()
     assert f"## {code}" in text and f"Regels (1): {line}" in text
+    assert f"`client.postcode`: string_pattern_mismatch (1): regels {line}" in text
     for secret in secrets:  # no value from the file, identifying or not
         assert secret not in text and secret not in json.dumps(report)
 

@@ -66,5 +66,5 @@ def test_both_paths_find_the_same_rows(pg_session: Session) -> None:
     assert set(repo.last_picked_up(session, [*refs, "r-a\x1fb", ""], since)) == {
         *refs, "r-a\x1fb"}
     ids = session.scalars(select(Signaal.id).order_by(Signaal.id)).all()
-    stmt = select(Signaal.id).where(repo._in(session, Signaal.id, ids[:4]))
+    stmt = select(Signaal.id).where(repo.in_values(session, Signaal.id, ids[:4]))
     assert sorted(session.scalars(stmt)) == ids[:4]

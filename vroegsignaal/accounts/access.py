@@ -19,6 +19,9 @@ from vroegsignaal.errors import Forbidden
 
 
 class OutsideAdminScope(Forbidden):
+    """An administrator acts on a user, team or municipality outside the ones it
+    administers (403)."""
+
     code = "BUITEN_BEHEERGEBIED"
     title = "Buiten de gemeenten die u beheert"
 

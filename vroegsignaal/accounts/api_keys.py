@@ -40,6 +40,8 @@ PREFIX_LENGTH = 8
 
 
 class UnknownApiKey(NotAuthenticated):
+    """No API key, or one that is unknown, expired or revoked (401)."""
+
     code = "NIET_GEAUTHENTICEERD"
     title = "API-sleutel ontbreekt, is onbekend, verlopen of ingetrokken"
 
@@ -68,12 +70,15 @@ class KeyView:
     laatst_gebruikt_op: dt.datetime | None
 
     def valid_at(self, now: dt.datetime) -> bool:
+        """Whether the key works at `now` (UTC): not revoked and not past its expiry."""
         return self.ingetrokken_op is None and (
             self.verloopt_op is None or utc(self.verloopt_op) > now
         )
 
 
 def key_hash(key: str) -> str:
+    """The stored form of an API key: its SHA-256, hex (64 characters); the key is random,
+    so no salt or slow hash is needed (ADR 0012)."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -238,7 +243,7 @@ def authenticate(session: Session, key: str | None, *, now: dt.datetime) -> Cred
     if not key or len(key) > 200:
         raise UnknownApiKey()
     query = (
-        select(ApiSleutel.id, ApiSleutel.schuldeiser)
+        select(ApiSleutel.id, ApiSleutel.schuldeiser, ApiSleutel.laatst_gebruikt_op)
         .join(SchuldeiserOrganisatie, SchuldeiserOrganisatie.code == ApiSleutel.schuldeiser)
         .where(
             ApiSleutel.sleutel_hash == key_hash(key),
@@ -250,17 +255,26 @@ def authenticate(session: Session, key: str | None, *, now: dt.datetime) -> Cred
     found = session.execute(query).first()
     if found is None:
         raise UnknownApiKey()
-    key_id, schuldeiser = found
-    stale = or_(
-        ApiSleutel.laatst_gebruikt_op.is_(None),
-        ApiSleutel.laatst_gebruikt_op < now - LAST_USED_RESOLUTION,
-    )
-    used = session.execute(
-        update(ApiSleutel).where(ApiSleutel.id == key_id, stale).values(laatst_gebruikt_op=now)
-    )
-    if used.rowcount:  # type: ignore[attr-defined]
+    key_id, schuldeiser, last_used = found
+    # Write only when the recorded use is stale, and end that transaction at once: on
+    # SQLite even an UPDATE that matches nothing takes the one writer lock, and holding it
+    # across the request made concurrent requests wait on each other until they failed
+    # (issue 9: 100 concurrent requests must all succeed).
+    if last_used is None or _aware(last_used) < now - LAST_USED_RESOLUTION:
+        stale = or_(
+            ApiSleutel.laatst_gebruikt_op.is_(None),
+            ApiSleutel.laatst_gebruikt_op < now - LAST_USED_RESOLUTION,
+        )
+        session.execute(
+            update(ApiSleutel).where(ApiSleutel.id == key_id, stale).values(laatst_gebruikt_op=now)
+        )
         session.commit()
     return CreditorPrincipal(schuldeiser=schuldeiser, api_sleutel_id=key_id)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite returns the stored timestamp without its zone (it was written in UTC).
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _issue(session: Session, schuldeiser: str, now: dt.datetime) -> IssuedKey:

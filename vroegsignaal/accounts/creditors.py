@@ -30,12 +30,16 @@ CODE = re.compile(r"^[\w.\-:]{1,64}$")
 
 
 class InvalidCreditor(VroegsignaalError):
+    """A creditor code outside 1-64 of letters, digits and . - _ :, or an unknown signaalpartner."""
+
     code = "ONGELDIGE_SCHULDEISER"
     title = "Schuldeisercode (1-64 tekens: letters, cijfers, . - _ :) of signaalpartner ongeldig"
 
 
 @dataclass(frozen=True, slots=True)
 class CreditorView:
+    """A registered creditor organisation as administrators see it."""
+
     code: str
     naam: str
     signaalpartner: str | None
@@ -100,12 +104,14 @@ def set_active(session: Session, actor: AnyPrincipal, code: str, actief: bool) -
 
 
 def list_creditors(session: Session, actor: AnyPrincipal) -> list[CreditorView]:
+    """Every registered creditor, by code; administrators only (Forbidden otherwise)."""
     require_role(actor, UserRole.ADMIN)
     rows = session.execute(select(SchuldeiserOrganisatie).order_by(SchuldeiserOrganisatie.code))
     return [_view(row) for row in rows.scalars()]
 
 
 def get_creditor(session: Session, actor: AnyPrincipal, code: str) -> CreditorView:
+    """One creditor by code; administrators only. Raises NotFound when it is not registered."""
     require_role(actor, UserRole.ADMIN)
     row = session.get(SchuldeiserOrganisatie, code)
     if row is None:

@@ -36,16 +36,22 @@ PURPOSE = "vroegsignalering.toegangsbeveiliging"  # every login record (docs/pri
 
 
 class LoginFailed(NotAuthenticated):
+    """Wrong user name or password, or a user that may not log in (401; never says which)."""
+
     code = "AANMELDEN_MISLUKT"
     title = "Gebruikersnaam of wachtwoord onjuist"
 
 
 class CodeRejected(NotAuthenticated):
+    """A TOTP code that is wrong or was used before (401)."""
+
     code = "CODE_ONJUIST"
     title = "De code is onjuist of al gebruikt"
 
 
 class WrongLoginStep(Conflict):
+    """A login step that does not follow from the pending login's state (409)."""
+
     code = "VERKEERDE_AANMELDSTAP"
     title = "Deze stap hoort niet bij de aanmelding zoals die nu staat"
 
@@ -59,6 +65,7 @@ class Origin:
     request_id: str | None = None
 
     def actor(self) -> SystemPrincipal:
+        """The system principal the audit trail names for a login step."""
         return SystemPrincipal(naam="aanmelden", request_id=self.request_id)
 
 
@@ -230,6 +237,8 @@ def user_owner(gebruiker_id: int) -> str:
 
 
 def store_totp_secret(settings: Settings, user: Gebruiker, secret: str) -> None:
+    """Seal the user's new TOTP secret (AES-GCM, bound to the user) on its row; the last
+    used step is reset. No commit."""
     sealed = totp.seal(settings, secret, user_owner(user.id))
     user.totp_geheim, user.totp_sleutel_id = sealed.blob, sealed.key_id
     user.totp_laatste_stap = None

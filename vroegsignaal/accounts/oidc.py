@@ -78,7 +78,7 @@ class IdentityProviderUnavailable(ServiceUnavailable):
     title = "De identity provider is niet bereikbaar"
 
 
-class _Client(OAuth2Mixin, OpenIDMixin, BaseApp):  # type: ignore[misc]
+class _Client(OAuth2Mixin, OpenIDMixin, BaseApp):  # type: ignore[misc]  # authlib: untyped
     """authlib's framework-free OAuth 2 + OIDC client on requests (what its Flask client is,
     without Flask's session storage: ours is `oidc_aanmelding`)."""
 
@@ -136,6 +136,8 @@ class Authorization:
 
 @dataclass(frozen=True, slots=True)
 class OidcLogin:
+    """The result of an OIDC callback: the issued session and the page to return to."""
+
     session: IssuedSession
     terug: str
 

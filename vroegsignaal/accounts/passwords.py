@@ -26,6 +26,8 @@ _HASHER = PasswordHasher()
 
 
 class WeakPassword(VroegsignaalError):
+    """A password shorter or longer than the allowed length (MIN_LENGTH-MAX_LENGTH characters)."""
+
     code = "WACHTWOORD_ONGESCHIKT"
     title = f"Een wachtwoord heeft {MIN_LENGTH} tot {MAX_LENGTH} tekens"
 

@@ -55,6 +55,7 @@ class Principal:
         return not self.roles.isdisjoint(roles)
 
     def serves(self, gemeentecode: str) -> bool:
+        """Whether the user serves municipality `gemeentecode` (CBS code, GM0000)."""
         return gemeentecode in self.gemeenten
 
 

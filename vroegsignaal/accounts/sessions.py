@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from vroegsignaal.config import Settings
 from vroegsignaal.dates import utc
 from vroegsignaal.errors import NotAuthenticated
+from vroegsignaal.storage.db import rowcount
 from vroegsignaal.storage.tables import Sessie
 
 # `__Host-`: the browser accepts the cookie only with Secure, Path=/ and no Domain, so no
@@ -48,11 +49,15 @@ class Step(StrEnum):
 
 
 class Method(StrEnum):
+    """How a session was started: password (with TOTP when required) or OIDC."""
+
     PASSWORD = "wachtwoord"
     OIDC = "oidc"
 
 
 class SessionExpired(NotAuthenticated):
+    """A session past its idle or absolute lifetime, or one that was ended (401)."""
+
     code = "SESSIE_VERLOPEN"
     title = "De sessie is verlopen; meld u opnieuw aan"
 
@@ -77,6 +82,7 @@ class IssuedSession:
 
 
 def token_hash(token: str) -> str:
+    """The stored form of a session token: its SHA-256, hex; the token itself is never stored."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -141,17 +147,16 @@ def touch(session: Session, row: Sessie, *, now: dt.datetime) -> bool:
 
 
 def end(session: Session, row: Sessie) -> None:
+    """Delete one session (logout); flushed, not committed."""
     session.delete(row)
     session.flush()
 
 
 def end_all(session: Session, gebruiker_id: int) -> int:
     """Delete every session of a user (deactivation, TOTP reset); returns how many."""
-    result = session.execute(delete(Sessie).where(Sessie.gebruiker_id == gebruiker_id))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(session.execute(delete(Sessie).where(Sessie.gebruiker_id == gebruiker_id)))
 
 
 def purge_expired(session: Session, *, now: dt.datetime) -> int:
     """Delete sessions past their absolute expiry (idle ones go when next presented)."""
-    result = session.execute(delete(Sessie).where(Sessie.verloopt_op <= now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(session.execute(delete(Sessie).where(Sessie.verloopt_op <= now)))

@@ -27,12 +27,16 @@ PURPOSE = "vroegsignalering.beheer"  # docs/privacy.md, processing purposes
 
 
 class InvalidTeamName(VroegsignaalError):
+    """A team name outside 2-80 characters."""
+
     code = "ONGELDIGE_TEAMNAAM"
     title = "Een teamnaam heeft 2 tot 80 tekens"
 
 
 @dataclass(frozen=True, slots=True)
 class TeamView:
+    """A team as administrators see it: its municipalities and members."""
+
     id: int
     naam: str
     gemeenten: frozenset[str]
@@ -59,6 +63,8 @@ def _view(session: Session, team: Team) -> TeamView:
 
 
 def administered_team(session: Session, actor: AnyPrincipal, team_id: int) -> Team:
+    """The team, when all its municipalities lie within the actor's administration;
+    NotFound otherwise (also when it does not exist)."""
     scope = admin_scope(actor)
     team = session.get(Team, team_id)
     if team is None or not within(scope, _gemeenten(session, team_id)):
@@ -67,6 +73,7 @@ def administered_team(session: Session, actor: AnyPrincipal, team_id: int) -> Te
 
 
 def list_teams(session: Session, actor: AnyPrincipal) -> list[TeamView]:
+    """The teams the actor administers, by name."""
     scope = admin_scope(actor)
     teams = session.execute(select(Team).order_by(Team.naam)).scalars()
     views = [_view(session, team) for team in teams]
@@ -74,6 +81,7 @@ def list_teams(session: Session, actor: AnyPrincipal) -> list[TeamView]:
 
 
 def get_team(session: Session, actor: AnyPrincipal, team_id: int) -> TeamView:
+    """One administered team; NotFound outside the actor's administration."""
     return _view(session, administered_team(session, actor, team_id))
 
 
@@ -101,6 +109,8 @@ def create_team(
 def add_municipality(
     session: Session, actor: AnyPrincipal, team_id: int, gemeentecode: str
 ) -> TeamView:
+    """Add a municipality the actor administers to the team; returns the team.
+    Raises OutsideAdminScope, NotFound."""
     scope = admin_scope(actor)
     team = administered_team(session, actor, team_id)
     _check_municipalities(session, scope, [gemeentecode])
@@ -114,6 +124,7 @@ def add_municipality(
 def remove_municipality(
     session: Session, actor: AnyPrincipal, team_id: int, gemeentecode: str
 ) -> TeamView:
+    """Take a municipality off the team; returns the team. Raises NotFound."""
     team = administered_team(session, actor, team_id)
     row = session.get(TeamGemeente, (team.id, gemeentecode))
     if row is not None:
@@ -142,6 +153,7 @@ def add_member(session: Session, actor: AnyPrincipal, team_id: int, gebruiker_id
 def remove_member(
     session: Session, actor: AnyPrincipal, team_id: int, gebruiker_id: int
 ) -> TeamView:
+    """Take a user off the team; returns the team. Raises NotFound."""
     team = administered_team(session, actor, team_id)
     row = session.get(TeamLid, (team.id, gebruiker_id))
     if row is None:

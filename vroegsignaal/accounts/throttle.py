@@ -41,6 +41,7 @@ def counter_key(settings: Settings, kind: str, value: str) -> str:
 
 
 def normalise_name(name: str) -> str:
+    """The user name as the throttle counts it: trimmed and case-folded."""
     return name.strip().casefold()
 
 

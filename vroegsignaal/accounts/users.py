@@ -48,11 +48,15 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 
 
 class InvalidUsername(VroegsignaalError):
+    """A user name that is not 2-80 lower-case letters, digits and . _ @ -."""
+
     code = "ONGELDIGE_GEBRUIKERSNAAM"
     title = "Een gebruikersnaam is 2-80 kleine letters, cijfers en . _ @ -"
 
 
 class UnknownMunicipality(VroegsignaalError):
+    """A municipality code that is not in the reference table."""
+
     code = "ONBEKENDE_GEMEENTE"
     title = "Onbekende gemeentecode"
 
@@ -65,6 +69,8 @@ class CreditorAccount(Conflict):
 
 
 class ManagedByIdentityProvider(Conflict):
+    """A change to what the municipality's identity provider sets at login (409)."""
+
     code = "BEHEERD_DOOR_IDP"
     title = "Dit gegeven komt van de identity provider van de gemeente"
 
@@ -92,6 +98,7 @@ class UserView:
 
 
 def view(session: Session, user: Gebruiker) -> UserView:
+    """The user as administrators see it: roles with their source, teams, municipalities."""
     teams, gemeenten = served_municipalities(session, user)
     roles = session.execute(
         select(GebruikerRol.rol, GebruikerRol.bron).where(GebruikerRol.gebruiker_id == user.id)

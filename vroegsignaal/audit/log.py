@@ -57,7 +57,8 @@ _table = AuditLog.__table__
 
 
 def actor_name(actor: AnyPrincipal) -> str:
-    """How the log names who acted: never a person's name, only an id or a system part."""
+    """How the audit trail names an actor: 'gebruiker:<id>', 'schuldeiser:<code>', or a
+    system job's own name (e.g. 'aanmelden'); never a person's name."""
     if isinstance(actor, Principal):
         return f"gebruiker:{actor.gebruiker_id}"
     if isinstance(actor, CreditorPrincipal):

@@ -24,15 +24,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from vroegsignaal.cases.workflow import OPEN, retain
 from vroegsignaal.dates import add_months
-from vroegsignaal.storage.tables import GemeenteInstelling, WerkvoorraadItem, Zaak
+from vroegsignaal.storage.tables import GemeenteInstelling, WerkvoorraadItem, Zaak, table_of
 
 _OPEN = sorted(s.value for s in OPEN)
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
+zaak = table_of(Zaak)
 
 
 def expiry_date(laatste_activiteit_op: dt.date, max_leeftijd_maanden: int) -> dt.date:

@@ -42,6 +42,7 @@ class CaseState:
     status: CaseStatus = INITIAL
     versie: int = 0
     laatste_activiteit_op: dt.date | None = None
+    address_key: str | None = None  # zaak.adres_sleutel (cases/address_links.py)
 
 
 def classify(case: CaseState, household_cases: Sequence[CaseState], months: int) -> str:

@@ -29,6 +29,8 @@ PURPOSE = "vroegsignalering.werkverdeling"
 
 @dataclass(frozen=True, slots=True)
 class Tray:
+    """A werkbakje: a team's saved werkvoorraad filter."""
+
     id: int
     team_id: int
     naam: str

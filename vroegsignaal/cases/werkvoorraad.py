@@ -99,11 +99,15 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page of the werkvoorraad and the cursor of the next."""
+
     rows: list[Row]
     cursor: str | None  # the next page's cursor; None at the end
 
 
 class BadCursor(CaseWorkRefused):
+    """A cursor this service did not hand out, or one for another query (400)."""
+
     code = "ONGELDIGE_CURSOR"
     title = "De cursor is ongeldig"
 

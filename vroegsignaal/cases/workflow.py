@@ -45,7 +45,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal, SystemPrincipal, UserRole
@@ -68,6 +68,7 @@ from vroegsignaal.storage.tables import (
     Zaak,
     ZaakStatuswijziging,
     ZaakToewijzing,
+    table_of,
 )
 from vroegsignaal.storage.tables import (
     Terugkoppeling as TerugkoppelingRow,
@@ -79,10 +80,10 @@ __all__ = [
     "check_transition", "move", "transition",
 ]
 
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
-statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
-signaal: Table = Signaal.__table__  # type: ignore[assignment]
+zaak = table_of(Zaak)
+werkvoorraad = table_of(WerkvoorraadItem)
+statuswijziging = table_of(ZaakStatuswijziging)
+signaal = table_of(Signaal)
 Mover = Principal | SystemPrincipal
 
 

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Read and write signal files in the contract format (JSONL and flat CSV).
 
-Reading streams: one record at a time, constant memory, nothing validated beyond
-"is this a JSON object / a CSV row of the right width". Validation against
-`SignaalBericht` and dropping unknown fields are later pipeline steps, so every
-column and key that arrives is passed on untouched.
-
-Error codes never contain any content of the offending line (it may hold personal data).
+Reading streams: one record at a time, constant memory. A JSONL line is decoded like any
+message at any door (contract/decode.py); a CSV file is read by contract/csvfile.py.
+Validation against the contract and dropping unknown fields are later pipeline steps, so
+every key and column that arrives is passed on untouched. `read_records` counts every
+physical line (contract/lines.py): the records it yields, the blank lines it ignores, the
+header. Error codes never contain any content of the offending line (it may hold personal
+data).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from os import PathLike
@@ -23,131 +23,86 @@ from typing import Any, TypeVar
 
 import orjson
 
+from vroegsignaal.contract.codes import (
+    AANHALINGSTEKENS,
+    BESTAND_GEEN_UTF8,
+    GEEN_OBJECT,
+    GEEN_UTF8,
+    ONGELDIGE_CSV_RIJ,
+    ONGELDIGE_JSON,
+    TE_GROOT_BERICHT,
+)
+from vroegsignaal.contract.csvfile import CSV_COLUMNS, CsvRecords
+from vroegsignaal.contract.decode import BOM, UTF16_BOMS, decode_message
+from vroegsignaal.contract.lines import FileRefused, LineCounts, physical_lines
 from vroegsignaal.contract.raw import RawInput
-from vroegsignaal.contract.signaal import Client, SignaalBericht
+
+__all__ = [
+    "AANHALINGSTEKENS", "CSV_COLUMNS", "GEEN_OBJECT", "GEEN_UTF8", "ONGELDIGE_CSV_RIJ",
+    "ONGELDIGE_JSON", "TE_GROOT_BERICHT", "FileRefused", "LineCounts", "RawInput",
+    "SignalFile", "iter_batches", "read_records", "write_csv", "write_jsonl",
+]
 
 StrPath = str | PathLike[str]
 T = TypeVar("T")
-
-ONGELDIGE_JSON = "ONGELDIGE_JSON"
-GEEN_OBJECT = "GEEN_OBJECT"
-ONGELDIGE_CSV_RIJ = "ONGELDIGE_CSV_RIJ"
-ONGELDIGE_TEKENCODERING = "ONGELDIGE_TEKENCODERING"
-
-# Flat CSV layout: top-level contract fields, then the client fields unprefixed, in model order.
-TOP_LEVEL_COLUMNS: tuple[str, ...] = tuple(f for f in SignaalBericht.model_fields if f != "client")
-CLIENT_COLUMNS: tuple[str, ...] = tuple(Client.model_fields)
-CSV_COLUMNS: tuple[str, ...] = TOP_LEVEL_COLUMNS + CLIENT_COLUMNS
-
-_CLIENT_SET = frozenset(CLIENT_COLUMNS)
-_BOOL_COLUMNS = frozenset(
-    name for name, f in SignaalBericht.model_fields.items() if f.annotation is bool
-)
-_INT_COLUMNS = frozenset({"bedrag"})
-_INT_RE = re.compile(r"-?[0-9]+")
-_BOM = b"\xef\xbb\xbf"
+SUFFIXES = (".jsonl", ".ndjson", ".csv")
 
 
-def read_records(path: StrPath) -> Iterator[RawInput]:
-    """Stream the records of a `.jsonl` or `.csv` signal file, `positie` = the 1-based
-    physical line where the record starts."""
-    suffix = Path(path).suffix.lower()
-    if suffix in {".jsonl", ".ndjson"}:
-        return _read_jsonl(path)
-    if suffix == ".csv":
-        return _read_csv(path)
-    raise ValueError(f"unsupported signal file type: {suffix!r} (expected .jsonl or .csv)")
+class SignalFile:
+    """The records of a `.jsonl` or `.csv` signal file, `positie` = the 1-based physical
+    line where the record starts. Iterating raises `FileRefused` when the file is refused
+    whole; `counts` (contract/lines.py) is complete once iteration has ended."""
+
+    def __init__(self, path: StrPath) -> None:
+        self.path = Path(path)
+        suffix = self.path.suffix.lower()
+        if suffix not in SUFFIXES:
+            raise ValueError(
+                f"unsupported signal file type: {suffix!r} (expected .jsonl or .csv)"
+            )
+        self._csv = CsvRecords(self.path) if suffix == ".csv" else None
+        self.counts = self._csv.counts if self._csv is not None else LineCounts()
+
+    def __iter__(self) -> Iterator[RawInput]:
+        try:
+            yield from (self._csv if self._csv is not None else self._jsonl())
+        except FileRefused:
+            # Refused whole: every line of it is accounted for as refused, none as read.
+            self.counts = LineCounts(regels=_count_lines(self.path), geweigerd_bestand=True)
+            if self._csv is not None:
+                self._csv.counts = self.counts
+            raise
+
+    def _jsonl(self) -> Iterator[RawInput]:
+        counts = self.counts
+        with self.path.open("rb") as fh:
+            for lineno, raw in enumerate(physical_lines(fh), start=1):
+                counts.regels = lineno
+                if raw is None:
+                    yield RawInput(lineno, None, TE_GROOT_BERICHT)
+                    continue
+                if lineno == 1 and raw.startswith(UTF16_BOMS):
+                    raise FileRefused(BESTAND_GEEN_UTF8)
+                if not raw.strip() or raw.strip() == BOM:
+                    counts.leeg += 1  # blank lines (e.g. a trailing one) are not records
+                    continue
+                data, error = decode_message(raw)
+                yield RawInput(lineno, data, error)
 
 
-def _read_jsonl(path: StrPath) -> Iterator[RawInput]:
-    loads = orjson.loads
-    with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if lineno == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM) :]
-            if not raw.strip():
-                continue  # blank lines (e.g. a trailing newline) are not records
-            try:
-                data = loads(raw)
-            except orjson.JSONDecodeError:  # also catches invalid UTF-8
-                yield RawInput(lineno, None, ONGELDIGE_JSON)
-                continue
-            if type(data) is dict:
-                yield RawInput(lineno, data, None)
-            else:
-                yield RawInput(lineno, None, GEEN_OBJECT)
+def _count_lines(path: Path) -> int:
+    """Physical lines: newlines, plus one for a last line without one."""
+    count, last = 0, b"\n"
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
 
 
-def _read_csv(path: StrPath) -> Iterator[RawInput]:
-    # surrogateescape: a bad byte spoils one row, not the whole file.
-    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        reader = csv.reader(fh)
-        header_row = next(reader, None)
-        if header_row is None:
-            return
-        header = [h.strip() for h in header_row]
-        width = len(header)
-        targets = [_column_target(name) for name in header]
-        prev_end = reader.line_num
-        for row in reader:
-            lineno, prev_end = prev_end + 1, reader.line_num
-            if not row:
-                continue  # blank line
-            if len(row) != width:
-                yield RawInput(lineno, None, ONGELDIGE_CSV_RIJ)
-                continue
-            if not all(cell.isascii() for cell in row) and not _valid_utf8(row):
-                yield RawInput(lineno, None, ONGELDIGE_TEKENCODERING)
-                continue
-            yield RawInput(lineno, _row_to_message(row, header, targets), None)
-
-
-def _column_target(name: str) -> int:
-    """0 = top-level text, 1 = client field, 2 = integer, 3 = boolean."""
-    if name in _CLIENT_SET:
-        return 1
-    if name in _INT_COLUMNS:
-        return 2
-    if name in _BOOL_COLUMNS:
-        return 3
-    return 0  # contract fields and unknown columns alike stay at top level
-
-
-def _valid_utf8(row: list[str]) -> bool:
-    try:
-        for cell in row:
-            cell.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _row_to_message(row: list[str], header: list[str], targets: list[int]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    client: dict[str, Any] = {}
-    for name, target, cell in zip(header, targets, row, strict=True):
-        if not cell or cell.isspace():
-            continue  # empty cell = absent field
-        if target == 1:
-            client[name] = cell
-        elif target == 2:
-            data[name] = int(cell) if _INT_RE.fullmatch(cell.strip()) else cell
-        elif target == 3:
-            data[name] = _parse_bool(cell)
-        else:
-            data[name] = cell
-    if client:
-        data["client"] = client
-    return data
-
-
-def _parse_bool(cell: str) -> bool | str:
-    low = cell.strip().lower()
-    if low == "true":
-        return True
-    if low == "false":
-        return False
-    return cell  # leave anything else for the validator to refuse
+def read_records(path: StrPath) -> SignalFile:
+    """The records of a signal file (see `SignalFile`); raises ValueError for another type."""
+    return SignalFile(path)
 
 
 def iter_batches(records: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -13,6 +13,7 @@ SCHEMA_PATH = Path(__file__).with_name("schema") / "signaal-v1.schema.json"
 
 
 def contract_json_schema() -> dict[str, Any]:
+    """The creditor-facing JSON Schema of `SignaalBericht` (draft 2020-12), as a dict."""
     schema = SignaalBericht.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -27,9 +28,11 @@ def contract_json_schema() -> dict[str, Any]:
 
 
 def render() -> str:
+    """The schema as stable, indented JSON text (what is committed)."""
     return json.dumps(contract_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def write(path: Path = SCHEMA_PATH) -> Path:
+    """Write the rendered schema to `path` (default: the committed file); returns it."""
     path.write_text(render(), encoding="utf-8")
     return path

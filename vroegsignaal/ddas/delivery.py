@@ -47,6 +47,8 @@ MAX_PROBLEMS = 100  # kept in a report; the count goes on
 
 
 class DeliveryInvalid(VroegsignaalError):
+    """The delivery failed validation against the DDAS exchange model; `report` says where."""
+
     code = "DDAS_LEVERING_ONGELDIG"
     title = "De DDAS-levering voldoet niet aan het uitwisselmodel"
 
@@ -56,6 +58,8 @@ class DeliveryInvalid(VroegsignaalError):
 
 
 class InvalidPeriod(VroegsignaalError):
+    """A delivery period that is empty or reversed."""
+
     code = "PERIODE_ONGELDIG"
     title = "De periode is ongeldig"
 
@@ -87,14 +91,17 @@ class ValidationReport:
 
     @property
     def valid(self) -> bool:
+        """No validation problem found."""
         return self.problem_count == 0
 
     def add(self, problems: list[Problem]) -> None:
+        """Count `problems`; keep the first MAX_PROBLEMS for the report."""
         self.problem_count += len(problems)
         room = MAX_PROBLEMS - len(self.problems)
         self.problems.extend(problems[:max(room, 0)])
 
     def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data: period, counts and the kept problems (no values)."""
         return {
             "gemeentecode": self.gemeentecode, "van": self.van.isoformat(),
             "tot": self.tot.isoformat(), "geldig": self.valid,
@@ -161,9 +168,9 @@ class _Writer:
 
     def envelope_head(self, session: Session, spec: DeliverySpec, now: dt.datetime) -> bytes:
         settings = get_settings()
+        gemeente = session.get(Gemeente, spec.gemeentecode)
         naam = settings.ddas_organisatie_naam or (
-            "Gemeente " + (session.get(Gemeente, spec.gemeentecode).naam  # type: ignore[union-attr]
-                           if session.get(Gemeente, spec.gemeentecode) else spec.gemeentecode))
+            "Gemeente " + (gemeente.naam if gemeente is not None else spec.gemeentecode))
         organisatie: dict[str, Any] = {"naam": naam}
         if settings.ddas_organisatie_kvk:
             organisatie["kvk-nummer"] = settings.ddas_organisatie_kvk

@@ -19,17 +19,28 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.config import get_settings
 from vroegsignaal.dates import today
-from vroegsignaal.ddas.delivery import DeliverySpec, InvalidPeriod, plan_page, write_page
+from vroegsignaal.ddas import status
+from vroegsignaal.ddas.delivery import (
+    DeliveryInvalid,
+    DeliverySpec,
+    InvalidPeriod,
+    plan_page,
+    write_page,
+)
 from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.storage.tables import Gemeente
 
 
 class CallerNotAllowed(VroegsignaalError):
+    """The pull API's caller is not an allowed DDAS recipient."""
+
     code = "AFNEMER_NIET_TOEGESTAAN"
     title = "Deze afnemer mag geen DDAS-gegevens ophalen"
 
 
 class UnknownOrganisation(VroegsignaalError):
+    """The asked-for delivering organisation is not one this installation delivers for."""
+
     code = "ORGANISATIE_ONBEKEND"
     title = "Voor deze aanleverende organisatie levert deze installatie niet"
 
@@ -87,7 +98,18 @@ def resolve(session: Session, request: PullRequest) -> DeliverySpec:
 
 def answer(session: Session, caller: DdasCaller, request: PullRequest, out: IO[bytes]) -> None:
     """Write the page the request asks for to `out` (validated; `DeliveryInvalid`
-    otherwise). Raises `CallerNotAllowed`, `UnknownOrganisation`, `InvalidPeriod`."""
+    otherwise) and log it in the delivery status (vroegsignaal/ddas/status.py). Raises
+    `CallerNotAllowed`, `UnknownOrganisation`, `InvalidPeriod`."""
     require_caller(caller)
     spec = resolve(session, request)
-    write_page(session, spec, plan_page(session, spec, request.page, request.pageSize), out)
+    page = plan_page(session, spec, request.page, request.pageSize)
+    try:
+        report = write_page(session, spec, page, out)
+    except DeliveryInvalid as exc:
+        session.rollback()
+        status.record(session, status.PULL, exc.report, afnemer=caller.client_id,
+                      pagina=page.number, paginas=page.total_pages)
+        raise
+    session.rollback()  # end the read transaction before the log's own
+    status.record(session, status.PULL, report, afnemer=caller.client_id, pagina=page.number,
+                  paginas=page.total_pages)

@@ -12,6 +12,7 @@ customer. A zaak has no id in DDAS; it lists its signals' IDs.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,21 +63,22 @@ def vroegsignaal(row: Any, cipher: IdentifierCipher) -> dict[str, Any]:
     }
 
 
-def _last_day(month: Any) -> str:
+def _last_day(month: dt.date) -> str:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1]).isoformat()
 
 
 def _grouped(rows: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
     """(zaak_id, rows) from rows sorted by zaak_id."""
-    current, bucket = None, []
+    current = 0
+    bucket: list[Any] = []
     for row in rows:
-        if row.zaak_id != current:
+        if not bucket or row.zaak_id != current:
             if bucket:
-                yield current, bucket  # type: ignore[misc]
-            current, bucket = row.zaak_id, []
+                yield current, bucket
+            current, bucket = int(row.zaak_id), []
         bucket.append(row)
     if bucket:
-        yield current, bucket  # type: ignore[misc]
+        yield current, bucket
 
 
 def vroegsignaalzaken(session: Session, zaken: Select[Any], chunk: int

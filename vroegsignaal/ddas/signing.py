@@ -41,6 +41,8 @@ SIGNATURE_HEADER = "nlgov-adr-payload-sig"
 
 
 class SignatureInvalid(VroegsignaalError):
+    """A message's digest or signature does not match its content."""
+
     code = "HANDTEKENING_ONGELDIG"
     title = "De digest of de handtekening van het bericht klopt niet"
 

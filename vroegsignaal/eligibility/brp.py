@@ -10,6 +10,8 @@ from vroegsignaal.contract.signaal import SignaalBericht
 
 
 class BrpStatus(StrEnum):
+    """What the population register says about the person at the address."""
+
     INGESCHREVEN = "ingeschreven"
     NIET_INGESCHREVEN = "niet_ingeschreven"
     OVERLEDEN = "overleden"
@@ -17,11 +19,15 @@ class BrpStatus(StrEnum):
 
 
 class BrpPort(Protocol):
-    def status(self, bericht: SignaalBericht, postcode: str) -> BrpStatus: ...
+    """The BRP lookup a municipality connects; outside the system (tests fake it)."""
+
+    def status(self, bericht: SignaalBericht, postcode: str) -> BrpStatus:
+        """The person's status at the normalised `postcode` and the message's address."""
 
 
 class GeenBrpKoppeling:
     """No BRP connection configured: every resident is assumed registered; workers check."""
 
     def status(self, bericht: SignaalBericht, postcode: str) -> BrpStatus:
+        """Always ONBEKEND: no rule refuses on it."""
         return BrpStatus.ONBEKEND

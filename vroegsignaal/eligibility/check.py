@@ -19,6 +19,8 @@ _RECHTSVORM_WOORD = re.compile(r"^(stichting|vereniging|coöperatie)\b", re.IGNO
 
 
 def is_rechtspersoon(achternaam: str) -> bool:
+    """Whether the surname field names a legal entity (B.V., N.V., V.O.F., C.V., stichting,
+    vereniging, cooperatie) rather than a person."""
     name = achternaam.strip()
     return bool(_RECHTSVORM.search(name) or _RECHTSVORM_WOORD.search(name))
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import random
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,11 +22,12 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from vroegsignaal import events
 from vroegsignaal.accounts.principal import SystemPrincipal
+from vroegsignaal.cases import address_links
 from vroegsignaal.cases.features import history_start
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import (
@@ -53,11 +56,18 @@ from vroegsignaal.reference import load_reference
 from vroegsignaal.retention.policy import RetentionPolicy
 from vroegsignaal.scoring import Scorer, default_scorer
 from vroegsignaal.storage import intake_repository as repo
+from vroegsignaal.storage.db import is_busy
 
 __all__ = ["Ontvangst", "RawInput", "refusal_key", "run_intake"]
 
 log = logging.getLogger(__name__)
 INTAKE = SystemPrincipal("intake")
+# How far back a zaak at the same number is linked as "mogelijk hetzelfde adres": the
+# window of the zaaktype's history (opeenvolgend), so no two parallel zaken go unnoticed.
+HISTORY_MONTHS = 6
+# On SQLite a batch that waited longer than the busy timeout for the writer lock runs again
+# (storage/db.py); together a writer waits minutes before it gives up with a 503.
+BUSY_ATTEMPTS = 4
 
 
 @lru_cache(maxsize=4)
@@ -108,13 +118,23 @@ def run_intake(
         "session": session, "source": source, "ontvangen_op": ontvangen_op, "brp": brp,
         "scorer": scorer, "settings": settings, "bus": bus,
     }
-    try:
-        return _run_once(inputs, **args)
-    except (IntegrityError, psycopg.IntegrityError, CaseChanged):  # COPY raises psycopg's own
-        session.rollback()
-        log.info("intake batch lost a race with another writer; running it once more "
-                 "source=%s", source)
-        return _run_once(inputs, **args)
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            try:
+                return _run_once(inputs, **args)
+            except (IntegrityError, psycopg.IntegrityError, CaseChanged):  # COPY: psycopg's
+                session.rollback()
+                log.info("intake batch lost a race with another writer; running it once "
+                         "more source=%s", source)
+                return _run_once(inputs, **args)
+        except OperationalError as exc:
+            if not is_busy(exc) or attempt == BUSY_ATTEMPTS:
+                raise
+            session.rollback()
+            log.warning("intake batch waited too long for the SQLite writer lock; retrying "
+                        "source=%s attempt=%d", source, attempt)
+            time.sleep(random.uniform(0.05, 0.5) * attempt)
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +178,20 @@ def _run_once(
     stored = repo.stored_reasons(
         session, list({(m.bericht.schuldeiser, m.bericht.signaalId) for m in contract.valid})
     )
-    fresh, replays = steps.split_replays(contract.valid, stored)
+    fresh, replays = steps.split_replays(contract.valid, stored, ctx.privacy.content_key)
     checked, privacy_dropped = steps.check_eligibility(
         fresh, privacy=ctx.privacy, reference=load_reference(), rules=ctx.rules, brp=ctx.brp
     )
-    # 5. repeat rule and matching
-    matching = _match(session, [c for c in checked if c.refusal is None], ctx.rules)
+    # 5. repeat rule and matching, a confirmed "same address" link followed
+    links = address_links.confirmed_links(
+        session, list({c.signal.household_key for c in checked if c.refusal is None})
+    )
+    checked = steps.follow_links(checked, links, ctx.privacy.pseudonymiser)
+    matching = _match(session, [c for c in checked if c.refusal is None], ctx.rules, links)
     new, existing = matching.new, matching.existing
     # 4. store: the zaken first (their ids), then the outcomes can be decided whole
     repo.insert_cases(session, new)
+    _link_addresses(session, checked, matching, links)
     outcomes = _with_stored_status(
         session, steps.decide_outcomes(contract, replays, checked, matching)
     )
@@ -174,9 +199,8 @@ def _run_once(
     result = IntakeResult(batch_id, source, outcomes, dropped, nieuwe_zaken=len(new))
     batch_row = _batch_row(result, ctx)
     repo.insert_batch(session, batch_row)
-    repo.insert_refusals(
-        session, [_refusal_row(r, batch_id, source, ctx) for r in contract.refused]
-    )
+    refusals = contract.refused + steps.conflict_refusals(replays)
+    repo.insert_refusals(session, [_refusal_row(r, batch_id, source, ctx) for r in refusals])
     repo.update_cases(session, existing, matching.reclassified)
     # What the zaken held before is kept as long as the zaken now are (their maximum age
     # moved on with the new signals: cases/expiry.py).
@@ -188,7 +212,7 @@ def _run_once(
     reopened = _reopen(session, matching.reopened)
     # 6-7. score and enqueue every zaak the batch touched
     _score_and_enqueue(session, matching.touched, [c.id for c in existing if c.id], reopened,
-                       ctx)
+                       ctx, links)
     repo.insert_signals(
         session,
         [_signal_row(c, outcomes[c.message.order], batch_id, source, matching) for c in checked],
@@ -212,22 +236,82 @@ def _with_stored_status(session: Session, outcomes: list[SignalOutcome]) -> list
             for n, o in enumerate(outcomes)]
 
 
-def _match(session: Session, eligible: list[Checked], rules: RuleSet) -> steps.Matching:
-    """Load the history the repeat rule and matching need (two queries), then match."""
+def _match(
+    session: Session,
+    eligible: list[Checked],
+    rules: RuleSet,
+    links: address_links.HouseholdLinks = address_links.NO_LINKS,
+) -> steps.Matching:
+    """Load the history the repeat rule and matching need (two queries), then match.
+    A household's history includes that of the households linked to it (`links`)."""
     if not eligible:
         return steps.Matching()
     first_day = min(c.message.bericht.signaaldatum for c in eligible)
     previous = repo.last_picked_up(
         session,
-        list({c.signal.reference_key for c in eligible}),
+        list({k for c in eligible for k in (c.signal.reference_key,
+                                            *c.signal.other_reference_keys)}),
         first_day - dt.timedelta(days=rules.max_herhaal_dagen),
     )
-    households = repo.household_cases(
+    households = _grouped(links, repo.household_cases(
         session,
-        list({c.signal.household_key for c in eligible}),
+        list({k for c in eligible for k in links.group(c.signal.household_key)}),
         add_months(month_start(first_day), -rules.max_opeenvolgend_maanden),
-    )
+    ))
     return steps.match(eligible, previous=previous, household_cases=households, rules=rules)
+
+
+def _grouped(
+    links: address_links.HouseholdLinks, by_household: dict[str, list[CaseState]]
+) -> dict[str, list[CaseState]]:
+    """Zaken of linked households under their canonical household (in memory only: a
+    zaak keeps the key it was stored with). A followers' zaak comes first, so where both
+    have a zaak for a month, matching finds the canonical household's own (last wins)."""
+    if not links.alias:
+        return by_household
+    out: dict[str, list[CaseState]] = {}
+    followers_first = sorted(by_household.items(), key=lambda kv: kv[0] not in links.alias)
+    for household, cases in followers_first:
+        canonical = links.canonical(household)
+        out.setdefault(canonical, []).extend(
+            c if canonical == household else replace(c, household_key=canonical) for c in cases
+        )
+    return out
+
+
+def _link_addresses(
+    session: Session,
+    checked: list[Checked],
+    matching: steps.Matching,
+    links: address_links.HouseholdLinks,
+) -> None:
+    """"Mogelijk hetzelfde adres": link each zaak the batch touched to the zaken of a
+    household at the same number written with or without letter or addition."""
+    candidates = []
+    for c in checked:
+        case = matching.case_of.get(c.message.order)
+        if case is None or case.id is None:
+            continue
+        f = c.signal
+        aliased = f.household_key != f.bare_household_key and f.bare_address
+        candidates.append(address_links.LinkCandidate(
+            zaak_id=case.id, gemeentecode=case.gemeentecode, household=f.household_key,
+            bare_household=f.bare_household_key, address_key=f.address_key,
+            bare=f.bare_address and not aliased, bewaren_tot=case.bewaren_tot,
+        ))
+    if not candidates:
+        return
+    since = add_months(min(c.matchingsperiode for c in matching.touched), -HISTORY_MONTHS)
+    stored = repo.address_zaken(
+        session, list({c.address_key for c in candidates}),
+        list({c.bare_household for c in candidates}), since,
+    )
+    households = {c.household for c in candidates} | {z.household for z in stored}
+    rows = address_links.plan_links(
+        candidates, stored, repo.link_pairs(session, list(households)),
+        now=dt.datetime.now(dt.UTC),
+    )
+    repo.insert_links(session, rows)
 
 
 def _reopen(session: Session, cases: list[CaseState]) -> list[events.CaseStatusChanged]:
@@ -256,6 +340,7 @@ def _score_and_enqueue(
     existing_ids: list[int],
     reopened: list[events.CaseStatusChanged],
     ctx: _Context,
+    links: address_links.HouseholdLinks = address_links.NO_LINKS,
 ) -> None:
     """Steps 6 and 7 for the zaken the batch touched (`existing_ids`: those stored before)."""
     if not cases:
@@ -264,9 +349,9 @@ def _score_and_enqueue(
     feats = steps.features(
         cases,
         stored_signals=repo.case_signals(session, existing_ids),
-        stored_history=repo.household_history(
-            session, list({c.household_key for c in cases}), since
-        ),
+        stored_history=_history_grouped(links, repo.household_history(
+            session, list({k for c in cases for k in links.group(c.household_key)}), since
+        )),
     )
     scores = ctx.scorer.score(feats)
     # Stored with the score, so the nightly rescoring skips what nothing has changed since.
@@ -285,6 +370,18 @@ def _score_and_enqueue(
     repo.insert_queue_items(session, plan.inserts)
     repo.update_queue_items(session, plan.updates)
     repo.update_queue_items(session, plan.reopened)
+
+
+def _history_grouped(
+    links: address_links.HouseholdLinks,
+    history: dict[str, list[tuple[int, dt.date, Any]]],
+) -> dict[str, list[tuple[int, dt.date, Any]]]:
+    if not links.alias:
+        return history
+    out: dict[str, list[tuple[int, dt.date, Any]]] = {}
+    for household, rows in history.items():
+        out.setdefault(links.canonical(household), []).extend(rows)
+    return out
 
 
 def refusal_key(o: Refusal | SignalOutcome, herkomst: str | None, batch_id: str) -> str:
@@ -354,6 +451,7 @@ def _signal_row(
         "zaak_id": o.zaak_id,
         "sleutel_id": f.key_id,
         "identificatie": f.identificatie,
+        "inhoud_sleutel": f.content_key,
         "batch_id": batch_id,
         "bron": source,
         "bewaren_tot": case.bewaren_tot if case is not None

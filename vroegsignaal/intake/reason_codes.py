@@ -13,6 +13,7 @@ class ReasonCode(StrEnum):
 
     OPGEPAKT = "OPGEPAKT"
     DUPLICAAT = "DUPLICAAT"
+    SIGNAALID_CONFLICT = "SIGNAALID_CONFLICT"
     ONGELDIG_BERICHT = "ONGELDIG_BERICHT"
     ANDERE_SCHULDEISER = "ANDERE_SCHULDEISER"
     BEZWAAR = "BEZWAAR"
@@ -27,7 +28,8 @@ class ReasonCode(StrEnum):
 
     @property
     def ddas_status(self) -> Signaalstatus | None:
-        """The DDAS signal status this outcome maps to; None when nothing is stored."""
+        """The DDAS signal status this outcome maps to; None when it has none of its own
+        (DUPLICAAT, SIGNAALID_CONFLICT: the signal stored under that id keeps its own)."""
         return _DDAS[self]
 
     @property
@@ -43,7 +45,7 @@ class ReasonCode(StrEnum):
 
 _NOT_STORED = frozenset(
     {ReasonCode.ONGELDIG_BERICHT, ReasonCode.ANDERE_SCHULDEISER, ReasonCode.BEZWAAR,
-     ReasonCode.DUPLICAAT}
+     ReasonCode.DUPLICAAT, ReasonCode.SIGNAALID_CONFLICT}
 )
 
 
@@ -52,6 +54,7 @@ _DDAS: dict[ReasonCode, Signaalstatus | None] = {
     # (cases/workflow.py moves the signal's status with its zaak; ADR 0016).
     ReasonCode.OPGEPAKT: Signaalstatus.NOG_NIET_OPGEPAKT,
     ReasonCode.DUPLICAAT: None,
+    ReasonCode.SIGNAALID_CONFLICT: None,
     ReasonCode.ONGELDIG_BERICHT: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
     ReasonCode.ANDERE_SCHULDEISER: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
     ReasonCode.BEZWAAR: Signaalstatus.NIET_OPGEPAKT_ONTERECHT,
@@ -68,6 +71,8 @@ _DDAS: dict[ReasonCode, Signaalstatus | None] = {
 _DUTCH: dict[ReasonCode, str] = {
     ReasonCode.OPGEPAKT: "Opgepakt en in de werkvoorraad gezet",
     ReasonCode.DUPLICAAT: "Al eerder ontvangen; niets gewijzigd",
+    ReasonCode.SIGNAALID_CONFLICT: "Eerder ontvangen signaalId met een andere inhoud; "
+    "geweigerd, het eerdere signaal is niet gewijzigd",
     ReasonCode.ONGELDIG_BERICHT: "Bericht voldoet niet aan het contract",
     ReasonCode.ANDERE_SCHULDEISER: "Signaal namens een andere schuldeiser dan de afzender",
     ReasonCode.BEZWAAR: "Inwoner heeft bezwaar gemaakt tegen doorgeven",

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
+from vroegsignaal.cases.address_links import HouseholdLinks
 from vroegsignaal.cases.features import CaseFeatures, CaseSignal, in_history
 from vroegsignaal.cases.state import CaseState, classify
 from vroegsignaal.cases.workflow import CLOSED, INITIAL, CaseStatus
+from vroegsignaal.contract.check import check_message, safe_id
 from vroegsignaal.contract.enums import Signaalstatus, Zaaktype
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.contract.signaal import SignaalBericht
@@ -34,9 +34,12 @@ from vroegsignaal.dates import add_months, month_start
 from vroegsignaal.eligibility.brp import BrpPort, BrpStatus
 from vroegsignaal.eligibility.check import check_signal
 from vroegsignaal.eligibility.rules import Rules, RuleSet
+from vroegsignaal.intake import sender
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.intake.result import SignalOutcome
+from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp, is_repeat
+from vroegsignaal.privacy.crypto import Pseudonymiser
 from vroegsignaal.privacy.filter import FilteredSignal, PrivacyFilter, unknown_fields
 from vroegsignaal.reference import ReferenceData
 
@@ -75,6 +78,8 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class ContractStep:
+    """What step 1 decided: the messages that go on, the refusals, the unknown field names."""
+
     valid: list[Message]
     refused: list[Refusal]
     unknown_fields: Counter[str]
@@ -83,11 +88,15 @@ class ContractStep:
 def read_contract(
     inputs: Sequence[RawInput], *, ontvangen_op: Ontvangst, today: dt.date
 ) -> ContractStep:
-    """Step 1: validate each message against the contract (docs/rules.md rules 1-3).
+    """Step 1: the contract, the own-creditor rule, the signal date and the objection
+    (docs/rules.md rules 1-4), in that order; the contract is checked strictly
+    (contract/check.py, the same check the batch door's file validation runs).
 
     `ontvangen_op` is the receipt date (None: `today`; "signaaldatum": each signal's own
     date, for replaying history). Refusals of unreadable messages are dated by the batch's
-    receipt date when it is fixed, else `today`.
+    receipt date when it is fixed, else `today`. `unknown_fields` counts the names of
+    fields outside the contract (privacy/filter.py: plain names only) and the optional
+    identifiers dropped because they broke their rule ("client.telefoonnummer:ongeldig").
     """
     batch_day = ontvangen_op if isinstance(ontvangen_op, dt.date) else today
     valid: list[Message] = []
@@ -101,49 +110,41 @@ def read_contract(
             details = [{"fout": raw.fout or "ONLEESBAAR"}]
             refused.append(
                 Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT,
-                        _safe_id(named.get("schuldeiser")), _safe_id(named.get("signaalId")),
+                        safe_id(named.get("schuldeiser")), safe_id(named.get("signaalId")),
                         None, details, batch_day, raw.herkomst)
             )
             continue
         unknown.update(unknown_fields(raw.data))
-        try:
-            bericht = SignaalBericht.model_validate(raw.data)
-        except ValidationError as exc:
+        check = check_message(raw.data)
+        unknown.update(check.weggelaten)
+        bericht = check.bericht
+        if bericht is None:
             refused.append(
                 Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT,
-                        _safe_id(raw.data.get("schuldeiser")), _safe_id(raw.data.get("signaalId")),
-                        None, contract_errors(exc), batch_day, raw.herkomst)
+                        safe_id(raw.data.get("schuldeiser")), safe_id(raw.data.get("signaalId")),
+                        None, check.fouten, batch_day, raw.herkomst)
             )
             continue
         received = (
             bericht.signaaldatum if ontvangen_op == "signaaldatum" else ontvangen_op or today
         )
-        ids = (bericht.schuldeiser, bericht.signaalId, bericht.signaalpartner.value)
-        if bericht.signaaldatum > received + dt.timedelta(days=1):
-            future = [{"veld": "signaaldatum", "fout": "in_de_toekomst"}]
-            refused.append(
-                Refusal(order, raw.positie, ReasonCode.ONGELDIG_BERICHT, *ids, future, received)
-            )
+        foreign = sender.refusal(bericht.schuldeiser, raw.afzender)
+        if foreign is not None:
+            reason, details = ReasonCode.ANDERE_SCHULDEISER, foreign
+        elif bericht.signaaldatum > received + dt.timedelta(days=1):
+            reason, details = ReasonCode.ONGELDIG_BERICHT, [
+                {"veld": "signaaldatum", "fout": "in_de_toekomst"}
+            ]
         elif bericht.bezwaar:
-            refused.append(Refusal(order, raw.positie, ReasonCode.BEZWAAR, *ids, [], received))
+            reason, details = ReasonCode.BEZWAAR, []
         else:
             valid.append(Message(order, raw.positie, bericht, received))
+            continue
+        refused.append(
+            Refusal(order, raw.positie, reason, bericht.schuldeiser, bericht.signaalId,
+                    bericht.signaalpartner.value, details, received)
+        )
     return ContractStep(valid, refused, unknown)
-
-
-def contract_errors(exc: ValidationError) -> list[dict[str, Any]]:
-    """Field path and error type only: pydantic's messages may echo the (personal) input."""
-    return [
-        {"veld": ".".join(str(p) for p in e["loc"]), "fout": e["type"]}
-        for e in exc.errors(include_input=False, include_url=False)
-    ]
-
-
-def _safe_id(value: Any) -> str | None:
-    # Only echo an id that looks like one; anything else could be personal data.
-    if isinstance(value, str) and 0 < len(value) <= 64 and value.replace("-", "").isalnum():
-        return value
-    return None
 
 
 # -- 4a. idempotency ---------------------------------------------------------------------
@@ -152,31 +153,60 @@ def _safe_id(value: Any) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Replay:
     """A signal received before: nothing changes. `first_reason` is what the stored signal
-    got; None while the first is in this same batch (`first_order`), decided later."""
+    got; None while the first is in this same batch (`first_order`), decided later.
+    `conflict`: the same id with other content (SIGNAALID_CONFLICT), refused."""
 
     message: Message
     first_reason: ReasonCode | None
     first_order: int | None = None
+    conflict: bool = False
 
 
 def split_replays(
-    valid: Sequence[Message], stored: Mapping[SignalKey, ReasonCode]
+    valid: Sequence[Message],
+    stored: Mapping[SignalKey, Stored],
+    content_key: Callable[[SignaalBericht], str],
 ) -> tuple[list[Message], list[Replay]]:
     """Step 4a: a (schuldeiser, signaalId) already stored, or seen earlier in this batch,
-    is a replay (idempotent store, ADR 0004); the rest is new."""
+    is a replay (idempotent store, ADR 0004) when its content is the same (`content_key`)
+    and a conflict when it is not; the rest is new."""
     fresh: list[Message] = []
     replays: list[Replay] = []
-    first_in_batch: dict[SignalKey, int] = {}
+    # The first of each id in this batch; its content key only once a second one comes
+    # (the key is an HMAC over every field: most signals never need it here).
+    first_in_batch: dict[SignalKey, Message] = {}
+    first_keys: dict[SignalKey, str] = {}
     for m in valid:
         key = (m.bericht.schuldeiser, m.bericht.signaalId)
         if key in stored:
-            replays.append(Replay(m, stored[key]))
+            s = stored[key]
+            other = s.inhoud_sleutel is not None and content_key(m.bericht) != s.inhoud_sleutel
+            replays.append(Replay(m, s.reden, conflict=other))
         elif key in first_in_batch:
-            replays.append(Replay(m, None, first_in_batch[key]))
+            first = first_in_batch[key]
+            if key not in first_keys:
+                first_keys[key] = content_key(first.bericht)
+            other = content_key(m.bericht) != first_keys[key]
+            replays.append(Replay(m, None, first.order, conflict=other))
         else:
-            first_in_batch[key] = m.order
+            first_in_batch[key] = m
             fresh.append(m)
     return fresh, replays
+
+
+def conflict_refusals(replays: Sequence[Replay]) -> list[Refusal]:
+    """The refusal rows of the conflicts among `replays` (ids only)."""
+    return [
+        Refusal(r.message.order, r.message.positie, ReasonCode.SIGNAALID_CONFLICT,
+                r.message.bericht.schuldeiser, r.message.bericht.signaalId,
+                r.message.bericht.signaalpartner.value, list(CONFLICT_DETAILS),
+                r.message.ontvangen_op)
+        for r in replays
+        if r.conflict
+    ]
+
+
+CONFLICT_DETAILS = ({"veld": "signaalId", "fout": "andere_inhoud"},)
 
 
 # -- 2-3. privacy filter and stateless eligibility ---------------------------------------
@@ -223,6 +253,36 @@ def check_eligibility(
     return out, dropped
 
 
+def follow_links(
+    checked: Sequence[Checked], links: HouseholdLinks, pseudonymiser: Pseudonymiser
+) -> list[Checked]:
+    """A household confirmed to be another (cases/address_links.py) is matched as that one:
+    the canonical household key, and for a signal without customer number (the repeat rule
+    falls back to the household) the reference of the canonical household, with the
+    references of the other keys in its group to look its history up by."""
+    if not links.alias and not links.members:
+        return list(checked)
+    out = []
+    for c in checked:
+        f = c.signal
+        canonical = links.canonical(f.household_key)
+        group = links.group(canonical)
+        if c.refusal is not None or len(group) == 1:
+            out.append(c)
+            continue
+        b = f.bericht
+        reference = f.reference_key
+        others: tuple[str, ...] = ()
+        if not b.klantreferentie:
+            reference = pseudonymiser.reference(b.schuldeiser, f"huishouden:{canonical}")
+            others = tuple(pseudonymiser.reference(b.schuldeiser, f"huishouden:{k}")
+                           for k in sorted(group - {canonical}))
+        signal = replace(f, household_key=canonical, reference_key=reference,
+                         other_reference_keys=others)
+        out.append(replace(c, signal=signal))
+    return out
+
+
 # -- 5. matching -------------------------------------------------------------------------
 
 
@@ -242,10 +302,12 @@ class Matching:
 
     @property
     def new(self) -> list[CaseState]:
+        """The touched zaken without an id (to be inserted)."""
         return [c for c in self.touched if c.id is None]
 
     @property
     def existing(self) -> list[CaseState]:
+        """The touched zaken that were stored before."""
         return [c for c in self.touched if c.id is not None]
 
 
@@ -275,7 +337,7 @@ def match(
     for cand in sorted(eligible, key=_date_order):
         b, f, r = cand.message.bericht, cand.signal, cand.rules
         if is_repeat(
-            last.get(f.reference_key),
+            _last_of(last, f),
             signaaldatum=b.signaaldatum,
             ontstaansdatum=b.ontstaansdatum,
             bedrag=b.bedrag,
@@ -311,6 +373,7 @@ def match(
                     datum_opgepakt=received,
                     bewaren_tot=received,  # dated below, by its maximum age
                     status=INITIAL,
+                    address_key=f.address_key or None,
                 )
             elif loaded.status in CLOSED:
                 # Reopened: its werkvoorraad time starts at this receipt (the due date);
@@ -352,6 +415,16 @@ def _working(
     working = [c for (g, h, _), c in cases.items()
                if g == gemeentecode and h == household and c.status is CaseStatus.OPGEPAKT]
     return max(working, key=lambda c: c.matchingsperiode, default=None)
+
+
+def _last_of(last: Mapping[str, PickedUp], f: FilteredSignal) -> PickedUp | None:
+    """The last picked-up signal of this arrears, also under a linked household's keys."""
+    prev = last.get(f.reference_key)
+    for other in f.other_reference_keys:
+        found = last.get(other)
+        if found is not None and (prev is None or found.signaaldatum > prev.signaaldatum):
+            prev = found
+    return prev
 
 
 def _date_order(c: Checked) -> tuple[dt.date, int]:
@@ -464,8 +537,10 @@ def decide_outcomes(
         b = rp.message.bericht
         first = rp.first_reason if rp.first_order is None else reason_at.get(rp.first_order)
         out[rp.message.order] = SignalOutcome(
-            rp.message.positie, ReasonCode.DUPLICAAT, b.schuldeiser, b.signaalId,
-            signaalpartner=b.signaalpartner.value, first_reason=first,
+            rp.message.positie,
+            ReasonCode.SIGNAALID_CONFLICT if rp.conflict else ReasonCode.DUPLICAAT,
+            b.schuldeiser, b.signaalId, signaalpartner=b.signaalpartner.value,
+            first_reason=first, details=list(CONFLICT_DETAILS) if rp.conflict else [],
         )
     return [out[i] for i in sorted(out)]
 

@@ -11,6 +11,7 @@ name, the formulas and the Divosa monitor terms are in docs/kpi.md. Derived figu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from vroegsignaal.contract.enums import (
     Contactsoort,
@@ -47,8 +48,8 @@ class Measure:
     snapshot: bool = False  # a state on the refresh day (werkvoorraad), not a flow
 
 
-def _values(enum: type) -> tuple[str, ...]:
-    return tuple(m.value for m in enum)  # type: ignore[attr-defined]
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
 
 
 AFHANDELING = tuple(r.value for r in ReasonCode if r.stored)

@@ -47,6 +47,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 THRESHOLD = 10  # households; DOMAIN brief, issue 12 item 2
+# Elementwise `is None` over an object array (numpy's typing has no None comparison).
+_is_none = np.frompyfunc(lambda x: x is None, 1, 1)
 
 
 class Suppression(StrEnum):
@@ -118,11 +120,14 @@ class ProtectedCube:
     suppressed: NDArray[np.object_]
 
     def value(self, index: tuple[int, ...]) -> int | None:
+        """The published count of a cell, or None when it is withheld."""
         return None if self.suppressed[index] is not None else int(self.counts[index])
 
     @property
     def published(self) -> NDArray[np.bool_]:
-        return np.equal(self.suppressed, None)
+        """Which cells are published (not withheld), the cube's shape."""
+        out: NDArray[np.bool_] = _is_none(self.suppressed).astype(bool)
+        return out
 
 
 def sensitive(cube: Cube, threshold: int = THRESHOLD) -> NDArray[np.bool_]:
@@ -226,7 +231,7 @@ def feasible_range(protected: ProtectedCube, cell: tuple[int, ...]) -> tuple[flo
 
     a, cells = equations(protected.dims)
     n = len(cells)
-    bounds = []
+    bounds: list[tuple[float, float | None]] = []
     for c in cells:
         if protected.suppressed[c] is None:
             bounds.append((float(protected.counts[c]), float(protected.counts[c])))

@@ -35,7 +35,7 @@ def to_csv(table: KpiTable) -> str:
 def to_xlsx(tables: Sequence[KpiTable], *, title: str = "") -> bytes:
     """An Excel workbook (.xlsx bytes) with one sheet per table, numbers as numbers."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     used: set[str] = set()
     for t in tables:
         sheet = book.create_sheet(_sheet_name(t.key, used))

@@ -27,7 +27,7 @@ from vroegsignaal.kpi import definitions as d
 from vroegsignaal.kpi.disclosure import THRESHOLD, Cube, Dimension, protect
 from vroegsignaal.kpi.regions import Region, load_regions
 from vroegsignaal.kpi.rollup import MONTH, refresh_rollup
-from vroegsignaal.storage.tables import KpiCel, KpiRollup
+from vroegsignaal.storage.tables import KpiCel, KpiRollup, table_of
 
 log = logging.getLogger(__name__)
 TOTAL = "*"  # gemeentecode or categorie of a total; maand 0 is the year's total
@@ -87,7 +87,7 @@ def publish_unit(
     """Protect and write every measure of `unit` in `jaar` (no commit); returns the
     number of cells written and withheld."""
     counts = _load(session, unit, jaar)
-    session.execute(delete(KpiCel.__table__).where(KpiCel.eenheid == unit.code,
+    session.execute(delete(table_of(KpiCel)).where(KpiCel.eenheid == unit.code,
                                                    KpiCel.jaar == jaar))
     out: list[dict[str, object]] = []
     withheld = 0
@@ -115,7 +115,7 @@ def publish_unit(
                 "onderdrukt": None if reason is None else str(reason), "ververst_op": now,
             })
     if out:
-        session.execute(insert(KpiCel.__table__), out)
+        session.execute(insert(table_of(KpiCel)), out)
     return len(out), withheld
 
 

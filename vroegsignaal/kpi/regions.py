@@ -21,11 +21,16 @@ from vroegsignaal.errors import NotFound, VroegsignaalError
 
 
 class RegionError(VroegsignaalError):
+    """The region file is malformed: no list, a region without code, name or municipalities,
+    a region twice, or a municipality in two regions."""
+
     code = "REGIO_ONGELDIG"
     title = "De regio-indeling is ongeldig"
 
 
 class UnknownRegion(NotFound):
+    """No region with this code (404)."""
+
     code = "REGIO_ONBEKEND"
     title = "Onbekende regio"
 
@@ -41,6 +46,8 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Regions:
+    """Every region by code, and the region of each municipality."""
+
     regions: dict[str, Region]
     of_gemeente: dict[str, str]
 

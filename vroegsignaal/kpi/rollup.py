@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    CompoundSelect,
     Date,
     DateTime,
     Integer,
@@ -49,12 +50,13 @@ from vroegsignaal.contract.enums import Dagdeel, Eindresultaat
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.kpi import definitions as d
 from vroegsignaal.kpi.sqldates import date_of, days_between, month_start, plus_months, year_start
-from vroegsignaal.storage.tables import KpiRollup, Signaal, Team, WerkvoorraadItem
+from vroegsignaal.storage.db import rowcount
+from vroegsignaal.storage.tables import KpiRollup, Signaal, Team, WerkvoorraadItem, table_of
 
-rollup = KpiRollup.__table__
-signaal = Signaal.__table__
-werkvoorraad = WerkvoorraadItem.__table__
-team = Team.__table__
+rollup = table_of(KpiRollup)
+signaal = table_of(Signaal)
+werkvoorraad = table_of(WerkvoorraadItem)
+team = table_of(Team)
 # The columns of issue 10's case work that the KPIs read (zaak closing facts, the
 # contactpogingen; vroegsignaal/storage/tables.py).
 zaak = table(
@@ -86,12 +88,15 @@ class Scope:
 
     @property
     def whole_years(self) -> bool:
+        """Whether the scope is made of whole calendar years (year rows are then written)."""
         return self.van.month == 1 and self.tot.month == 1 and self.tot > self.van
 
     def where_gemeente(self, col: ColumnElement[Any]) -> ColumnElement[bool]:
+        """The filter on a municipality column: the scope's municipalities, or any."""
         return col.is_not(None) if self.gemeenten is None else col.in_(self.gemeenten)
 
     def in_range(self, month: ColumnElement[Any]) -> ColumnElement[bool]:
+        """The filter on a month column: from `van` up to (not including) `tot`."""
         return and_(month >= self.van, month < self.tot)
 
 
@@ -119,7 +124,7 @@ class _Rows:
         self.query = self.query.select_from(from_)
         return self
 
-    def counted(self, years: bool, dialect: str) -> list[Select[Any]]:
+    def counted(self, years: bool, dialect: str) -> list[Select[Any] | CompoundSelect[Any]]:
         """The counts per (municipality, month, category), and the totals a published cube
         needs exact household numbers for: per month over all categories ("*") and, when
         `years`, per calendar year with and without category. Households do not add up
@@ -159,7 +164,7 @@ class _Rows:
                 select(kpi, cte.c.g, year, y, cte.c.c, n, h).group_by(cte.c.g, y, cte.c.c),
                 select(kpi, cte.c.g, year, y, every, n, h).group_by(cte.c.g, y),
             ]
-        return [union_all(*out)]  # type: ignore[list-item]
+        return [union_all(*out)]
 
 
 def _attempts() -> Any:
@@ -335,7 +340,7 @@ BUILDERS: tuple[Callable[[Scope], list[_Rows]], ...] = (
 )
 
 
-def statements(scope: Scope, dialect: str) -> list[Select[Any]]:
+def statements(scope: Scope, dialect: str) -> list[Select[Any] | CompoundSelect[Any]]:
     """One SELECT per measure for `scope` (columns `COLUMNS`); year rows when the scope is
     made of whole calendar years."""
     return [q for build in BUILDERS for rows in build(scope)
@@ -361,6 +366,6 @@ def refresh_rollup(
     written = 0
     for query in statements(s, session.get_bind().dialect.name):
         result = session.execute(insert(rollup).from_select(list(COLUMNS), query))
-        written += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        written += max(rowcount(result), 0)
     session.commit()
     return written

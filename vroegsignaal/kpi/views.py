@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vroegsignaal.accounts.principal import Principal
 from vroegsignaal.contract.enums import Signaalpartner
 from vroegsignaal.errors import NotFound
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.kpi import definitions as d
-from vroegsignaal.kpi.access import require_kpi_access
+from vroegsignaal.kpi.access import KpiReader, require_kpi_access, require_region_member
 from vroegsignaal.kpi.publish import MEDIAAN, P90, TOTAL
 from vroegsignaal.kpi.regions import Region, load_regions
 from vroegsignaal.storage.tables import Gemeente, KpiCel
@@ -36,6 +35,8 @@ WITHHELD = "<10"  # how a withheld cell reads in tables and downloads
 
 
 class UnknownKpiTable(NotFound):
+    """No KPI table with this name (404)."""
+
     code = "KPI_TABEL_ONBEKEND"
     title = "Onbekende KPI-tabel"
 
@@ -50,6 +51,7 @@ class Cell:
 
     @property
     def text(self) -> str:
+        """The cell as shown: the withheld mark, empty for no value, else the number."""
         if self.withheld:
             return WITHHELD
         if self.value is None:
@@ -59,6 +61,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One row of a KPI table: its label and cells; `is_total` for the totals row."""
+
     label: str
     cells: tuple[Cell, ...]
     is_total: bool = False
@@ -165,38 +169,40 @@ def _figure(key: str, label: str, cell: Cell, unit: str) -> Figure:
     return Figure(key, label, cell.value, unit, cell.withheld)
 
 
-def _figures(cells: _Cells, g: str, inwoners: int) -> tuple[Figure, ...]:
-    """The year's headline figures of one municipality or (g = "*") its region."""
+def _figures(cells: _Cells, g: str, inwoners: int, maand: int = 0) -> tuple[Figure, ...]:
+    """The headline figures of one municipality or (g = "*") its region, for the year
+    (`maand` 0) or one month (1-12)."""
     get = cells.get
-    signals = get("signalen", g, 0, TOTAL)
-    months = sum(1 for m in range(1, 13)
-                 if get("signalen", g, m, TOTAL).withheld or get("signalen", g, m, TOTAL).value)
+    signals = get("signalen", g, maand, TOTAL)
+    months = 1 if maand else sum(
+        1 for m in range(1, 13)
+        if get("signalen", g, m, TOTAL).withheld or get("signalen", g, m, TOTAL).value)
     rate = Cell(None, True) if signals.withheld else (
         Cell(round(1000 * (signals.value or 0) / inwoners / months, 2))
         if inwoners and months else Cell(None))
-    zaken = get("zaken_zaaktype", g, 0, TOTAL)
-    termijn = [get("termijn_eerste_poging", g, 0, c) for c in d.TERMIJN[:4]]
-    contact = [get("termijn_eerste_contact", g, 0, c) for c in d.TERMIJN[:4]]
-    closed_reached = get("zaken_afgesloten_bereikt", g, 0, TOTAL)
-    accepted = [get("zaken_afgesloten_bereikt", g, 0, r) for r in d.HULP_GEACCEPTEERD]
-    last = max((m for m in range(1, 13) if get("werkvoorraad_open", g, m, TOTAL).value
-                or get("werkvoorraad_open", g, m, TOTAL).withheld), default=0)
+    zaken = get("zaken_zaaktype", g, maand, TOTAL)
+    termijn = [get("termijn_eerste_poging", g, maand, c) for c in d.TERMIJN[:4]]
+    contact = [get("termijn_eerste_contact", g, maand, c) for c in d.TERMIJN[:4]]
+    closed_reached = get("zaken_afgesloten_bereikt", g, maand, TOTAL)
+    accepted = [get("zaken_afgesloten_bereikt", g, maand, r) for r in d.HULP_GEACCEPTEERD]
+    last = maand or max((m for m in range(1, 13) if get("werkvoorraad_open", g, m, TOTAL).value
+                         or get("werkvoorraad_open", g, m, TOTAL).withheld), default=0)
     return (
         _figure("signalen", "Signalen", signals, "aantal"),
         _figure("signalen_per_1000", "Signalen per 1.000 inwoners per maand", rate,
                 "per 1.000 inwoners per maand"),
         _figure("aandeel_zorg", "Aandeel signalen van zorgverzekeraars",
-                ratio([get("signalen", g, 0, Signaalpartner.ZORG.value)], signals), "%"),
+                ratio([get("signalen", g, maand, Signaalpartner.ZORG.value)], signals), "%"),
         _figure("aandeel_opgepakt", "Signalen opgepakt",
-                ratio([get("signalen_afhandeling", g, 0, ReasonCode.OPGEPAKT.value)],
-                      get("signalen_afhandeling", g, 0, TOTAL)), "%"),
+                ratio([get("signalen_afhandeling", g, maand, ReasonCode.OPGEPAKT.value)],
+                      get("signalen_afhandeling", g, maand, TOTAL)), "%"),
         _figure("zaken", "Zaken", zaken, "aantal"),
         *(_figure(f"aandeel_{t}", f"Zaken {t}",
-                  ratio([get("zaken_zaaktype", g, 0, t)], zaken), "%")
+                  ratio([get("zaken_zaaktype", g, maand, t)], zaken), "%")
           for t in ("enkelvoudig", "meervoudig", "opeenvolgend")),
         _figure("bereik", "Bereik (zaken met geslaagd contact)",
-                ratio([get("zaken_bereik", g, 0, "Bereikt")], get("zaken_bereik", g, 0, TOTAL)),
-                "%"),
+                ratio([get("zaken_bereik", g, maand, "Bereikt")],
+                      get("zaken_bereik", g, maand, TOTAL)), "%"),
         _figure("hulp_geaccepteerd", "Hulp geaccepteerd (van de bereikten)",
                 ratio(accepted, closed_reached), "%"),
         _figure("binnen_termijn_poging", "Eerste contactpoging binnen de termijn",
@@ -204,17 +210,19 @@ def _figures(cells: _Cells, g: str, inwoners: int) -> tuple[Figure, ...]:
         _figure("binnen_termijn_contact", "Eerste geslaagde contact binnen de termijn",
                 ratio([contact[0], contact[2]], _sum(contact)), "%"),
         _figure("mediaan_dagen_poging", "Mediaan dagen tot eerste contactpoging",
-                get("dagen_eerste_poging", g, 0, MEDIAAN), "dagen"),
+                get("dagen_eerste_poging", g, maand, MEDIAAN), "dagen"),
         _figure("p90_dagen_poging", "90e percentiel dagen tot eerste contactpoging",
-                get("dagen_eerste_poging", g, 0, P90), "dagen"),
+                get("dagen_eerste_poging", g, maand, P90), "dagen"),
         _figure("mediaan_dagen_contact", "Mediaan dagen tot eerste geslaagde contact",
-                get("dagen_eerste_contact", g, 0, MEDIAAN), "dagen"),
+                get("dagen_eerste_contact", g, maand, MEDIAAN), "dagen"),
         _figure("p90_dagen_contact", "90e percentiel dagen tot eerste geslaagde contact",
-                get("dagen_eerste_contact", g, 0, P90), "dagen"),
+                get("dagen_eerste_contact", g, maand, P90), "dagen"),
         _figure("werkvoorraad_open", "Open werkvoorraad (laatste stand)",
-                get("werkvoorraad_open", g, last, TOTAL) if last else Cell(None), "aantal"),
+                get("werkvoorraad_open", g, last, TOTAL) if last else Cell(None),
+                "aantal"),
         _figure("werkvoorraad_te_laat", "Over de termijn (laatste stand)",
-                get("werkvoorraad_te_laat", g, last, TOTAL) if last else Cell(None), "aantal"),
+                get("werkvoorraad_te_laat", g, last, TOTAL) if last else Cell(None),
+                "aantal"),
     )
 
 
@@ -296,10 +304,11 @@ def _names(session: Session, codes: Iterable[str]) -> tuple[dict[str, str], dict
 
 
 def municipality_overview(
-    session: Session, principal: Principal, gemeentecode: str, jaar: int
+    session: Session, principal: KpiReader, gemeentecode: str, jaar: int, maand: int = 0
 ) -> Overview:
-    """The dashboard of one municipality for `jaar`: headline figures, a month-by-month
-    table per KPI, the outcome tables and the trends. Raises `KpiForbidden`."""
+    """The dashboard of one municipality for `jaar`: headline figures (of the year, or of
+    month `maand` 1-12), a month-by-month table per KPI, the outcome tables and the
+    trends. Raises `KpiForbidden`."""
     require_kpi_access(principal, [gemeentecode])
     unit = load_regions().unit(gemeentecode)
     cells = _Cells(session, unit, jaar, [gemeentecode])
@@ -307,11 +316,11 @@ def municipality_overview(
     tables = (*(_month_table(cells, k, gemeentecode) for k in TABLE_KPIS),
               _outcome_table(cells, gemeentecode, False), _outcome_table(cells, gemeentecode, True))
     return Overview(gemeentecode, names.get(gemeentecode, gemeentecode), jaar,
-                    _figures(cells, gemeentecode, inwoners.get(gemeentecode, 0)), tables,
+                    _figures(cells, gemeentecode, inwoners.get(gemeentecode, 0), maand), tables,
                     _series(cells, gemeentecode), cells.refreshed, (gemeentecode,))
 
 
-def region_overview(session: Session, principal: Principal, regio: str, jaar: int) -> Overview:
+def region_overview(session: Session, principal: KpiReader, regio: str, jaar: int) -> Overview:
     """The dashboard of a region for `jaar`: the region's headline figures and trends, and
     per KPI its municipalities side by side with the region's total. Raises
     `KpiForbidden` (the principal must serve every municipality of the region),
@@ -327,16 +336,20 @@ def region_overview(session: Session, principal: Principal, regio: str, jaar: in
                     _series(cells, TOTAL), cells.refreshed, region.gemeenten)
 
 
-def comparison(session: Session, principal: Principal, regio: str, jaar: int) -> KpiTable:
-    """The region's municipalities side by side on the headline figures."""
+def comparison(session: Session, principal: KpiReader, regio: str, jaar: int,
+               maand: int = 0) -> KpiTable:
+    """The region's municipalities side by side on the headline figures of the year (or
+    month `maand`). A manager of one of them may read it: the region is protected as one
+    cube, so its published cells disclose nobody (`require_region_member`)."""
     region = load_regions().get(regio)
-    require_kpi_access(principal, region.gemeenten)
+    require_region_member(principal, region.gemeenten)
     cells = _Cells(session, region, jaar, [*region.gemeenten, TOTAL])
     names, inwoners = _names(session, region.gemeenten)
     rows = []
     header: tuple[str, ...] = ()
     for g in (*region.gemeenten, TOTAL):
-        figs = _figures(cells, g, inwoners.get(g, 0) if g != TOTAL else sum(inwoners.values()))
+        figs = _figures(cells, g, inwoners.get(g, 0) if g != TOTAL else sum(inwoners.values()),
+                        maand)
         header = tuple(f.label for f in figs)
         rows.append(Row(names.get(g, g) if g != TOTAL else f"Totaal {region.naam}",
                         tuple(Cell(f.value, f.withheld) for f in figs), is_total=g == TOTAL))

@@ -98,6 +98,7 @@ def resident_from(signals: Sequence[dict[str, Any]]) -> Resident:
 
 
 def logo_uri(logo: tuple[bytes, str] | None) -> str:
+    """The logo (bytes, media type) as a data: URI for the letter, or '' without one."""
     if logo is None:
         return ""
     data, media_type = logo

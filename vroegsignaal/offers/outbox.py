@@ -51,6 +51,8 @@ class OutgoingOffer:
 
 
 class OutboxUnavailable(VroegsignaalError):
+    """The message could not be put in the outbox (a full or missing folder)."""
+
     code = "UITVOER_NIET_BESCHIKBAAR"
     title = "Het bericht kon niet worden klaargezet voor verzending"
 
@@ -74,6 +76,7 @@ class FileOutbox:
         self.directory = directory
 
     def deliver(self, message: OutgoingOffer) -> str:
+        """Write the message to the outbox folder (atomically: staged, then renamed); its id."""
         message_id = f"{message.created_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
         folder = self.directory / message.channel.value / message_id
         staging = folder.with_name("." + message_id)
@@ -98,6 +101,7 @@ class FileOutbox:
         return f"{message.channel.value}/{message_id}"
 
     def withdraw(self, message_id: str) -> None:
+        """Remove a message delivered here (its id from `deliver`); ValueError for a bad id."""
         channel, _, name = message_id.partition("/")
         if channel not in {c.value for c in Channel} or not name or "/" in name or ".." in name:
             raise ValueError(f"not an outbox id: {message_id!r}")

@@ -115,8 +115,8 @@ def send(
         text=made.text, phone=made.phone)
     message_id = outbox.deliver(message)
     try:
-        return register_attempt(session, principal, zaak_id, NewAttempt(
-            soort=KIND_OF_CHANNEL[channel], tijdstip=now, bereikt=False, aanbod=True))
+        return int(register_attempt(session, principal, zaak_id, NewAttempt(
+            soort=KIND_OF_CHANNEL[channel], tijdstip=now, bereikt=False, aanbod=True)))
     except BaseException:
         outbox.withdraw(message_id)
         raise

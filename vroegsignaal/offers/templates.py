@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.access import admin_scope
@@ -94,6 +95,7 @@ def stored_source(session: Session, gemeentecode: str, kind: Kind) -> str:
 
 
 def is_own(session: Session, gemeentecode: str, kind: Kind) -> bool:
+    """Whether the municipality has its own template of this kind (else the default)."""
     return session.get(Briefsjabloon, (gemeentecode, kind.value)) is not None
 
 

@@ -49,9 +49,12 @@ class IdentifierCipher:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IdentifierCipher:
+        """The cipher of VROEGSIGNAAL_ENCRYPTION_KEY (the first key seals, all open)."""
         return cls(parse_keyring(settings.encryption_key))
 
     def seal(self, identifiers: dict[str, Any], associated: bytes) -> bytes:
+        """AES-256-GCM ciphertext (nonce first) of the identifiers as JSON, bound to
+        `associated` (the signal's ids), under the first key of the ring."""
         nonce = self._nonce()
         return nonce + self._encrypt(nonce, orjson.dumps(identifiers), associated)
 
@@ -65,6 +68,8 @@ class IdentifierCipher:
         return self._pool[start : self._next]
 
     def open(self, blob: bytes, associated: bytes, key_id: str) -> dict[str, Any]:
+        """The identifiers sealed in `blob` with key `key_id`; raises DecryptionError when the
+        key is unknown or the blob or its associated data was changed."""
         aead = self._by_id.get(key_id)
         if aead is None:
             raise DecryptionError(f"unknown key id {key_id}")
@@ -82,17 +87,30 @@ class Pseudonymiser:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Pseudonymiser:
+        """The pseudonymiser of VROEGSIGNAAL_HMAC_KEY."""
         return cls(_decode_key(settings.hmac_key))
 
     def _digest(self, purpose: bytes, text: str) -> str:
         return hmac.digest(self._key, purpose + text.encode(), "sha256").hex()[:32]
 
     def household(self, postcode: str, huisnummer: str, toevoeging: str) -> str:
+        """The household key: keyed HMAC of the normalised address (32 hex characters)."""
         return self._digest(b"huishouden|", f"{postcode}|{huisnummer}|{toevoeging}")
 
     def reference(self, schuldeiser: str, klantreferentie: str) -> str:
+        """The reference key of one creditor's customer, for the repeat rule (32 hex)."""
         return self._digest(b"referentie|", f"{schuldeiser}|{klantreferentie}")
+
+    def address(self, postcode: str, huisnummer: str) -> str:
+        """The number of a building entrance, without letter or addition: two households
+        with the same address key may be one dwelling written two ways."""
+        return self._digest(b"adres|", f"{postcode}|{huisnummer}")
+
+    def content(self, text: str) -> str:
+        """What a message says (PrivacyFilter.content_key): keyed, as it holds identifiers."""
+        return self._digest(b"inhoud|", text)
 
 
 def associated_data(schuldeiser: str, signaal_id: str) -> bytes:
+    """What binds a ciphertext to its signal: a blob copied to another row does not open."""
     return f"{schuldeiser}|{signaal_id}".encode()

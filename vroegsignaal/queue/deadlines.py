@@ -16,6 +16,7 @@ def _feestdagen(year: int) -> frozenset[dt.date]:
 
 
 def is_werkdag(day: dt.date) -> bool:
+    """Monday to Friday and not a Dutch public holiday."""
     return day.weekday() < 5 and day not in _feestdagen(day.year)
 
 
@@ -32,6 +33,10 @@ def add_werkdagen(start: dt.date, n: int) -> dt.date:
 def uiterste_datum(
     ontvangen_op: dt.date, *, crisis: bool, contact_termijn_dagen: int, crisis_werkdagen: int
 ) -> dt.date:
+    """The last day for contact (DOMAIN.md step 5): `ontvangen_op` plus
+    `contact_termijn_dagen` calendar days (14, Amsterdam's norm), or for a crisis signal
+    plus `crisis_werkdagen` Dutch working days (3, the Wgs norm). Both from the
+    municipality's rules (gemeente_instelling)."""
     if crisis:
         return add_werkdagen(ontvangen_op, crisis_werkdagen)
     return ontvangen_op + dt.timedelta(days=contact_termijn_dagen)

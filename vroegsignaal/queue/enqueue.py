@@ -33,12 +33,13 @@ class QueuePlan:
     reopened: list[dict[str, Any]] = field(default_factory=list)
 
 
-def due_date(case: CaseState, features: CaseFeatures, rules: RuleSet, today: dt.date) -> dt.date:
+def due_date(
+    case: CaseState, features: CaseFeatures, rules: RuleSet, today: dt.date, *, crisis: bool
+) -> dt.date:
     """The last day for contact: 14 days after receipt (the municipality's
-    `contact_termijn_dagen`); with a crisis signal `crisis_werkdagen` Dutch working days
-    after receipt or after the crisis signal's date, whichever is later."""
+    `contact_termijn_dagen`); for a zaak with a crisis signal (`crisis`) `crisis_werkdagen`
+    Dutch working days after receipt or after its latest signal, whichever is later."""
     r = rules.require(case.gemeentecode)
-    crisis = any(s.crisissignaal for s in features.signalen)
     received = case.datum_opgepakt or today
     return uiterste_datum(
         max(received, features.peildatum) if crisis else received,
@@ -67,7 +68,7 @@ def plan_queue_items(
     for case, feats, score, invoer in zip(cases, features, scores, fingerprints, strict=True):
         assert case.id is not None, "new zaken are inserted before they are enqueued"
         crisis = any(s.crisissignaal for s in feats.signalen)
-        due = due_date(case, feats, rules, today)
+        due = due_date(case, feats, rules, today, crisis=crisis)
         scored = {
             "prioriteit": score.prioriteit,
             "prioriteit_redenen": list(score.redenen),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.cases.features import HISTORIE_MAANDEN, CaseFeatures, CaseSignal
@@ -31,14 +31,14 @@ from vroegsignaal.cases.workflow import OPEN
 from vroegsignaal.dates import add_months
 from vroegsignaal.scoring import Scorer
 from vroegsignaal.storage import intake_repository as repo
-from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak
+from vroegsignaal.storage.tables import WerkvoorraadItem, Zaak, table_of
 
 log = logging.getLogger(__name__)
 OPEN_STATUSES = sorted(s.value for s in OPEN)
 
 PAGE = 2000
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
+werkvoorraad = table_of(WerkvoorraadItem)
+zaak = table_of(Zaak)
 
 
 def scorer_identity(scorer: Scorer) -> str:
@@ -75,6 +75,8 @@ def fingerprint(features: CaseFeatures, scorer_id: str) -> str:
 
 @dataclass
 class RescoreResult:
+    """What one nightly rescoring run did, in counts."""
+
     peildatum: dt.date
     scorer: str
     open_items: int = 0
@@ -82,6 +84,7 @@ class RescoreResult:
     prioriteit_gewijzigd: int = 0  # ... and the priority moved
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts as plain data, the DAG task's result."""
         return {
             "peildatum": self.peildatum.isoformat(),
             "scorer": self.scorer,

@@ -17,20 +17,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from vroegsignaal.cases.workflow import OPEN
-from vroegsignaal.storage.tables import WerkvoorraadItem
+from vroegsignaal.storage.tables import WerkvoorraadItem, table_of
 
 log = logging.getLogger(__name__)
 
 OPEN_STATUSES = sorted(s.value for s in OPEN)  # in the werkvoorraad, not closed
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
+werkvoorraad = table_of(WerkvoorraadItem)
 
 
 @dataclass
 class SlaResult:
+    """What one SLA run found, in counts per municipality."""
+
     peildatum: dt.date
     te_laat_op_peildatum: int = 0  # marked overdue on this peildatum (this run or a rerun)
     waarvan_crisis: int = 0
@@ -38,6 +40,7 @@ class SlaResult:
     per_gemeente: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts as plain data, the DAG task's result."""
         return {
             "peildatum": self.peildatum.isoformat(),
             "te_laat_op_peildatum": self.te_laat_op_peildatum,
@@ -48,6 +51,7 @@ class SlaResult:
 
 
 def mark_overdue(session: Session, *, peildatum: dt.date) -> SlaResult:
+    """Mark open werkvoorraad items past their due date on `peildatum` (commits); counts."""
     w = werkvoorraad.c
     session.execute(
         update(werkvoorraad)

@@ -11,6 +11,8 @@ from importlib import resources
 
 @dataclass(frozen=True, slots=True)
 class GemeenteRef:
+    """A municipality of the CBS code list, with its 2021 population."""
+
     gemeentecode: str
     naam: str
     inwoners: int
@@ -18,6 +20,8 @@ class GemeenteRef:
 
 @dataclass(frozen=True, slots=True)
 class ReferenceData:
+    """Municipalities and the PC4-to-municipality table (CBS open data, SOURCE.md)."""
+
     gemeenten: dict[str, GemeenteRef]
     pc4_gemeente: dict[str, str]
     pc4_inwoners: dict[str, int]
@@ -27,6 +31,7 @@ class ReferenceData:
         return self.pc4_gemeente.get(postcode[:4])
 
     def pc4s(self, gemeentecode: str) -> list[str]:
+        """The PC4 areas of a municipality, sorted."""
         return [pc4 for pc4, code in self.pc4_gemeente.items() if code == gemeentecode]
 
 
@@ -37,6 +42,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def load_reference() -> ReferenceData:
+    """The packaged reference data, loaded once per process."""
     gemeenten = {
         r["gemeentecode"]: GemeenteRef(
             r["gemeentecode"], r["gemeentenaam"], int(r["inwoners"] or 0)

@@ -24,6 +24,7 @@ from vroegsignaal.audit.log import actor_name, record
 from vroegsignaal.cases.access import Action, NotFound, require_case
 from vroegsignaal.cases.errors import CaseWorkRefused
 from vroegsignaal.dates import add_months, today
+from vroegsignaal.storage.db import rowcount
 from vroegsignaal.storage.tables import ZaakBewaargrond
 
 # The processing purpose of retention decisions (docs/privacy.md, "Purposes").
@@ -116,7 +117,7 @@ def revoke_ground(session: Session, principal: Principal, zaak_id: int, ground_i
                     ingetrokken_door=actor_name(principal))
             .execution_options(synchronize_session=False)
         )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(done) != 1:
             raise NotFound(f"bewaargrond {ground_id}")
         record(session, principal, actie="bewaargrond.intrekken", doel=PURPOSE,
                resultaat="ok", zaak_id=zaak_id, huishouden_sleutel=row.huishouden_sleutel,

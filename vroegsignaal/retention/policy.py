@@ -25,6 +25,8 @@ ACCEPTED = frozenset({Signaalstatus.NOG_NIET_OPGEPAKT, Signaalstatus.OPGEPAKT})
 
 
 class RetentionPolicyError(VroegsignaalError):
+    """The policy file has an unknown key, a non-DDAS status or result, or a bad term."""
+
     code = "ONGELDIG_BEWAARBELEID"
     title = "Het bewaarbeleid is ongeldig"
 
@@ -44,6 +46,7 @@ class RetentionPolicy:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RetentionPolicy:
+        """Check and build the policy from the YAML's data; raises RetentionPolicyError."""
         known = {
             "weigering_maanden",
             "intake_batch_maanden",
@@ -88,6 +91,7 @@ class RetentionPolicy:
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> RetentionPolicy:
+        """Read the policy file (VROEGSIGNAAL_RETENTION_POLICY_FILE, or the packaged one)."""
         settings = settings or get_settings()
         if settings.retention_policy_file:
             text = Path(settings.retention_policy_file).read_text(encoding="utf-8")

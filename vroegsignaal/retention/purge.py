@@ -63,26 +63,27 @@ from vroegsignaal.storage.tables import (
     ZaakBewaargrond,
     ZaakStatuswijziging,
     ZaakToewijzing,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
 AUDIT_GROUND = "auditlog: bewaren_tot verstreken (oudste deel van de keten)"
-signaal: Table = Signaal.__table__  # type: ignore[assignment]
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
-weigering: Table = IntakeWeigering.__table__  # type: ignore[assignment]
-batch: Table = IntakeBatch.__table__  # type: ignore[assignment]
-audit: Table = AuditLog.__table__  # type: ignore[assignment]
-verwijder_log: Table = VerwijderLog.__table__  # type: ignore[assignment]
-statuswijziging: Table = ZaakStatuswijziging.__table__  # type: ignore[assignment]
-contactpoging: Table = Contactpoging.__table__  # type: ignore[assignment]
-toewijzing: Table = ZaakToewijzing.__table__  # type: ignore[assignment]
-bewaargrond: Table = ZaakBewaargrond.__table__  # type: ignore[assignment]
-terugkoppeling: Table = Terugkoppeling.__table__  # type: ignore[assignment]
-levering: Table = BatchLevering.__table__  # type: ignore[assignment]
-proefrun: Table = VerwijderProefrun.__table__  # type: ignore[assignment]
+signaal = table_of(Signaal)
+zaak = table_of(Zaak)
+werkvoorraad = table_of(WerkvoorraadItem)
+weigering = table_of(IntakeWeigering)
+batch = table_of(IntakeBatch)
+audit = table_of(AuditLog)
+verwijder_log = table_of(VerwijderLog)
+statuswijziging = table_of(ZaakStatuswijziging)
+contactpoging = table_of(Contactpoging)
+toewijzing = table_of(ZaakToewijzing)
+bewaargrond = table_of(ZaakBewaargrond)
+terugkoppeling = table_of(Terugkoppeling)
+levering = table_of(BatchLevering)
+proefrun = table_of(VerwijderProefrun)
 # What a zaak holds, deleted before it (foreign keys) and logged per table.
 ZAAK_PARTS: tuple[Table, ...] = (
     werkvoorraad, signaal, statuswijziging, contactpoging, toewijzing, bewaargrond,
@@ -96,6 +97,8 @@ _OPEN = sorted(st.value for st in OPEN)
 
 
 class NoDryRunYet(VroegsignaalError):
+    """The purge was asked to delete before any dry run was recorded (ADR 0007)."""
+
     code = "GEEN_PROEFRUN"
     title = "De bewaartermijnen zijn nog niet met een proefrun bekeken"
 

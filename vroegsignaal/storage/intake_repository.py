@@ -28,27 +28,33 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from vroegsignaal.cases.address_links import StoredZaak
 from vroegsignaal.cases.features import CaseSignal
 from vroegsignaal.cases.state import CaseState
 from vroegsignaal.cases.workflow import INITIAL, CaseChanged, CaseStatus
 from vroegsignaal.contract.enums import Signaalstatus
 from vroegsignaal.intake.reason_codes import ReasonCode
+from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp
+from vroegsignaal.storage.db import rowcount
 from vroegsignaal.storage.tables import (
+    Adreskoppeling,
     IntakeBatch,
     IntakeWeigering,
     Signaal,
     WerkvoorraadItem,
     Zaak,
+    table_of,
 )
 
-signaal: Table = Signaal.__table__  # type: ignore[assignment]
-zaak: Table = Zaak.__table__  # type: ignore[assignment]
-werkvoorraad: Table = WerkvoorraadItem.__table__  # type: ignore[assignment]
+signaal = table_of(Signaal)
+zaak = table_of(Zaak)
+werkvoorraad = table_of(WerkvoorraadItem)
 _CHUNK = 2000  # keeps IN lists well under every driver's parameter limit
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """`items` in slices of at most `_CHUNK`, for IN lists and array parameters."""
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
 
@@ -80,11 +86,15 @@ def _pg_array(values: Sequence[Any], element: Any) -> Any:
     return arr if isinstance(element, String) else cast(arr, ARRAY(element))
 
 
-def _in(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
-    """`column IN values`; on PostgreSQL one array parameter instead of thousands."""
+def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL one array parameter instead of thousands.
+    `column` is a Core column or an ORM attribute (hence Any)."""
+    condition: ColumnElement[bool]
     if _is_pg(session):
-        return column == any_(_pg_array(values, column.type))
-    return column.in_(values)
+        condition = column == any_(_pg_array(values, column.type))
+    else:
+        condition = column.in_(values)
+    return condition
 
 
 def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -92,6 +102,7 @@ def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
     raw = session.connection().connection.driver_connection
+    assert raw is not None
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:
@@ -107,20 +118,23 @@ def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         session.connection().execute(table.insert(), rows)
 
 
-def insert_ignore(session: Session, table: Table) -> Any:
+def insert_ignore(session: Session, target: Table) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for the session's dialect."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
+    return module.insert(target).on_conflict_do_nothing()
+
 
 
 def stored_reasons(
     session: Session, keys: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], ReasonCode]:
+) -> dict[tuple[str, str], Stored]:
     """The stored signals among (schuldeiser, signaalId) `keys`, with the reason each got
-    when it was taken in: one statement on PostgreSQL, IN lists in chunks on SQLite."""
-    found: dict[tuple[str, str], ReasonCode] = {}
-    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden)
+    when it was taken in and its content key: one statement on PostgreSQL, IN lists in
+    chunks on SQLite."""
+    found: dict[tuple[str, str], Stored] = {}
+    columns = (signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.reden,
+               signaal.c.inhoud_sleutel)
     if _is_pg(session) and keys:
         k = (
             select(
@@ -140,20 +154,21 @@ def stored_reasons(
                 & (signaal.c.signaal_id == k.c.signaal_id),
             )
         )
-        return {(r[0], r[1]): ReasonCode(r[2]) for r in rows}
-    for chunk in _chunks(keys):
+        return {(r[0], r[1]): Stored(ReasonCode(r[2]), r[3]) for r in rows}
+    for chunk in chunks(keys):
         rows = session.execute(
             select(*columns).where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(chunk))
         )
-        found.update(((r[0], r[1]), ReasonCode(r[2])) for r in rows)
+        found.update(((r[0], r[1]), Stored(ReasonCode(r[2]), r[3])) for r in rows)
     return found
 
 
 def last_picked_up(
     session: Session, reference_keys: Sequence[str], since: dt.date
 ) -> dict[str, PickedUp]:
+    """Per reference key, the last picked-up signal from `since` on (the repeat rule)."""
     latest: dict[str, PickedUp] = {}
-    for chunk in _chunks(reference_keys):
+    for chunk in chunks(reference_keys):
         rows = session.execute(
             select(
                 signaal.c.referentie_sleutel,
@@ -161,7 +176,7 @@ def last_picked_up(
                 signaal.c.bedrag,
                 signaal.c.crisissignaal,
             )
-            .where(_in(session, signaal.c.referentie_sleutel, chunk))
+            .where(in_values(session, signaal.c.referentie_sleutel, chunk))
             .where(signaal.c.reden == "OPGEPAKT")
             .where(signaal.c.signaaldatum >= since)
         )
@@ -175,8 +190,9 @@ def last_picked_up(
 def household_cases(
     session: Session, household_keys: Sequence[str], since: dt.date
 ) -> dict[str, list[CaseState]]:
+    """The households' zaken from matching period `since` on, as `CaseState`s."""
     cases: dict[str, list[CaseState]] = {}
-    for chunk in _chunks(household_keys):
+    for chunk in chunks(household_keys):
         rows = session.execute(
             select(
                 zaak.c.id,
@@ -191,7 +207,7 @@ def household_cases(
                 zaak.c.versie,
                 zaak.c.laatste_activiteit_op,
             )
-            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(in_values(session, zaak.c.huishouden_sleutel, chunk))
             # A zaak a worker has picked up takes the household's new signals, however old
             # it is (intake/steps.py: match).
             .where((zaak.c.matchingsperiode >= since) | (zaak.c.status == CaseStatus.OPGEPAKT))
@@ -217,8 +233,9 @@ def household_cases(
 
 
 def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
+    """The stored signals of each zaak, as scoring sees them."""
     out: dict[int, list[CaseSignal]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in chunks(case_ids):
         rows = session.execute(
             select(
                 signaal.c.zaak_id,
@@ -229,7 +246,7 @@ def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Ca
                 signaal.c.signaaldatum,
                 signaal.c.crisissignaal,
                 signaal.c.warme_overdracht,
-            ).where(_in(session, signaal.c.zaak_id, chunk))
+            ).where(in_values(session, signaal.c.zaak_id, chunk))
         )
         for r in rows:
             out.setdefault(r.zaak_id, []).append(CaseSignal(*r[1:]))
@@ -245,8 +262,8 @@ def household_history(
     of IN lists), through the zaak index: (household, case id, matching period, signal).
     """
     out: dict[str, list[tuple[int, dt.date, CaseSignal]]] = {}
-    chunks = [household_keys] if _is_pg(session) else list(_chunks(household_keys))
-    for chunk in chunks:
+    parts = [household_keys] if _is_pg(session) else list(chunks(household_keys))
+    for chunk in parts:
         if not chunk:
             continue
         rows = session.execute(
@@ -263,25 +280,26 @@ def household_history(
                 signaal.c.warme_overdracht,
             )
             .join(signaal, signaal.c.zaak_id == zaak.c.id)
-            .where(_in(session, zaak.c.huishouden_sleutel, chunk))
+            .where(in_values(session, zaak.c.huishouden_sleutel, chunk))
             .where(zaak.c.matchingsperiode >= since)
             .where(signaal.c.reden == "OPGEPAKT")
         )
-        for r in rows:
-            out.setdefault(r[0], []).append((r[1], r[2], CaseSignal(*r[3:])))
+        for household, zaak_id, periode, *signal in rows:
+            out.setdefault(household, []).append((zaak_id, periode, CaseSignal(*signal)))
     return out
 
 
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The werkvoorraad item (id, uiterste_datum, crisis) of each zaak that has one."""
     out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(case_ids):
+    for chunk in chunks(case_ids):
         rows = session.execute(
             select(
                 werkvoorraad.c.zaak_id,
                 werkvoorraad.c.id,
                 werkvoorraad.c.uiterste_datum,
                 werkvoorraad.c.crisis,
-            ).where(_in(session, werkvoorraad.c.zaak_id, chunk))
+            ).where(in_values(session, werkvoorraad.c.zaak_id, chunk))
         )
         for r in rows:
             out[r.zaak_id] = {"id": r.id, "uiterste_datum": r.uiterste_datum, "crisis": r.crisis}
@@ -289,13 +307,14 @@ def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str
 
 
 def insert_batch(session: Session, row: dict[str, Any]) -> None:
-    session.execute(IntakeBatch.__table__.insert(), [row])
+    """The batch's `intake_batch` row (counts only)."""
+    session.execute(table_of(IntakeBatch).insert(), [row])
 
 
 def insert_refusals(session: Session, rows: list[dict[str, Any]]) -> None:
     """Refusals are few per batch; a replayed one (same `sleutel`) is skipped, not doubled."""
     if rows:
-        session.execute(insert_ignore(session, IntakeWeigering.__table__), rows)  # type: ignore[arg-type]
+        session.execute(insert_ignore(session, table_of(IntakeWeigering)), rows)
 
 
 def insert_cases(session: Session, cases: list[CaseState]) -> None:
@@ -315,6 +334,7 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
             "bewaren_tot": c.bewaren_tot,
             "laatste_activiteit_op": c.laatste_activiteit_op,
             "aangemaakt_op": now,
+            "adres_sleutel": c.address_key,
         }
         for c in cases
     ]
@@ -360,10 +380,9 @@ def bulk_update(
             .where(*(table.c[k] == bindparam(f"b_{k}") for k in keys))
             .values({c: bindparam(f"b_{c}") for c in columns})
         )
-        done = session.connection().execute(
+        return rowcount(session.connection().execute(
             stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows]
-        )
-        return int(done.rowcount)
+        ))
     dialect = session.get_bind().dialect
     names = [*keys, *columns]
     arrays = ", ".join(
@@ -378,14 +397,13 @@ def bulk_update(
         ]
         for i, c in enumerate(names)
     }
-    done = session.execute(
+    return rowcount(session.execute(
         text(
             f"UPDATE {table.name} SET {assignments} FROM unnest({arrays}) "
             f"AS v({', '.join(names)}) WHERE {where}"
         ),
         params,
-    )
-    return int(done.rowcount)  # type: ignore[attr-defined]
+    ))
 
 
 def update_cases(
@@ -421,7 +439,7 @@ def reopen_cases(session: Session, cases: Sequence[CaseState], status: str) -> N
             .where(zaak.c.id == c.id, zaak.c.versie == c.versie)
             .values(status=status, versie=c.versie + 1, eindresultaat=None)
         )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(moved) != 1:
             raise CaseChanged(f"zaak {c.id} changed while the intake reopened it")
 
 
@@ -441,7 +459,7 @@ def stored_statuses(
 ) -> dict[tuple[str, str], Signaalstatus]:
     """The current DDAS status of the stored signals among (schuldeiser, signaalId) `keys`."""
     out: dict[tuple[str, str], Signaalstatus] = {}
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         rows = session.execute(
             select(signaal.c.schuldeiser, signaal.c.signaal_id, signaal.c.status)
             .where(tuple_(signaal.c.schuldeiser, signaal.c.signaal_id).in_(list(chunk)))
@@ -451,12 +469,57 @@ def stored_statuses(
 
 
 def insert_signals(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert `signaal` rows (COPY on PostgreSQL)."""
     _bulk_insert(session, signaal, rows)
 
 
 def insert_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert `werkvoorraad_item` rows (COPY on PostgreSQL)."""
     _bulk_insert(session, werkvoorraad, rows)
 
 
 def update_queue_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Update `werkvoorraad_item` rows by id; every row names the same columns."""
     bulk_update(session, werkvoorraad, rows)
+
+
+def address_zaken(
+    session: Session, address_keys: Sequence[str], bare_households: Sequence[str],
+    since: dt.date,
+) -> list[StoredZaak]:
+    """Zaken from matching period `since` on at these numbers (`adres_sleutel`), or of these
+    households written without letter or addition (zaken from before the address key)."""
+    out: dict[int, StoredZaak] = {}
+    columns = (zaak.c.id, zaak.c.gemeentecode, zaak.c.huishouden_sleutel, zaak.c.adres_sleutel,
+               zaak.c.matchingsperiode, zaak.c.bewaren_tot)
+    for column, keys in ((zaak.c.adres_sleutel, address_keys),
+                         (zaak.c.huishouden_sleutel, bare_households)):
+        for chunk in chunks(keys):
+            rows = session.execute(
+                select(*columns).where(in_values(session, column, chunk))
+                .where(zaak.c.matchingsperiode >= since)
+            )
+            for r in rows:
+                out[r[0]] = StoredZaak(*r)
+    return list(out.values())
+
+
+def link_pairs(session: Session, households: Sequence[str]) -> set[tuple[str, str]]:
+    """The (kaal, adres) household pairs already linked, whatever their status."""
+    pairs: set[tuple[str, str]] = set()
+    table = table_of(Adreskoppeling)
+    for chunk in chunks(households):
+        rows = session.execute(
+            select(table.c.huishouden_kaal, table.c.huishouden_adres).where(
+                in_values(session, table.c.huishouden_kaal, chunk)
+                | in_values(session, table.c.huishouden_adres, chunk)
+            )
+        )
+        pairs.update((r[0], r[1]) for r in rows)
+    return pairs
+
+
+def insert_links(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New "mogelijk" links; a pair another writer linked meanwhile is skipped."""
+    if rows:
+        session.execute(insert_ignore(session, table_of(Adreskoppeling)), rows)

@@ -12,20 +12,24 @@ _INI = Path(__file__).with_name("alembic.ini")
 
 
 def alembic_config(url: str) -> Config:
+    """The Alembic configuration of the packaged migrations, for database `url`."""
     cfg = Config(str(_INI))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate `url` up to `revision`."""
     command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str = "base") -> None:
+    """Migrate `url` down to `revision`."""
     command.downgrade(alembic_config(url), revision)
 
 
 def current(url: str) -> str | None:
+    """The revision `url` is at, or None before the first."""
     from alembic.runtime.migration import MigrationContext
 
     from vroegsignaal.storage.db import make_engine

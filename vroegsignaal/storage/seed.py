@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.eligibility.rules import default_settings
 from vroegsignaal.reference import load_reference
-from vroegsignaal.storage.tables import Gemeente, GemeenteInstelling
+from vroegsignaal.storage.tables import Gemeente, GemeenteInstelling, table_of
 
 
 def seed_reference(session: Session) -> tuple[int, int]:
@@ -21,7 +21,7 @@ def seed_reference(session: Session) -> tuple[int, int]:
         if g.gemeentecode not in have_gm
     ]
     if new_gm:
-        session.execute(Gemeente.__table__.insert(), new_gm)
+        session.execute(table_of(Gemeente).insert(), new_gm)
     defaults = default_settings()
     have_set = set(session.execute(select(GemeenteInstelling.gemeentecode)).scalars())
     new_set = [
@@ -30,7 +30,7 @@ def seed_reference(session: Session) -> tuple[int, int]:
         if code not in have_set
     ]
     if new_set:
-        session.execute(GemeenteInstelling.__table__.insert(), new_set)
+        session.execute(table_of(GemeenteInstelling).insert(), new_set)
     session.commit()
     return len(new_gm), len(new_set)
 

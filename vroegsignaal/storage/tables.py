@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -44,8 +45,18 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    """The tables' base: constraint names by convention, JSON as JSONB on PostgreSQL."""
+
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core `Table` of an ORM class, for the batch statements of the repositories
+    (`__table__` is typed as a plain FromClause)."""
+    t = model.__table__
+    assert isinstance(t, Table)
+    return t
 
 
 def _now() -> dt.datetime:
@@ -62,31 +73,30 @@ class Gemeente(Base):
 
 
 class GemeenteInstelling(Base):
-    """Per-municipality thresholds; seeded from eligibility/defaults.yaml, edited by admins."""
+    """Per-municipality thresholds; seeded from eligibility/defaults.yaml (the one source of
+    their values: no defaults here), edited by admins."""
 
     __tablename__ = "gemeente_instelling"
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), primary_key=True)
-    actief: Mapped[bool] = mapped_column(Boolean, default=True)
-    minimumbedragen: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    termijn_min_dagen: Mapped[int] = mapped_column(Integer, default=30)
-    termijn_max_dagen: Mapped[int] = mapped_column(Integer, default=100)
-    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer, default=90)
-    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer, default=6)
-    contact_termijn_dagen: Mapped[int] = mapped_column(Integer, default=14)
-    crisis_werkdagen: Mapped[int] = mapped_column(Integer, default=3)
-    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer, default=6)
-    # A zaak closed with vervolghulp follows the debt-help file's term (cases/closing.py).
+    actief: Mapped[bool] = mapped_column(Boolean)
+    minimumbedragen: Mapped[dict[str, Any]] = mapped_column()
+    termijn_min_dagen: Mapped[int] = mapped_column(Integer)
+    termijn_max_dagen: Mapped[int] = mapped_column(Integer)
+    herhaal_periode_dagen: Mapped[int] = mapped_column(Integer)
+    opeenvolgend_maanden: Mapped[int] = mapped_column(Integer)
+    contact_termijn_dagen: Mapped[int] = mapped_column(Integer)
+    crisis_werkdagen: Mapped[int] = mapped_column(Integer)
+    bewaartermijn_maanden: Mapped[int] = mapped_column(Integer)
+    # A zaak closed with vervolghulp follows the debt-help file's term (cases/closing.py);
+    # the server default fills rows that existed before the column (migration 0012).
     bewaartermijn_schuldhulp_maanden: Mapped[int] = mapped_column(
-        Integer, default=84, server_default=text("84")
+        Integer, server_default=text("84")
     )
     # An open zaak without a new signal or contact attempt for this many months is closed by
-    # the system; "bijna verlopen" this many days before (cases/expiry.py, ADR 0018).
-    zaak_max_leeftijd_maanden: Mapped[int] = mapped_column(
-        Integer, default=6, server_default=text("6")
-    )
-    verloop_waarschuwing_dagen: Mapped[int] = mapped_column(
-        Integer, default=14, server_default=text("14")
-    )
+    # the system; "bijna verlopen" this many days before (cases/expiry.py, ADR 0018). The
+    # server defaults fill rows that existed before the columns (migration 0015).
+    zaak_max_leeftijd_maanden: Mapped[int] = mapped_column(Integer, server_default=text("6"))
+    verloop_waarschuwing_dagen: Mapped[int] = mapped_column(Integer, server_default=text("14"))
     bijgewerkt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -161,6 +171,9 @@ class Zaak(Base):
     gesloten_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     score_bij_sluiten: Mapped[float | None] = mapped_column(Float)
     scoremodel_bij_sluiten: Mapped[str | None] = mapped_column(String(40))
+    # The building entrance (postcode and number, no letter or addition), keyed like the
+    # household: "mogelijk hetzelfde adres" (cases/address_links.py). NULL before 0014.
+    adres_sleutel: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Signaal(Base):
@@ -193,6 +206,9 @@ class Signaal(Base):
     zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
     sleutel_id: Mapped[str] = mapped_column(String(16))
     identificatie: Mapped[bytes] = mapped_column(LargeBinary)
+    # Keyed digest of the message's content (privacy/filter.py): a resend with the same id
+    # and other content is a conflict, not a replay. NULL for rows from before migration 0007.
+    inhoud_sleutel: Mapped[str | None] = mapped_column(String(32))
     batch_id: Mapped[str] = mapped_column(String(40))
     bron: Mapped[str] = mapped_column(String(20))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -252,6 +268,37 @@ class ZaakStatuswijziging(Base):
     reden: Mapped[str] = mapped_column(String(200))
     versie: Mapped[int] = mapped_column(Integer)  # the zaak's version after the move
     tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class Adreskoppeling(Base):
+    """Two households that may be one dwelling: the number written without letter or
+    addition (`huishouden_kaal`) and with one (`huishouden_adres`), with a zaak of each.
+
+    The intake links them as "mogelijk"; a worker decides "bevestigd" (one dwelling: the
+    bare household follows the other from then on) or "gescheiden" (two dwellings; never
+    linked again). cases/address_links.py; docs/adressen.md.
+    """
+
+    __tablename__ = "adreskoppeling"
+    __table_args__ = (
+        UniqueConstraint("huishouden_kaal", "huishouden_adres"),
+        Index("ix_adreskoppeling_gemeentecode", "gemeentecode", "status"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6))
+    huishouden_kaal: Mapped[str] = mapped_column(String(32))
+    huishouden_adres: Mapped[str] = mapped_column(String(32), index=True)
+    zaak_kaal_id: Mapped[int] = mapped_column(
+        ForeignKey("zaak.id", ondelete="CASCADE"), index=True
+    )
+    zaak_adres_id: Mapped[int] = mapped_column(
+        ForeignKey("zaak.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    besloten_door: Mapped[str | None] = mapped_column(String(80))
+    besloten_op: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
@@ -705,3 +752,27 @@ class KpiCel(Base):
     aantal: Mapped[int | None] = mapped_column(BigInteger)
     onderdrukt: Mapped[str | None] = mapped_column(String(10))
     ververst_op: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DdasLevering(Base):
+    """One DDAS delivery that was made: a file (`soort` "bestand": the command line or the
+    DAG) or a page CBS pulled (`soort` "ophaal", `afnemer` the OAuth client id). Counts and
+    the validation result only, never a record: the manager's delivery status reads it
+    (vroegsignaal/ddas/status.py). Holds nothing about residents, so no `bewaren_tot`.
+    """
+
+    __tablename__ = "ddas_levering"
+    __table_args__ = (Index("ix_ddas_levering_gemeente_tijdstip", "gemeentecode", "tijdstip"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    gemeentecode: Mapped[str] = mapped_column(String(6))
+    soort: Mapped[str] = mapped_column(String(8))
+    tijdstip: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    van: Mapped[dt.date] = mapped_column(Date)
+    tot: Mapped[dt.date] = mapped_column(Date)
+    vroegsignalen: Mapped[int] = mapped_column(Integer)
+    vroegsignaalzaken: Mapped[int] = mapped_column(Integer)
+    geldig: Mapped[bool] = mapped_column(Boolean)
+    schendingen: Mapped[int] = mapped_column(Integer)
+    afnemer: Mapped[str | None] = mapped_column(String(80))
+    pagina: Mapped[int | None] = mapped_column(Integer)
+    paginas: Mapped[int | None] = mapped_column(Integer)

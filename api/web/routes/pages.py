@@ -30,7 +30,7 @@ def start(viewer: CurrentViewer) -> Response:
     elif viewer.is_worker:
         target = "/werkvoorraad"
     elif viewer.has(UserRole.MANAGER):
-        target = "/overzicht"
+        target = "/dashboard"
     elif viewer.has(UserRole.ADMIN):
         target = "/beheer"
     else:

@@ -68,7 +68,7 @@ def test_manager_reads_figures_and_downloads(url: str) -> None:
 ])
 def test_refusals_are_problem_json(url: str, role: UserRole | None, path: str,
                                    status: int) -> None:
-    client = _client(url, role, name="gebruiker") if role else TestClient(create_app())
+    client = _client(url, role, name="gebruiker") if role else TestClient(create_app(), base_url="https://testserver")
     r = client.get(path)
     assert r.status_code == status
     assert r.headers["content-type"].startswith("application/problem+json")

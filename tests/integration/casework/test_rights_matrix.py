@@ -58,7 +58,7 @@ from vroegsignaal.intake.pipeline import run_intake
 from vroegsignaal.retention.grounds import Bewaargrond, record_ground
 from vroegsignaal.storage.db import session_factory, session_scope
 from vroegsignaal.storage.seed import prepare_database
-from vroegsignaal.storage.tables import AuditLog, Sessie
+from vroegsignaal.storage.tables import Adreskoppeling, AuditLog, Sessie
 
 pytestmark = pytest.mark.integration
 
@@ -161,8 +161,15 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/kpi/gemeenten/{gemeentecode}/tabellen/{tabel}"): Entry(
         KPI_READERS, foreign=403),
     ("GET", "/api/v1/kpi/regios/{regio}"): Entry(frozenset(), scoped=False),
-    ("GET", "/api/v1/kpi/regios/{regio}/vergelijking"): Entry(frozenset(), scoped=False),
+    # The comparison within the region: its published cells, for a manager or admin of any
+    # of its municipalities (the region is one protection unit: vroegsignaal/kpi/access.py).
+    ("GET", "/api/v1/kpi/regios/{regio}/vergelijking"): Entry(KPI_READERS, scoped=False),
     ("GET", "/api/v1/kpi/regios/{regio}/tabellen/{tabel}"): Entry(frozenset(), scoped=False),
+    # "Mogelijk hetzelfde adres": workers of the municipality decide; another
+    # municipality's link is not found.
+    ("GET", "/api/v1/adreskoppelingen"): Entry(WORKERS, scoped=False),
+    ("POST", "/api/v1/adreskoppelingen/{koppelingId}/bevestigen"): Entry(WORKERS),
+    ("POST", "/api/v1/adreskoppelingen/{koppelingId}/scheiden"): Entry(WORKERS),
     # Creditors: an API key, never a session; a foreign creditor's signal is not found.
     ("POST", "/api/v1/signalen"): Entry(
         frozenset({"schuldeiser"}), lambda ctx: [signaal(schuldeiser="WBV-TEST")],
@@ -356,6 +363,16 @@ def _resources(rig: Rig, ctx: Ctx, path: str) -> Resources:
                     ids["bewaargrondId"] = str(record_ground(s, who, z, Bewaargrond.PROCEDURE,
                                                              until))
             own["zaakId"], foreign["zaakId"] = str(own_zaak), str(foreign_zaak)
+        if "{koppelingId}" in path:
+            for ids, gemeente in ((own, UTRECHT), (foreign, AMSTERDAM)):
+                link = Adreskoppeling(
+                    gemeentecode=gemeente, huishouden_kaal=f"kaal-{gemeente}-{n}",
+                    huishouden_adres=f"adres-{gemeente}-{n}", zaak_kaal_id=new_zaak(s, gemeente),
+                    zaak_adres_id=new_zaak(s, gemeente), status="mogelijk",
+                    bewaren_tot=utc_now().date().replace(year=utc_now().year + 1))
+                s.add(link)
+                s.commit()
+                ids["koppelingId"] = str(link.id)
         if "{werkbakjeId}" in path:
             own_tray = werkbakjes.create_tray(s, lead, team_id=world.teams["utrecht"],
                                               naam=f"eigen{n}", filters=WerkvoorraadFilter())

@@ -19,11 +19,11 @@ from sqlalchemy import func, select, update
 
 from api.main import create_app
 from tests.integration.ddas.conftest import GEMEENTE, DdasWorld
-from vroegsignaal.ddas import signing
+from vroegsignaal.ddas import signing, status
 from vroegsignaal.ddas.delivery import DeliveryInvalid, DeliverySpec, write_delivery_file
 from vroegsignaal.ddas.validation import schema
 from vroegsignaal.storage.db import session_factory
-from vroegsignaal.storage.tables import Signaal, Zaak
+from vroegsignaal.storage.tables import DdasLevering, Signaal, Zaak
 
 pytestmark = pytest.mark.integration
 SPEC = DeliverySpec(GEMEENTE, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
@@ -84,6 +84,14 @@ def test_a_broken_delivery_is_refused_everywhere(ddas_world: DdasWorld, tmp_path
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "vroegsignalen" not in response.text
     with session_factory(ddas_world.url)() as session:
+        with pytest.raises(DeliveryInvalid):
+            status.export_file(session, SPEC, target)
+        assert not target.exists()
+        # Both refusals are in the delivery status the manager sees: counts, no values.
+        logged = session.execute(select(DdasLevering.soort, DdasLevering.geldig,
+                                        DdasLevering.schendingen)
+                                 .order_by(DdasLevering.id.desc()).limit(2)).all()
+        assert sorted(logged) == [("bestand", False, 1), ("ophaal", False, 1)]
         session.execute(update(Signaal).where(Signaal.id == broken).values(signaalpartner=partner))
         session.commit()
 

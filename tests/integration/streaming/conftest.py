@@ -12,17 +12,33 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.integration.streaming.streaming_helpers import (
     CREATED_TOPICS,
     REPO_ROOT,
+    SENDER_KEYS,
     Message,
     delete_created_topics,
     free_port,
     keyed,
 )
 from vroegsignaal.dates import add_months, month_start, today
+
+SENDER_KEYS_ENV = "VROEGSIGNAAL_KAFKA_SENDER_KEYS"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sender_keys() -> Iterator[None]:
+    """The creditors' sender keys, for every consumer and producer of these tests."""
+    saved = os.environ.get(SENDER_KEYS_ENV)
+    os.environ[SENDER_KEYS_ENV] = orjson.dumps(SENDER_KEYS).decode()
+    yield
+    if saved is None:
+        os.environ.pop(SENDER_KEYS_ENV, None)
+    else:
+        os.environ[SENDER_KEYS_ENV] = saved
 
 
 @pytest.fixture(autouse=True, scope="session")

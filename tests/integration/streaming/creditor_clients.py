@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 from confluent_kafka import Producer
 
-from tests.integration.streaming.streaming_helpers import REPO_ROOT, Message
+from streaming.sender import decode_keys
+from tests.integration.streaming.streaming_helpers import (
+    REPO_ROOT,
+    SENDER_KEYS,
+    Message,
+    signed,
+)
 
 CODECS = ("none", "gzip", "snappy", "lz4", "zstd")
 EXAMPLES = REPO_ROOT / "docs" / "examples"
@@ -37,6 +43,23 @@ def tsv(messages: Iterable[Message]) -> str:
     return "".join(f"{(k or b'').decode()}\t{(v or b'').decode()}\n" for k, v in messages)
 
 
+def sender_env(code: str) -> dict[str, str]:
+    """The environment the examples sign with: the creditor's code and sender key."""
+    return {**os.environ, "VROEGSIGNAAL_SCHULDEISER": code,
+            "VROEGSIGNAAL_SENDER_KEY": SENDER_KEYS[code]}
+
+
+def signed_tsv(messages: Iterable[Message]) -> str:
+    """'headers<TAB>key<TAB>value' lines for the console producer with parse.headers: each
+    message signed by the creditor it names (streaming/sender.py)."""
+    keys = decode_keys(SENDER_KEYS)
+    lines = []
+    for k, v in messages:
+        headers = ",".join(f"{name}:{data.decode()}" for name, data in signed(keys, v))
+        lines.append(f"{headers}\t{(k or b'').decode()}\t{(v or b'').decode()}\n")
+    return "".join(lines)
+
+
 def java_console_produce(bootstrap: str, topic: str, messages: Sequence[Message],
                          compression: str, *props: str) -> None:
     """Apache Kafka's kafka-console-producer (org.apache.kafka.tools.ConsoleProducer)."""
@@ -44,33 +67,37 @@ def java_console_produce(bootstrap: str, topic: str, messages: Sequence[Message]
             "--bootstrap-server", bootstrap, "--topic", topic,
             "--compression-codec", compression,
             "--property", "parse.key=true", "--property", "key.separator=\t",
+            "--property", "parse.headers=true",
             "--producer-property", "acks=all", "--producer-property", "linger.ms=50",
             "--producer-property", "batch.size=262144"]
     for prop in props:
         args += ["--producer-property", prop]
-    result = subprocess.run(args, input=tsv(messages), capture_output=True, text=True,
+    result = subprocess.run(args, input=signed_tsv(messages), capture_output=True, text=True,
                             timeout=180, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
 def run_java_example(bootstrap: str, topic: str, messages: Sequence[Message],
-                     compression: str, transactional_id: str | None = None) -> str:
-    """docs/examples/CreditorProducer.java, run from source against kafka-clients."""
+                     compression: str, transactional_id: str | None = None,
+                     sender: str = "WBV-TEST") -> str:
+    """docs/examples/CreditorProducer.java, run from source against kafka-clients, as the
+    creditor `sender`."""
     args = ["java", "-cp", tools_classpath(), str(EXAMPLES / "CreditorProducer.java"),
             bootstrap, topic, compression, *([transactional_id] if transactional_id else [])]
     result = subprocess.run(args, input=tsv(messages), capture_output=True, text=True,
-                            timeout=300, check=False)
+                            timeout=300, check=False, env=sender_env(sender))
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
 def run_librdkafka_example(bootstrap: str, topic: str, messages: Sequence[Message],
-                           compression: str, transactional_id: str | None = None) -> str:
-    """docs/examples/creditor_producer_librdkafka.py as a creditor runs it."""
+                           compression: str, transactional_id: str | None = None,
+                           sender: str = "WBV-TEST") -> str:
+    """docs/examples/creditor_producer_librdkafka.py as the creditor `sender` runs it."""
     args = [sys.executable, str(EXAMPLES / "creditor_producer_librdkafka.py"), bootstrap,
             topic, compression, *([transactional_id] if transactional_id else [])]
     result = subprocess.run(args, input=tsv(messages), capture_output=True, text=True,
-                            timeout=300, check=False, env={**os.environ})
+                            timeout=300, check=False, env=sender_env(sender))
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     return result.stdout
 
@@ -84,9 +111,11 @@ def librdkafka(bootstrap: str, **conf: Any) -> Producer:
 
 def produce_librdkafka(bootstrap: str, topic: str, messages: Sequence[Message],
                        partition: int | None = None, **conf: Any) -> list[int]:
-    """Send and wait for every acknowledgement; the partition of each message, in order
-    (`partition` pins them all to one)."""
+    """Send, each message signed by the creditor it names, and wait for every
+    acknowledgement; the partition of each message, in order (`partition` pins them all
+    to one)."""
     producer = librdkafka(bootstrap, **conf)
+    keys = decode_keys(SENDER_KEYS)
     partitions: list[int | None] = [None] * len(messages)
     errors: list[str] = []
 
@@ -100,7 +129,8 @@ def produce_librdkafka(bootstrap: str, topic: str, messages: Sequence[Message],
 
     for i, (key, value) in enumerate(messages):
         extra = {} if partition is None else {"partition": partition}
-        producer.produce(topic, key=key, value=value, on_delivery=done(i), **extra)
+        producer.produce(topic, key=key, value=value, headers=signed(keys, value),
+                         on_delivery=done(i), **extra)
         producer.poll(0)
     assert producer.flush(60) == 0, "librdkafka did not deliver everything"
     assert not errors, errors

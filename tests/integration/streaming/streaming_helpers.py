@@ -4,7 +4,9 @@ group offsets and the database invariants that "nothing lost, nothing twice" mea
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import re
 import signal
@@ -26,10 +28,26 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from streaming import topics as topic_admin
 from streaming.keys import gemeente_key
+from streaming.sender import decode_keys, sender_headers
 from streaming.settings import StreamingSettings
 from streaming.topics import ensure_topics
+from synthetic.creditors import SCHULDEISER_CODES
+from vroegsignaal.contract.decode import decode_message
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _test_key(code: str) -> str:
+    return base64.b64encode(hashlib.sha256(b"vs-test-afzender:" + code.encode()).digest()).decode()
+
+
+# Every creditor the tests send for has a sender key (streaming/sender.py, ADR 0017); the
+# session sets them as VROEGSIGNAAL_KAFKA_SENDER_KEYS for consumers and `send` alike.
+SENDER_KEYS = {
+    code: _test_key(code)
+    for code in (*SCHULDEISER_CODES, "WBV-TEST", "WBV-EEN", "WATER-TEST", "ENECO-TEST",
+                 "WBV-VELD", "EN-VELD", "EN-TEST")
+}
 CLI = [sys.executable, "-c", "from cli import main; main()"]
 Message = tuple[bytes | None, bytes | None]  # (key, value)
 CREATED_TOPICS: dict[str, set[str]] = {}  # bootstrap -> topics, deleted after the session
@@ -111,14 +129,24 @@ def produce(
         client_id="vs-test-producer",
     )
     n = 0
+    keys = decode_keys(settings.sender_keys)
     try:
         for key, value in messages:
-            producer.send(topic or settings.intake_topic, key=key, value=value)
+            producer.send(topic or settings.intake_topic, key=key, value=value,
+                          headers=signed(keys, value))
             n += 1
         producer.flush(timeout=120)
     finally:
         producer.close(timeout=30)
     return n
+
+
+def signed(keys: dict[str, bytes], value: bytes | None) -> list[tuple[str, bytes]]:
+    """The sender headers its creditor would add (none when the value names no known one)."""
+    data, _ = decode_message(value or b"")  # as the door reads it (a byte-order mark too)
+    code = data.get("schuldeiser") if data is not None else None
+    key = keys.get(code) if isinstance(code, str) else None
+    return [] if key is None or value is None else sender_headers(code, key, value)
 
 
 class Progress:

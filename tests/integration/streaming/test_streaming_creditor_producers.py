@@ -13,6 +13,7 @@ from kafka import KafkaAdminClient, TopicPartition
 from kafka.partitioner.default import murmur2
 
 from streaming.lag import group_lag
+from streaming.sender import decode_keys
 from synthetic import all_gemeentecodes
 from tests.integration.streaming.creditor_clients import (
     librdkafka,
@@ -22,11 +23,13 @@ from tests.integration.streaming.creditor_clients import (
     tools_classpath,
 )
 from tests.integration.streaming.streaming_helpers import (
+    SENDER_KEYS,
     ConsumerThread,
     new_settings,
     read_all,
     signal_ids,
     signal_messages,
+    signed,
     stored_signal_ids,
     wait_until,
 )
@@ -68,10 +71,12 @@ def test_committed_and_aborted_transactions_leave_group_lag_zero(
     producer = librdkafka(kafka_bootstrap, transactional_id=f"vs-test-{uuid.uuid4().hex[:8]}",
                           compression_type="lz4", partitioner="murmur2_random")
     producer.init_transactions()
+    keys_of = decode_keys(SENDER_KEYS)
     for batch, commit in ((committed_first, True), (aborted, False), (committed_last, True)):
         producer.begin_transaction()
         for key, value in batch:
-            producer.produce(settings.intake_topic, key=key, value=value)
+            producer.produce(settings.intake_topic, key=key, value=value,
+                             headers=signed(keys_of, value))
         producer.flush(30)
         if commit:
             producer.commit_transaction()

@@ -22,7 +22,6 @@ from batch.suites import (
 )
 from batch.validation import FileValidation, validate_frames
 from tests.factories import signaal
-from vroegsignaal.contract.enums import Signaalpartner
 from vroegsignaal.contract.raw import RawInput
 
 EXPECTATIONS = Path(__file__).resolve().parents[3] / "expectations"
@@ -66,17 +65,20 @@ def test_a_suite_breaking_the_house_rules_is_refused() -> None:
             check_suite(bad, source="batch_intake_signalen.json")
 
 
-def test_batch_suite_mirrors_the_contract() -> None:
+def test_batch_suite_runs_the_contract_and_repeats_none_of_it() -> None:
+    """One definition of the contract (issue 9, kind 3): the suite checks rows with the
+    contract's own verdict (`contractfout`, batch/frame.py), and no expectation checks a
+    contract field itself, where it could say otherwise than intake."""
     suite = load_suite_dict("batch_intake_signalen")
     by_code = {e["meta"]["code"]: e for e in suite["expectations"]}
     columns = by_code["ALLEEN_TOEGESTANE_KOLOMMEN"]["kwargs"]["column_set"]
     assert columns == list(FRAME_COLUMNS)
-    vocabulary = by_code["SIGNAALPARTNER_VOCABULAIRE"]["kwargs"]["value_set"]
-    assert sorted(vocabulary) == sorted(p.value for p in Signaalpartner)
-    identifying = {"signaalId", "klantreferentie", "achternaam", "postcode", "huisnummer"}
+    assert by_code["CONTRACT"]["kwargs"] == {"column": "contractfout"}
+    assert by_code["CONTRACT"]["meta"]["severity"] == "error"
+    own_rules = {"schuldeiser", "bedrag"}  # the sender's folder; unusually high amounts
     for exp in suite["expectations"]:
-        if exp["kwargs"].get("column") in identifying:
-            assert exp["meta"]["identificerend"] is True, exp["meta"]["code"]
+        column = exp["kwargs"].get("column")
+        assert column not in set(FRAME_COLUMNS[3:]) - own_rules, exp["meta"]["code"]
 
 
 def _frame(messages: list[dict[str, Any]]) -> Any:
@@ -102,7 +104,7 @@ def test_batch_suite_passes_a_good_frame(batch_runner: SuiteRunner) -> None:
 
 
 def test_batch_suite_fails_a_bad_frame_on_the_right_rows(batch_runner: SuiteRunner) -> None:
-    messages = [signaal(signaalId=f"X-{i}") for i in range(9)]
+    messages = [signaal(signaalId=f"X-{i}") for i in range(11)]
     messages[0]["client"]["postcode"] = "1234-AB"  # line 2
     messages[1]["bedrag"] = 12.5  # line 3: cents
     messages[2]["bedrag"] = -4  # line 4
@@ -112,18 +114,26 @@ def test_batch_suite_fails_a_bad_frame_on_the_right_rows(batch_runner: SuiteRunn
     messages[6].pop("signaalId")  # line 8
     messages[7]["bsn"] = "123456782"  # line 9: outside the data set (a warning)
     messages[8]["schuldeiser"] = "ANDERE-SE"  # line 10: another creditor's row
+    messages[9]["client"]["huisnummer"] = 12  # line 11: a number where the contract says text
+    messages[10]["client"]["telefoonnummer"] = "bel me"  # line 12: dropped, a warning
     result = validate_frames([_frame(messages)], batch_runner, {"schuldeisers": ["WBV-TEST"]})
     failed = _failed(result)
-    assert failed["POSTCODE_FORMAAT"] == [2]
-    assert failed["BEDRAG_HELE_EUROS"] == [3, 4]
-    assert failed["SIGNAALPARTNER_VOCABULAIRE"] == [5]
-    assert failed["DATUMVOLGORDE"] == [6, 7]
-    assert failed["SIGNAALDATUM_DATUM"] == [7]
-    assert failed["VERPLICHT_SIGNAALID"] == [8]
+    assert failed["CONTRACT"] == [2, 3, 4, 5, 6, 7, 8, 11]
     assert failed["SCHULDEISER_VAN_AANLEVERMAP"] == [10]
+    assert failed["OPTIONELE_GEGEVENS_WEGGELATEN"] == [12]
+    assert {code: t.lines for code, t in result.contract.items()} == {
+        "client.postcode:string_pattern_mismatch": [2],
+        "bedrag:bedrag_formaat": [3],
+        "bedrag:greater_than_equal": [4],
+        "signaalpartner:enum": [5],
+        "signaaldatum:datumvolgorde": [6],
+        "signaaldatum:datum_formaat": [7],
+        "signaalId:missing": [8],
+        "client.huisnummer:string_type": [11],
+    }
     columns = next(f for f in result.failed if f.code == "ALLEEN_TOEGESTANE_KOLOMMEN")
     assert columns.severity == "warning" and columns.details["onverwachte_kolommen"] == ["bsn"]
-    assert sorted(result.invalid_lines()) == [2, 3, 4, 5, 6, 7, 8, 10]
+    assert sorted(result.invalid_lines()) == [2, 3, 4, 5, 6, 7, 8, 10, 11]
 
 
 def test_batch_suite_fails_an_empty_file(batch_runner: SuiteRunner) -> None:

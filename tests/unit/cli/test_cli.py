@@ -35,11 +35,11 @@ def test_generate_then_ingest_jsonl_and_csv(workdir: Path) -> None:
     _ok(["generate", "s.jsonl", "-g", "GM0193", "--maanden", "2", "--seed", "3"])
     _ok(["generate", "s.csv", "-g", "GM0193", "--maanden", "2", "--seed", "3"])
     lines = len(Path("s.jsonl").read_text().splitlines())
-    out = _ok(["ingest", "s.jsonl", "--ontvangen-op", "signaaldatum"])
+    out = _ok(["ingest", "s.jsonl", "--ontvangen-op", "signaaldatum", "--zonder-bestandscontrole"])
     assert f"Ontvangen: {lines}" in out and "Zwolle" not in out  # ingest prints codes
     assert "GM0193" in out and "OPGEPAKT" in out
     # The CSV holds the same signals: everything is a replay now.
-    out = _ok(["ingest", "s.csv", "--ontvangen-op", "signaaldatum"])
+    out = _ok(["ingest", "s.csv", "--ontvangen-op", "signaaldatum", "--zonder-bestandscontrole"])
     assert "OPGEPAKT" not in out and "DUPLICAAT" in out
 
 
@@ -101,3 +101,39 @@ def test_generate_writes_one_valid_file_per_schuldeiser_into_an_inbox(workdir: P
 def test_generate_needs_a_file_or_an_inbox(workdir: Path) -> None:
     result = runner.invoke(app, ["generate", "-g", "GM0193"])
     assert result.exit_code == 2 and "give an output file or --inbox" in result.output
+
+
+def test_keys_for_a_kafka_sender_are_usable() -> None:
+    import json
+
+    from streaming.sender import decode_keys
+
+    out = _ok(["keys", "schuldeiser", "WBV-DE-LINIE"])
+    entry = json.loads(out.split("VROEGSIGNAAL_KAFKA_SENDER_KEYS entry: ")[1])
+    assert len(decode_keys(entry)["WBV-DE-LINIE"]) == 32
+
+
+def test_ingest_applies_the_batch_file_rule_of_the_dag(workdir: Path) -> None:
+    """Same rule as a delivered file (docs/batch-intake.md): whole file, ingest or quarantine."""
+    from sqlalchemy import create_engine, func, select
+
+    from tests.factories import signaal
+    from vroegsignaal.contract.io import write_jsonl
+    from vroegsignaal.storage.tables import Signaal
+
+    _ok(["db", "upgrade"])
+    own = [signaal(signaalId=f"OWN-{i}", client__huisnummer=str(i + 1)) for i in range(3)]
+    write_jsonl("eigen.jsonl", own)
+    write_jsonl("gemengd.jsonl", [*own, signaal(schuldeiser="ANDER")])
+    result = runner.invoke(app, ["ingest", "eigen.jsonl"])
+    assert result.exit_code == 2 and "--zonder-bestandscontrole" in result.output
+    out = _ok(["ingest", "eigen.jsonl", "--schuldeiser", "WBV-TEST"])
+    assert "Bestandscontrole: innemen" in out and "OPGEPAKT" in out
+    assert (workdir / "eigen.jsonl.rapport" / "rapport.md").is_file()
+    result = runner.invoke(app, ["ingest", "gemengd.jsonl", "--schuldeiser", "WBV-TEST",
+                                 "--rapport", "r2"])
+    assert result.exit_code == 1 and "quarantaine" in result.output
+    engine = create_engine(f"sqlite:///{workdir}/cli.sqlite3")
+    with engine.connect() as conn:  # the quarantined file added nothing
+        assert conn.execute(select(func.count()).select_from(Signaal)).scalar_one() == 3
+    engine.dispose()

@@ -52,6 +52,9 @@ def test_contract_refuses(overrides: dict) -> None:
         SignaalBericht.model_validate(signaal(**overrides))
 
 
-def test_csv_style_strings_are_accepted() -> None:
-    msg = signaal(bedrag="120", crisissignaal="false")
-    assert SignaalBericht.model_validate(msg).bedrag == 120
+def test_strings_are_not_numbers_or_booleans() -> None:
+    """No silent coercion: the CSV door converts its text (contract/csvfile.py), the JSON
+    doors get exactly the schema's types (issue 9, kind 1)."""
+    with pytest.raises(ValidationError) as refused:
+        SignaalBericht.model_validate(signaal(bedrag="120", crisissignaal="false"))
+    assert {e["type"] for e in refused.value.errors()} == {"bedrag_formaat", "ja_nee_formaat"}

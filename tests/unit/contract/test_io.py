@@ -16,9 +16,10 @@ from tests.factories import signaal
 from vroegsignaal.contract.io import (
     CSV_COLUMNS,
     GEEN_OBJECT,
+    GEEN_UTF8,
     ONGELDIGE_CSV_RIJ,
     ONGELDIGE_JSON,
-    ONGELDIGE_TEKENCODERING,
+    FileRefused,
     RawInput,
     iter_batches,
     read_records,
@@ -49,7 +50,7 @@ def test_jsonl_round_trip(tmp_path: Path, messages: list[dict[str, Any]]) -> Non
 def test_jsonl_writes_dates_as_iso_strings(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     write_jsonl(path, [{"signaaldatum": dt.date(2024, 3, 1)}])
-    assert next(read_records(path)).data == {"signaaldatum": "2024-03-01"}
+    assert next(iter(read_records(path))).data == {"signaaldatum": "2024-03-01"}
 
 
 def test_csv_round_trip(tmp_path: Path, messages: list[dict[str, Any]]) -> None:
@@ -99,7 +100,7 @@ def test_bad_json_line_gives_an_error_record_without_content(tmp_path: Path) -> 
     assert [(r.positie, r.data, r.fout) for r in records[:3]] == [
         (1, None, ONGELDIGE_JSON),
         (3, None, GEEN_OBJECT),
-        (4, None, ONGELDIGE_JSON),
+        (4, None, GEEN_UTF8),  # the bytes are not UTF-8: said so, as at every door
     ]
     assert records[3] == RawInput(5, good, None)
     for r in records[:3]:
@@ -109,70 +110,71 @@ def test_bad_json_line_gives_an_error_record_without_content(tmp_path: Path) -> 
 def test_bom_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "bom.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + _jsonl({"a": 1}))
-    assert next(read_records(path)).data == {"a": 1}
+    assert next(iter(read_records(path))).data == {"a": 1}
     csv_path = tmp_path / "bom.csv"
-    csv_path.write_bytes(b"\xef\xbb\xbfsignaalId,achternaam\nX-1,Jansen\n")
-    assert next(read_records(csv_path)).data == {
-        "signaalId": "X-1",
-        "client": {"achternaam": "Jansen"},
-    }
+    csv_path.write_bytes(b"\xef\xbb\xbf" + _header() + b"\n" + _row(signaalId="X-1") + b"\n")
+    record = next(iter(read_records(csv_path)))
+    assert record.data is not None and record.data["signaalId"] == "X-1"
 
 
 def test_csv_cells_empty_typed_and_unknown(tmp_path: Path) -> None:
     path = tmp_path / "plat.csv"
-    path.write_text(
-        "signaalId,bedrag,crisissignaal,bezwaar,postcode,huisnummertoevoeging,bsn\n"
-        "A-1,250,true,FALSE,3511 AB,,123456789\n"
-        "A-2,12.50,ja,false,,  ,\n"
-        "A-3,-5,false,false,3511AB,b\n"  # one cell short
-        'A-4,"1,5",false,false,3511 AB,,\n',
-        encoding="utf-8",
+    path.write_bytes(
+        _header("bsn") + b"\n"
+        + _row(bedrag="250", crisissignaal="true", bezwaar="FALSE", huisnummertoevoeging="",
+               extra=["123456789"]) + b"\n"
+        + _row(bedrag="12.50", crisissignaal="ja", bezwaar="false", postcode="",
+               huisnummertoevoeging="  ", extra=[""]) + b"\n"
+        + b"A-3,-5,false\n"  # too few cells
+        + _row(bedrag='"1,5"', extra=[""]) + b"\n"
     )
     records = list(read_records(path))
-    assert records[0] == RawInput(
-        2,
-        {
-            "signaalId": "A-1",
-            "bedrag": 250,
-            "crisissignaal": True,
-            "bezwaar": False,
-            "bsn": "123456789",  # unknown column: kept for the privacy filter to drop
-            "client": {"postcode": "3511 AB"},
-        },
-        None,
-    )
-    # Non-integer amounts and unknown booleans stay text, so validation refuses them.
-    assert records[1].data == {
-        "signaalId": "A-2",
-        "bedrag": "12.50",
-        "crisissignaal": "ja",
-        "bezwaar": False,
-    }
+    first = records[0].data
+    assert first is not None and records[0].positie == 2
+    assert (first["bedrag"], first["crisissignaal"], first["bezwaar"]) == (250, True, False)
+    assert first["bsn"] == "123456789"  # unknown column: kept for the privacy filter to drop
+    assert "huisnummertoevoeging" not in first["client"]  # empty cell: absent
+    # Non-canonical amounts and unknown booleans stay text, so the contract refuses them.
+    second = records[1].data
+    assert second is not None
+    assert (second["bedrag"], second["crisissignaal"]) == ("12.50", "ja")
+    assert "postcode" not in second["client"] and "huisnummertoevoeging" not in second["client"]
     assert records[2] == RawInput(4, None, ONGELDIGE_CSV_RIJ)
     assert records[3].data is not None and records[3].data["bedrag"] == "1,5"
 
 
 def test_csv_bad_bytes_spoil_one_row_only(tmp_path: Path) -> None:
     path = tmp_path / "bytes.csv"
-    path.write_bytes(b"signaalId,achternaam\nA-1,Jans\xffen\nA-2,Smit\n")
+    path.write_bytes(
+        _header() + b"\n"
+        + _row(achternaam="Jans\udcffen") + b"\n"  # a raw 0xff byte
+        + _row(signaalId="A-2") + b"\n"
+    )
     records = list(read_records(path))
-    assert records[0] == RawInput(2, None, ONGELDIGE_TEKENCODERING)
-    assert records[1].data == {"signaalId": "A-2", "client": {"achternaam": "Smit"}}
+    assert records[0] == RawInput(2, None, GEEN_UTF8)
+    assert records[1].data is not None and records[1].data["signaalId"] == "A-2"
 
 
 def test_csv_quoted_newline_keeps_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "nl.csv"
-    path.write_text('signaalId,opmerking\nA-1,"twee\nregels"\nA-2,x\n', encoding="utf-8")
-    assert [(r.positie, r.data) for r in read_records(path)] == [
-        (2, {"signaalId": "A-1", "opmerking": "twee\nregels"}),
-        (4, {"signaalId": "A-2", "opmerking": "x"}),
-    ]
+    path.write_bytes(
+        _header("opmerking") + b"\n"
+        + _row(signaalId="A-1", extra=['"twee\nregels"']) + b"\n"
+        + _row(signaalId="A-2", extra=["x"]) + b"\n"
+    )
+    file = read_records(path)
+    records = [(r.positie, r.data["signaalId"], r.data["opmerking"]) for r in file if r.data]
+    assert records == [(2, "A-1", "twee\nregels"), (4, "A-2", "x")]
+    assert (file.counts.regels, file.counts.vervolgregels, file.counts.records) == (4, 1, 2)
 
 
 def test_empty_files(tmp_path: Path) -> None:
-    for name in ("leeg.jsonl", "leeg.csv"):
-        (tmp_path / name).write_bytes(b"")
-        assert list(read_records(tmp_path / name)) == []
+    (tmp_path / "leeg.jsonl").write_bytes(b"")
+    assert list(read_records(tmp_path / "leeg.jsonl")) == []
+    (tmp_path / "leeg.csv").write_bytes(b"")
+    with pytest.raises(FileRefused) as refused:
+        list(read_records(tmp_path / "leeg.csv"))
+    assert refused.value.code == "LEEG_BESTAND"
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
@@ -193,13 +195,28 @@ def test_iter_batches() -> None:
 def test_reading_streams(tmp_path: Path) -> None:
     path = tmp_path / "groot.jsonl"
     write_jsonl(path, ({"signaalId": f"A-{i}"} for i in range(10_000)))
-    it = read_records(path)
+    it = iter(read_records(path))
     assert next(it).positie == 1  # lazy: a record arrives before the file is consumed
     assert sum(1 for _ in it) == 9_999
 
 
 def _jsonl(obj: dict[str, Any]) -> bytes:
     return orjson.dumps(obj) + b"\n"
+
+
+def _header(*extra: str) -> bytes:
+    return ",".join((*CSV_COLUMNS, *extra)).encode()
+
+
+def _row(extra: list[str] | tuple[str, ...] = (), **cells: str) -> bytes:
+    """A valid flat CSV row of the factory message, cells replaced as given (raw text)."""
+    flat = _as_read_from_csv(signaal())
+    values = {**{k: v for k, v in flat.items() if k != "client"}, **flat["client"]}
+    text = {k: "true" if v is True else "false" if v is False else str(v)
+            for k, v in values.items()}
+    text.update(cells)
+    return ",".join([*(text.get(c, "") for c in CSV_COLUMNS), *extra]).encode("utf-8",
+                                                                            "surrogateescape")
 
 
 def _as_read_from_csv(msg: dict[str, Any]) -> dict[str, Any]:
@@ -211,8 +228,9 @@ def _as_read_from_csv(msg: dict[str, Any]) -> dict[str, Any]:
             client[key] = value
         else:
             out[key] = value
-    if isinstance(out.get("bedrag"), float):
-        out["bedrag"] = str(out["bedrag"])
+    bedrag = out.get("bedrag")
+    if isinstance(bedrag, float) or (isinstance(bedrag, int) and bedrag < 0):
+        out["bedrag"] = str(bedrag)  # not canonical digits: stays text (csvfile.convert_cell)
     if client:
         out["client"] = client
     return out

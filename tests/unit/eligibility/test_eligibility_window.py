@@ -12,11 +12,11 @@ from tests.factories import signaal
 from vroegsignaal.contract import SignaalBericht
 from vroegsignaal.eligibility.brp import BrpStatus
 from vroegsignaal.eligibility.check import check_signal
-from vroegsignaal.eligibility.rules import Rules, default_settings
+from vroegsignaal.eligibility.rules import Rules
 from vroegsignaal.intake.reason_codes import ReasonCode
 from vroegsignaal.privacy.filter import FilteredSignal
 
-RULES = Rules(gemeentecode="GM0344", **default_settings())
+RULES = Rules.defaults("GM0344")
 DAY = dt.date(2026, 3, 10)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from tests.factories import UTRECHT, signaal
 from vroegsignaal.cases.features import CaseFeatures, CaseSignal
@@ -18,13 +19,14 @@ from vroegsignaal.eligibility.brp import GeenBrpKoppeling
 from vroegsignaal.eligibility.rules import Rules, RuleSet
 from vroegsignaal.intake import steps
 from vroegsignaal.intake.reason_codes import ReasonCode as R
+from vroegsignaal.intake.stored import Stored
 from vroegsignaal.matching.repeat import PickedUp
 from vroegsignaal.queue.enqueue import plan_queue_items
 from vroegsignaal.reference import load_reference
 from vroegsignaal.scoring import Score
 
 MAART = dt.date(2026, 3, 10)
-RULES = RuleSet({UTRECHT: Rules(gemeentecode=UTRECHT, minimumbedragen={"Zorg": 50})})
+RULES = RuleSet({UTRECHT: replace(Rules.defaults(UTRECHT), minimumbedragen={"Zorg": 50})})
 
 
 def _privacy():  # type: ignore[no-untyped-def]
@@ -46,7 +48,7 @@ def test_contract_step_sorts_valid_from_refused_and_counts_unknown_fields() -> N
     read = _read(
         ok,
         RawInput(1, None, "ONGELDIGE_JSON", "kafka:t:0:7"),
-        {"signaalId": "S-1", "schuldeiser": "Jan Jansen 12"},  # not an id: not echoed
+        {"signaalId": "S-1", "schuldeiser": "Jan Jansen 12", "Jansen": 1},  # not an id: not echoed
         signaal(bezwaar=True),
         signaal(signaaldatum=MAART + dt.timedelta(days=2)),
     )
@@ -62,16 +64,25 @@ def test_contract_step_sorts_valid_from_refused_and_counts_unknown_fields() -> N
     assert read.refused[0].herkomst == "kafka:t:0:7"
     assert read.refused[3].details == [{"veld": "signaaldatum", "fout": "in_de_toekomst"}]
     assert all("Jansen" not in str(r) for r in read.refused)
-    assert read.unknown_fields == Counter({"bsn": 1, "client.beroep": 1})
+    # Plain names are counted by name; "Jansen" could be anyone's: counted, never named.
+    assert read.unknown_fields == Counter(
+        {"bsn": 1, "client.beroep": 1, "onherkenbaar veld": 1}
+    )
 
 
-def test_replays_are_told_apart_from_new_signals() -> None:
+def test_replays_are_told_apart_from_new_signals_and_from_conflicts() -> None:
     a, b = signaal(signaalId="A"), signaal(signaalId="B")
-    read = _read(a, b, dict(b), dict(a))
-    fresh, replays = steps.split_replays(read.valid, {("WBV-TEST", "A"): R.BUITEN_TERMIJN})
+    other_b, other_a = dict(b, bedrag=1000), dict(a, bedrag=1000)
+    read = _read(a, b, dict(b), dict(a), other_b, other_a)
+    key = _privacy().content_key
+    stored = {("WBV-TEST", "A"): Stored(R.BUITEN_TERMIJN, key(read.valid[0].bericht)),
+              ("WBV-TEST", "C"): Stored(R.OPGEPAKT, None)}
+    fresh, replays = steps.split_replays(read.valid, stored, key)
     assert [m.bericht.signaalId for m in fresh] == ["B"]
-    assert [(r.message.order, r.first_reason, r.first_order) for r in replays] == [
-        (0, R.BUITEN_TERMIJN, None), (2, None, 1), (3, R.BUITEN_TERMIJN, None)]
+    assert [(r.message.order, r.first_reason, r.first_order, r.conflict) for r in replays] == [
+        (0, R.BUITEN_TERMIJN, None, False), (2, None, 1, False), (3, R.BUITEN_TERMIJN, None, False),
+        (4, None, 1, True), (5, R.BUITEN_TERMIJN, None, True)]
+    assert [r.reden for r in steps.conflict_refusals(replays)] == [R.SIGNAALID_CONFLICT] * 2
 
 
 def _checked(*messages: dict) -> list[steps.Checked]:
@@ -117,7 +128,7 @@ def test_outcomes_come_back_in_input_order_each_decided_once() -> None:
     a = signaal(signaalId="A")
     read = _read(RawInput(0, None, "GEEN_OBJECT"), a, dict(a), signaal(signaalpartner="Zorg",
                                                                         bedrag=1))
-    fresh, replays = steps.split_replays(read.valid, {})
+    fresh, replays = steps.split_replays(read.valid, {}, _privacy().content_key)
     checked, _ = steps.check_eligibility(
         fresh, privacy=_privacy(), reference=load_reference(), rules=RULES,
         brp=GeenBrpKoppeling(),

@@ -14,6 +14,11 @@ from vroegsignaal.privacy import normalise
         ("020 123 4567", "+31201234567"),
         ("12", None),
         ("bel me", None),
+        ("(020) 123 45 67", "+31201234567"),
+        # Letters are not read as a keypad's: text never becomes a number (found by the
+        # corpus test, whose random marker sometimes spelled a possible number).
+        ("bel QZ1234ABCDMRK", None),
+        ("0800-SCHULD", None),
         (None, None),
     ],
 )
@@ -26,9 +31,49 @@ def test_postcode(raw: str, expected: str) -> None:
     assert normalise.postcode(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(" - a ", "A"), ("bis", "BIS"), (None, "")])
-def test_toevoeging(raw: str | None, expected: str) -> None:
-    assert normalise.toevoeging(raw) == expected
+# docs/adressen.md: the spellings creditors send (issue 9, kind 4), as BAG huisnummer,
+# huisletter and huisnummertoevoeging.
+ADDRESSES = [
+    (("3", "hs"), ("3", "", "H")),
+    (("3", "huis"), ("3", "", "H")),
+    (("3", "H"), ("3", "", "H")),
+    (("3", "-H"), ("3", "", "H")),
+    (("3", "(hs)"), ("3", "", "H")),
+    (("3 hs", None), ("3", "", "H")),
+    (("3", "bis"), ("3", "", "BIS")),
+    (("3", "1"), ("3", "", "1")),
+    (("3", "I"), ("3", "", "1")),
+    (("3", "1e etage"), ("3", "", "1")),
+    (("3", "1-hoog"), ("3", "", "1")),
+    (("3", "II"), ("3", "", "2")),
+    (("3", "3de"), ("3", "", "3")),
+    (("12A", None), ("12", "A", "")),
+    (("12 a", None), ("12", "A", "")),
+    (("12", "a"), ("12", "A", "")),
+    (("12", " - a "), ("12", "A", "")),
+    (("12-2", None), ("12", "", "2")),
+    (("12/2", None), ("12", "", "2")),
+    (("12", "A-2"), ("12", "A", "2")),
+    (("12A", "2"), ("12", "A", "2")),
+    (("12", "achter"), ("12", "", "ACHTER")),
+    (("12", ""), ("12", "", "")),
+    (("12", None), ("12", "", "")),
+]
+
+
+@pytest.mark.parametrize(("written", "bag"), ADDRESSES, ids=lambda v: repr(v))
+def test_address_spellings_to_bag(
+    written: tuple[str, str | None], bag: tuple[str, str, str]
+) -> None:
+    a = normalise.address(*written)
+    assert (a.huisnummer, a.huisletter, a.toevoeging) == bag
+
+
+def test_the_field_case_spellings_are_one_dwelling() -> None:
+    """address-addition-variants.jsonl: the landlord writes "hs", the energy supplier "H"."""
+    assert normalise.address("3", "hs").suffix == normalise.address("3", "H").suffix == "H"
+    # A letter and an addition of the same text key the same dwelling, as before.
+    assert normalise.address("12", "a").suffix == normalise.address("12A", None).suffix
 
 
 def test_email() -> None:

@@ -37,7 +37,9 @@ def test_partition_key_without_client() -> None:
 @pytest.mark.parametrize(
     "value, expected",
     [(b'{"a": 1}', ({"a": 1}, None)), (b"[1]", (None, "GEEN_OBJECT")),
-     (b"\xff\xfe", (None, "ONGELDIGE_JSON")), (b"{kapot", (None, "ONGELDIGE_JSON")),
+     (b"\xff\xfe", (None, "GEEN_UTF8")), (b"{kapot", (None, "ONGELDIGE_JSON")),
+     (b'\xef\xbb\xbf{"a": 1}', ({"a": 1}, None)),  # a byte-order mark, as at every door
+     (b'{"a": "\\ud800"}', (None, "GEEN_UTF8")),  # a lone surrogate, as at every door
      (None, (None, LEEG_BERICHT)), (b"", (None, "ONGELDIGE_JSON"))],
 )
 def test_parse_value(value: bytes | None, expected: tuple[object, object]) -> None:

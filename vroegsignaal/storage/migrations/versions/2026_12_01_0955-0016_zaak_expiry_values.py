@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 """zaak expiry values: each zaak's last activity; an open zaak is dated by its maximum age
 
-Revision ID: 0014
-Revises: 0013
-Create Date: 2026-12-01 09:35:00
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-01 09:55:00
 
 Data only (STYLE.md rule 9). `laatste_activiteit_op` becomes the later of the zaak's last
 signal receipt and its last contact attempt. An open zaak's `bewaren_tot` becomes the day
@@ -11,7 +11,7 @@ it reaches its maximum age (that date plus the municipality's zaak_max_leeftijd_
 6 by default), and everything kept with it gets the same date (cases/expiry.py). The
 month arithmetic is the application's (`add_months`, clamped to the month's end), so the
 rows are dated in Python, a chunk at a time. Downgrade clears the column; the open zaken
-keep their dates (before 0013 an open zaak was dated by its last signal plus 6 months,
+keep their dates (before 0015 an open zaak was dated by its last signal plus 6 months,
 the same date for a zaak without contact attempts).
 """
 
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: EUPL-1.2
 """zaak expiry: maximum age per municipality, the zaak's last activity, retention grounds
 
-Revision ID: 0013
-Revises: 0012
-Create Date: 2026-12-01 09:30:00
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-01 09:50:00
 
 Issue 13 (ADR 0018). `gemeente_instelling` gets the maximum age of an open zaak and how
 many days ahead it shows as "bijna verlopen" (defaults from eligibility/defaults.yaml);
-`zaak.laatste_activiteit_op` is where that age counts from (filled by 0014, made NOT NULL
-by 0015); `zaak_bewaargrond` holds the recorded legal grounds to keep a zaak past its
+`zaak.laatste_activiteit_op` is where that age counts from (filled by 0016, made NOT NULL
+by 0017); `zaak_bewaargrond` holds the recorded legal grounds to keep a zaak past its
 retention date.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

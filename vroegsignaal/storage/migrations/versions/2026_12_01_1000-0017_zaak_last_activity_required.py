@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
 """zaak.laatste_activiteit_op is required
 
-Revision ID: 0015
-Revises: 0014
-Create Date: 2026-12-01 09:40:00
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-01 10:00:00
 
-0014 filled it for every zaak; the intake sets it for every new one.
+0016 filled it for every zaak; the intake sets it for every new one.
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
