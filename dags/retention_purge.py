@@ -47,10 +47,10 @@ def send_creditor_feedback(closing: dict[str, Any], dry_run: bool = False) -> di
     if dry_run:
         return {"verstuurd": 0, "dry_run": True}
     from streaming.case_feedback import send_outbox
-    from streaming.settings import get_streaming_settings
+    from streaming.settings import StreamingSettings
     from vroegsignaal.config import get_settings
 
-    sent = send_outbox(get_streaming_settings(), get_settings().database_url,
+    sent = send_outbox(StreamingSettings(), get_settings().database_url,
                        client="bewaartermijn")
     return {"verstuurd": sent, "dry_run": False, "gesloten": closing["gesloten"]}
 

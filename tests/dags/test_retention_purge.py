@@ -43,21 +43,17 @@ def _logged(session: Session, run_id: str) -> dict[str, set[Any]]:
 @pytest.fixture
 def feedback_topic(kafka_bootstrap: str, new_kafka_topic: Any) -> Iterator[str]:
     """The tasks send creditor feedback to a topic of their own on the test broker."""
-    from streaming.settings import get_streaming_settings
-
     topic = new_kafka_topic()
     values = {"VROEGSIGNAAL_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
               "VROEGSIGNAAL_KAFKA_FEEDBACK_TOPIC": topic}
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
-    get_streaming_settings.cache_clear()
     yield topic
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    get_streaming_settings.cache_clear()
 
 
 def test_dry_run_then_close_and_purge(
