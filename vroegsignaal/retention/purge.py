@@ -10,8 +10,9 @@ What goes (docs/privacy.md, section 4; policy in bewaartermijnen.yaml):
 - signals without a zaak (refused after storage: they led to no help) on or after their
   `bewaren_tot`, or, for a status the policy lists, its term in months after receipt;
 - closed zaken on or after their `bewaren_tot`, whatever their eindresultaat, together with
-  what they hold: signals, queue item, status history, contact attempts, assignments and
-  lapsed retention grounds (ADR 0018);
+  what they hold: signals, queue item, status history, contact attempts, assignments,
+  lapsed retention grounds (ADR 0018) and the "mogelijk hetzelfde adres" links they are
+  part of (docs/adressen.md);
 - refusal rows, intake batch rows without refusals, creditor-feedback outbox rows, audit
   rows: on or after `bewaren_tot`.
 
@@ -39,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.audit import log as audit_log
@@ -49,6 +50,7 @@ from vroegsignaal.errors import VroegsignaalError
 from vroegsignaal.retention.grounds import holds, kept_by_ground
 from vroegsignaal.retention.policy import RetentionPolicy
 from vroegsignaal.storage.tables import (
+    Adreskoppeling,
     AuditLog,
     BatchLevering,
     Contactpoging,
@@ -84,9 +86,12 @@ bewaargrond = table_of(ZaakBewaargrond)
 terugkoppeling = table_of(Terugkoppeling)
 levering = table_of(BatchLevering)
 proefrun = table_of(VerwijderProefrun)
-# What a zaak holds, deleted before it (foreign keys) and logged per table.
+koppeling = table_of(Adreskoppeling)
+# What a zaak holds, deleted before it (foreign keys) and logged per table. A "mogelijk
+# hetzelfde adres" link goes with either of its two zaken (as its ON DELETE CASCADE would,
+# but logged).
 ZAAK_PARTS: tuple[Table, ...] = (
-    werkvoorraad, signaal, statuswijziging, contactpoging, toewijzing, bewaargrond,
+    werkvoorraad, signaal, statuswijziging, contactpoging, toewijzing, bewaargrond, koppeling,
 )
 ZAAK_GROUND = "zaak afgesloten: bewaren_tot verstreken, geen bewaargrond"
 OPEN_PAST_TERM = "open zaak: maximale leeftijd bereikt, niet automatisch afgesloten"
@@ -180,12 +185,21 @@ def _zaak_condition(peildatum: dt.date) -> ColumnElement[bool]:
     )
 
 
+def _held_by(table: Table, zaak_ids: Sequence[int]) -> ColumnElement[bool]:
+    """The rows of `table` (one of `ZAAK_PARTS`) that belong to one of these zaken."""
+    ids = list(zaak_ids)
+    if table is koppeling:
+        return or_(koppeling.c.zaak_kaal_id.in_(ids), koppeling.c.zaak_adres_id.in_(ids))
+    return table.c.zaak_id.in_(ids)
+
+
 def _parts(session: Session, zaak_ids: Sequence[int]) -> dict[str, int]:
-    """Rows each table of `ZAAK_PARTS` holds for these zaken."""
+    """Rows each table of `ZAAK_PARTS` holds for these zaken (a link between two zaken in
+    different chunks counts twice: a plan's estimate; the log has what went)."""
     out = {t.name: 0 for t in ZAAK_PARTS}
     for chunk in _chunks(zaak_ids):
         for table in ZAAK_PARTS:
-            out[table.name] += _count(session, table, table.c.zaak_id.in_(list(chunk)))
+            out[table.name] += _count(session, table, _held_by(table, chunk))
     return out
 
 
@@ -300,13 +314,14 @@ def _purge_cases(session: Session, plan: PurgePlan, run_id: str, deleted: dict[s
         query = select(zaak.c.id).where(zaak.c.id.in_(list(chunk)), zcond)
         ids = list(session.scalars(query.with_for_update() if is_pg else query))
         if ids:
-            done = {t.name: _delete(session, t, t.c.id, t.c.zaak_id.in_(ids))
-                    for t in ZAAK_PARTS}
+            done = {t.name: _delete(session, t, t.c.id, _held_by(t, ids)) for t in ZAAK_PARTS}
             done["zaak"] = _delete(session, zaak, zaak.c.id, zaak.c.id.in_(ids))
             for tabel, gone in done.items():
-                # no empty log line for what most zaken never had (attempts, grounds, ...)
-                _log(session, run_id, plan.peildatum, tabel, ZAAK_GROUND, gone)
-                deleted[tabel] = deleted.get(tabel, 0) + len(gone)
+                # no empty log line or count for what most zaken never had (attempts,
+                # grounds, links, ...)
+                if gone:
+                    _log(session, run_id, plan.peildatum, tabel, ZAAK_GROUND, gone)
+                    deleted[tabel] = deleted.get(tabel, 0) + len(gone)
         session.commit()
 
 

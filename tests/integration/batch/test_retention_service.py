@@ -17,11 +17,16 @@ from sqlalchemy.orm import Session
 
 from batch.folders import BatchFolders
 from batch.retention import purge_batch_files
+from tests.factories import signaal
 from tests.integration.batch.scenarios import PEILDATUM, build_retention_scenario
+from vroegsignaal.dates import add_months
+from vroegsignaal.intake.pipeline import run_intake
+from vroegsignaal.retention.auto_closing import close_expired
 from vroegsignaal.retention.policy import RetentionPolicy, RetentionPolicyError
 from vroegsignaal.retention.purge import purge
 from vroegsignaal.storage.db import session_factory
 from vroegsignaal.storage.tables import (
+    Adreskoppeling,
     AuditLog,
     Contactpoging,
     IntakeBatch,
@@ -104,6 +109,33 @@ def test_purge_removes_exactly_the_expired_records_and_logs_them(session: Sessio
 
     again = purge(session, peildatum=PEILDATUM, run_id="nogmaals", policy=policy)
     assert again["verwijderd"] == {} and _logged(session, "nogmaals") == {}
+
+
+def test_an_address_link_goes_with_its_zaken_and_is_logged(session: Session) -> None:
+    """Number 3 with and without an addition: two zaken linked "mogelijk hetzelfde adres"
+    (docs/adressen.md). Nobody works them, the nightly run closes them at their maximum
+    age, and the purge deletes the link with them, in the log like every other row."""
+    received = dt.date(2026, 1, 12)
+    messages = [
+        signaal(signaalId=sid, schuldeiser=creditor, signaalpartner=partner,
+                klantreferentie=f"K-{sid}", signaaldatum=received - dt.timedelta(days=1),
+                ontstaansdatum=received - dt.timedelta(days=45), client__huisnummer="3",
+                client__huisnummertoevoeging=addition, client__postcode="3511 AB")
+        for sid, creditor, partner, addition in (("E-1", "EN-X", "Energie", None),
+                                                 ("W-1", "WBV-X", "Huur", "hs"))
+    ]
+    run_intake(messages, session=session, source="test", ontvangen_op=received)
+    (link,) = session.scalars(select(Adreskoppeling.id))
+    closing = close_expired(session, peildatum=add_months(received, 6))
+    assert closing.as_dict()["gesloten"] == 2
+    session.commit()
+    day = add_months(received, 12)  # 6 months after the closing: due
+    done = purge(session, peildatum=day, run_id="koppeling")
+    assert done["verwijderd"]["zaak"] == 2 and done["verwijderd"]["adreskoppeling"] == 1
+    logged = session.scalars(select(VerwijderLog).where(
+        VerwijderLog.run_id == "koppeling", VerwijderLog.tabel == "adreskoppeling")).all()
+    assert [(r.ids, r.aantal) for r in logged] == [([link], 1)]
+    assert session.scalar(select(func.count()).select_from(Adreskoppeling)) == 0
 
 
 def test_log_holds_no_personal_data(session: Session) -> None:
