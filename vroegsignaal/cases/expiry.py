@@ -122,7 +122,7 @@ def count_nearly_expired(
     session: Session, *, gemeenten: Iterable[str], peildatum: dt.date
 ) -> dict[str, int]:
     """Open zaken "bijna verlopen" on `peildatum` per municipality of `gemeenten` (0 where
-    none): a count only, for the manager's overview and the KPIs. The caller scopes
+    none): a count only, for the manager's overview and the nightly closing. The caller scopes
     `gemeenten` to what its principal may see."""
     codes = sorted(set(gemeenten))
     out = dict.fromkeys(codes, 0)
