@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.contract.enums import Contactsoort, Signaalpartner
@@ -113,7 +113,7 @@ class Dashboard:
 def years(session: Session, principal: KpiReader, gemeentecode: str) -> tuple[int, ...]:
     """The years with published cells for `gemeentecode`, newest first."""
     require_kpi_access(principal, [gemeentecode])
-    rows = session.execute(select(distinct(KpiCel.jaar))
+    rows = session.execute(select(KpiCel.jaar).distinct()
                            .where(KpiCel.gemeentecode == gemeentecode)).scalars()
     return tuple(sorted(rows, reverse=True))
 
