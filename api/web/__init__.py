@@ -23,6 +23,7 @@ from api.web.routes import (
     beheer,
     beheer_gemeente,
     dashboard,
+    overzicht,
     pages,
     schuldeiser,
     werkvoorraad,
@@ -45,7 +46,7 @@ DOCS_CSP = (
 )
 ROUTERS = [
     auth.router, pages.router, werkvoorraad.router, zaak.router, schuldeiser.router,
-    beheer.router, beheer_gemeente.router, dashboard.router,
+    beheer.router, beheer_gemeente.router, dashboard.router, overzicht.router,
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -149,3 +150,15 @@ def test_a_worker_cannot_open_the_dashboard_or_its_downloads(
                  "/dashboard/kengetallen.xlsx?jaar=2026&gemeente=GM0310"):
         response = page.request.get(kpi_app.base_url + path)
         assert response.status == 403, path
+
+
+def test_a_teamleider_opens_the_overview_from_the_menu(page: Page, kpi_app: LiveApp) -> None:
+    lead = account(kpi_app.database_url, "teamleider", UserRole.TEAMLEIDER)
+    web_login(page, kpi_app.base_url, lead, "/werkvoorraad")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overzicht").click()
+    page.wait_for_url("**/overzicht")
+    expect(page.get_by_role("heading", name="Overzicht werkvoorraad")).to_be_visible()
+    table = page.get_by_role("table", name="Open zaken")
+    expect(table.get_by_role("row", name=re.compile("^Open, totaal"))).to_be_visible()
+    expect(page.get_by_role("link", name="bekijk in de werkvoorraad")).to_be_visible()
+    check_page(page)
