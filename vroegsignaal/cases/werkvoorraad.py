@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
@@ -105,9 +105,9 @@ class BadCursor(CaseWorkRefused):
 
 
 # The orders a werkvoorraad can be read in: (column, descending) keys, the zaak id last so
-# every row has one place. "risico" is the order of the partial index `ix_werkvoorraad_open`
-# (the API's); "urgentie" puts crisis signals first (the web page's default); "termijn" the
-# earliest due date.
+# every row has one place. "risico" is the API's; "urgentie" puts crisis signals first (the
+# web page's default); "termijn" the earliest due date. Each has its partial index
+# (`ix_werkvoorraad_open`, `..._urgentie`, `..._termijn`), so a page stops after its rows.
 Order = Literal["risico", "urgentie", "termijn"]
 _W = WerkvoorraadItem
 ORDERS: dict[str, tuple[tuple[Any, bool], ...]] = {
@@ -151,14 +151,37 @@ def _decode(cursor: str, order: str) -> list[Any]:
         raise BadCursor("cursor") from exc
 
 
+def _beyond(col: Any, value: Any, descending: bool) -> ColumnElement[bool]:
+    """`col` past `value` in the order's direction. A boolean key (crisis) is not compared
+    with < or > (SQLAlchemy refuses True/False there): after True (descending) comes
+    False; after False comes nothing."""
+    if isinstance(value, bool):
+        last = not value if descending else value
+        return false() if last else col == (not value)
+    return col < value if descending else col > value
+
+
 def _after(order: str, values: list[Any]) -> ColumnElement[bool]:
-    """Rows after the one with order key `values` (keyset paging)."""
+    """Rows after the one with order key `values` (keyset paging): the rows past it, and
+    (redundant, for the index) no row before its first key, so PostgreSQL starts the index
+    scan at the cursor instead of filtering every row of the pages before."""
     keys = ORDERS[order]
     alternatives = []
     for i, (col, descending) in enumerate(keys):
         same = [c == v for (c, _), v in zip(keys[:i], values[:i], strict=True)]
-        alternatives.append(and_(*same, col < values[i] if descending else col > values[i]))
-    return or_(*alternatives)
+        alternatives.append(and_(*same, _beyond(col, values[i], descending)))
+    (first, descending), value = keys[0], values[0]
+    if isinstance(value, bool):
+        start = _at_or_after(first, value, descending)
+    else:
+        start = first <= value if descending else first >= value
+    return and_(start, or_(*alternatives))
+
+
+def _at_or_after(col: Any, value: bool, descending: bool) -> ColumnElement[bool]:
+    """A boolean key at `value` or after it in the order's direction."""
+    at_end = not value if descending else value
+    return col == value if at_end else true()
 
 
 def werkbakje_filter(
