@@ -158,7 +158,8 @@ def _beyond(col: Any, value: Any, descending: bool) -> ColumnElement[bool]:
     if isinstance(value, bool):
         last = not value if descending else value
         return false() if last else col == (not value)
-    return col < value if descending else col > value
+    past: ColumnElement[bool] = col < value if descending else col > value
+    return past
 
 
 def _after(order: str, values: list[Any]) -> ColumnElement[bool]:
