@@ -231,7 +231,8 @@ def count(
 ) -> int:
     """How many zaken `page` would show in all, counted up to `cap` (a tray's count stays as
     cheap at any size; `cap` means "cap or more"). Raises as `page`."""
-    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum)
+    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum,
+                                columns=(WerkvoorraadItem.zaak_id,))
     capped = query.where(*conditions).limit(cap).subquery()
     return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
 
@@ -254,9 +255,13 @@ def _row(r: Any) -> Row:
 def _scoped(
     session: Session, principal: Principal, filters: WerkvoorraadFilter,
     werkbakje_id: int | None, peildatum: dt.date | None,
+    columns: tuple[Any, ...] | None = None,
 ) -> tuple[Select[Any], list[ColumnElement[bool]]]:
     """The principal's werkvoorraad with `filters` (and the werkbakje's), unordered: the
-    query and its filter conditions."""
+    query (a page's row columns, else `columns` of werkvoorraad_item) and its filter
+    conditions. With `columns` the zaak is joined only when a filter needs it: every item
+    has its zaak (a foreign key), so the join never drops a row, and a count of a
+    work tray saves a lookup per counted item (1000 per tray)."""
     require(principal, Action.READ_CASES)
     if werkbakje_id is not None:
         filters = werkbakje_filter(session, principal, werkbakje_id).merged(filters)
@@ -264,15 +269,17 @@ def _scoped(
     day = peildatum or today()
     overdue = or_(w.te_laat_sinds.is_not(None), w.uiterste_datum < day)
     statuses = [st.value for st in (filters.status or sorted(OPEN))]
-    query = (
-        select(w.zaak_id, w.gemeentecode, w.status, z.zaaktype, z.aantal_signalen, w.prioriteit,
-               w.prioriteit_redenen, w.uiterste_datum, w.crisis, overdue.label("te_laat"),
-               z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie)
-        .join(z, z.id == w.zaak_id)
-        .where(w.gemeentecode.in_(sorted(principal.gemeenten)) if principal.gemeenten
-               else false())
-        .where(w.status.in_(statuses))
-    )
+    needs_zaak = columns is None or bool(
+        filters.zaaktype or filters.toegewezenAanMij or filters.nietToegewezen)
+    query = select(*columns) if columns else select(
+        w.zaak_id, w.gemeentecode, w.status, z.zaaktype, z.aantal_signalen, w.prioriteit,
+        w.prioriteit_redenen, w.uiterste_datum, w.crisis, overdue.label("te_laat"),
+        z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie)
+    if needs_zaak:
+        query = query.join(z, z.id == w.zaak_id)
+    query = query.where(
+        w.gemeentecode.in_(sorted(principal.gemeenten)) if principal.gemeenten else false()
+    ).where(w.status.in_(statuses))
     conditions: list[ColumnElement[bool]] = []
     if filters.zaaktype:
         conditions.append(z.zaaktype.in_([t.value for t in filters.zaaktype]))

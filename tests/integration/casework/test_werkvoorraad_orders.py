@@ -53,3 +53,17 @@ def test_every_order_pages_through_each_open_zaak_once(
         return tuple(values)
 
     assert [key(r) for r in seen] == sorted(key(r) for r in seen), order
+
+
+def test_counts_agree_with_the_pages(pg_session: Session, world: World) -> None:
+    """A count joins the zaak only for a filter on it; both ways it counts what a page shows."""
+    ids = [new_zaak(pg_session, crisissignaal=i == 0) for i in range(4)]
+    me = world.principal(pg_session, "schuldhulpverlener")
+    for filters in (WerkvoorraadFilter(), WerkvoorraadFilter(crisis=True),
+                    WerkvoorraadFilter(nietToegewezen=True),
+                    WerkvoorraadFilter(toegewezenAanMij=True),
+                    WerkvoorraadFilter(pc4Van="3500", pc4Tot="3599")):
+        shown = werkvoorraad.page(pg_session, me, filters, limit=50).rows
+        assert werkvoorraad.count(pg_session, me, filters) == len(shown), filters
+        assert werkvoorraad.count(pg_session, me, filters, cap=2) == min(2, len(shown))
+    assert werkvoorraad.count(pg_session, me, WerkvoorraadFilter()) == len(ids)
