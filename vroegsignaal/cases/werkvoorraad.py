@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -231,10 +232,26 @@ def count(
 ) -> int:
     """How many zaken `page` would show in all, counted up to `cap` (a tray's count stays as
     cheap at any size; `cap` means "cap or more"). Raises as `page`."""
-    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum,
-                                columns=(WerkvoorraadItem.zaak_id,))
-    capped = query.where(*conditions).limit(cap).subquery()
-    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+    if werkbakje_id is not None:
+        filters = werkbakje_filter(session, principal, werkbakje_id).merged(filters)
+    return counts(session, principal, [filters], cap=cap, peildatum=peildatum)[0]
+
+
+def counts(
+    session: Session, principal: Principal, filters: Sequence[WerkvoorraadFilter], *,
+    cap: int = 1000, peildatum: dt.date | None = None,
+) -> list[int]:
+    """`count` of each of `filters` (a page's work trays), in one statement: one round
+    trip for the lot. Raises `Forbidden` (no worker role)."""
+    capped = []
+    for f in filters:
+        query, conditions = _scoped(session, principal, f, None, peildatum,
+                                    columns=(WerkvoorraadItem.zaak_id,))
+        sub = query.where(*conditions).limit(cap).subquery()
+        capped.append(select(func.count()).select_from(sub).scalar_subquery())
+    if not capped:
+        return []
+    return [int(n) for n in session.execute(select(*capped)).one()]
 
 
 def row(session: Session, principal: Principal, zaak_id: int) -> Row | None:

@@ -6,16 +6,19 @@ boolean crisis first, which a keyset cursor must step over without < or >)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import typing
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from tests.casework import World, new_zaak
+from tests.integration.casework.conftest import AuditedClient
 from vroegsignaal.cases import werkvoorraad
 from vroegsignaal.cases.werkvoorraad import ORDERS, Order, WerkvoorraadFilter
-from vroegsignaal.storage.tables import WerkvoorraadItem
+from vroegsignaal.storage.tables import Werkbakje, WerkvoorraadItem
 
 pytestmark = pytest.mark.integration
 
@@ -59,11 +62,42 @@ def test_counts_agree_with_the_pages(pg_session: Session, world: World) -> None:
     """A count joins the zaak only for a filter on it; both ways it counts what a page shows."""
     ids = [new_zaak(pg_session, crisissignaal=i == 0) for i in range(4)]
     me = world.principal(pg_session, "schuldhulpverlener")
-    for filters in (WerkvoorraadFilter(), WerkvoorraadFilter(crisis=True),
-                    WerkvoorraadFilter(nietToegewezen=True),
-                    WerkvoorraadFilter(toegewezenAanMij=True),
-                    WerkvoorraadFilter(pc4Van="3500", pc4Tot="3599")):
-        shown = werkvoorraad.page(pg_session, me, filters, limit=50).rows
-        assert werkvoorraad.count(pg_session, me, filters) == len(shown), filters
-        assert werkvoorraad.count(pg_session, me, filters, cap=2) == min(2, len(shown))
+    every = [WerkvoorraadFilter(), WerkvoorraadFilter(crisis=True),
+             WerkvoorraadFilter(nietToegewezen=True), WerkvoorraadFilter(toegewezenAanMij=True),
+             WerkvoorraadFilter(pc4Van="3500", pc4Tot="3599")]
+    shown = [len(werkvoorraad.page(pg_session, me, f, limit=50).rows) for f in every]
+    assert shown == [4, 1, 4, 0, 4]
+    for filters, n in zip(every, shown, strict=True):
+        assert werkvoorraad.count(pg_session, me, filters) == n, filters
+        assert werkvoorraad.count(pg_session, me, filters, cap=2) == min(2, n)
+    assert werkvoorraad.counts(pg_session, me, every) == shown, "the lot in one statement"
+    assert werkvoorraad.counts(pg_session, me, []) == []
     assert werkvoorraad.count(pg_session, me, WerkvoorraadFilter()) == len(ids)
+
+
+def test_the_web_page_counts_its_trays_and_pages_in_its_default_order(
+    api: AuditedClient, pg_session: Session, world: World
+) -> None:
+    """The werkvoorraad page on PostgreSQL: each tray's count (one saved by an older version
+    counts 0), and "Volgende pagina" in the default order (urgentie) to the last zaak."""
+    ids = [new_zaak(pg_session, crisissignaal=i < 2) for i in range(30)]
+    lead = api.as_user("teamleider")
+    assert api.post("/api/v1/werkbakjes", headers=lead, json={
+        "teamId": world.teams["utrecht"], "naam": "Crisis", "filter": {"crisis": True},
+    }).status_code == 201
+    pg_session.execute(insert(Werkbakje).values(
+        team_id=world.teams["utrecht"], naam="Oud", filter={"verdwenen": True},
+        aangemaakt_door=world.users["teamleider"]))
+    pg_session.commit()
+    me = {"Cookie": api.as_user("schuldhulpverlener")["Cookie"]}
+    first = api.get("/werkvoorraad", headers=me)
+    assert first.status_code == 200
+    counts = dict(re.findall(r'>([A-Za-z ]+) <span class="vs-teller">(\d+)</span>', first.text))
+    assert counts == {"Alle zaken": "30", "Crisis": "2", "Oud": "0"}
+    seen = re.findall(r'href="/zaken/(\d+)"', first.text)
+    link = re.search(r'href="(/werkvoorraad\?[^"]*)">Volgende pagina<', first.text)
+    assert link is not None
+    second = api.get(html.unescape(link.group(1)), headers=me)
+    assert second.status_code == 200, "page two of the default order"
+    seen += re.findall(r'href="/zaken/(\d+)"', second.text)
+    assert sorted({int(i) for i in seen}) == sorted(ids)
