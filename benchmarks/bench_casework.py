@@ -9,10 +9,16 @@ every request), and runs locust headless with one user per worker
 (benchmarks/locust_casework.py) for `--seconds`.
 Targets: werkvoorraad page p95 < 100 ms, zaak detail p95 < 150 ms, writes (contact
 attempt, claim) p95 < 150 ms. Records the machine's load while it ran, because the
-machine is shared.
+machine is shared. A warm-up run (`--warmup` seconds, not measured) comes first; then
+each profile of `--profiles` (a closed loop, and 1-3 s of think time).
 
     .venv/bin/python benchmarks/bench_casework.py [--zaken 1000000] [--users 50] [--seconds 60]
+        [--keep-database NAME | --reuse-database NAME]
 
+`--keep-database NAME` fills a database of that name and leaves it; `--reuse-database NAME`
+measures on it again without the fill (about a minute on a quiet machine, four under
+load), after bringing it to the current schema. A reused database carries the claims and
+contact attempts of the runs before; each run claims zaken still waiting.
 Writes benchmarks/results/casework.json.
 """
 
