@@ -24,7 +24,18 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
@@ -217,13 +228,30 @@ def page(
     if cursor:
         conditions.append(_after(order, _decode(cursor, order)))
     limit = max(1, min(limit, MAX_PAGE))
-    query = query.where(*conditions).order_by(
-        *[col.desc() if descending else col.asc() for col, descending in ORDERS[order]]
-    ).limit(limit + 1)
-    rows = [_row(r) for r in session.execute(query)]
+    keys = ORDERS[order]
+    if len(principal.gemeenten) > 1:
+        # A regional team's worker: the index is per municipality, and PostgreSQL sorts
+        # all open items of `gemeentecode IN (...)` for one page (48 ms for two
+        # municipalities of 25,000 open zaken). Each municipality's first rows in index
+        # order, merged, cost one short index scan each instead.
+        branches = [
+            select(*query.where(*conditions, WerkvoorraadItem.gemeentecode == g)
+                   .order_by(*_ordered(keys)).limit(limit + 1).subquery().c)
+            for g in sorted(principal.gemeenten)
+        ]
+        merged = union_all(*branches).subquery()
+        query = select(merged).order_by(*_ordered(
+            tuple((merged.c[col.key], descending) for col, descending in keys)))
+    else:
+        query = query.where(*conditions).order_by(*_ordered(keys))
+    rows = [_row(r) for r in session.execute(query.limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, _encode(rows[-1], order) if more and rows else None)
+
+
+def _ordered(keys: tuple[tuple[Any, bool], ...]) -> list[Any]:
+    return [col.desc() if descending else col.asc() for col, descending in keys]
 
 
 def count(

@@ -14,20 +14,29 @@ import pytest
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from tests.casework import World, new_zaak
+from tests.casework import AMSTERDAM, World, new_zaak
 from tests.integration.casework.conftest import AuditedClient
 from vroegsignaal.cases import werkvoorraad
 from vroegsignaal.cases.werkvoorraad import ORDERS, Order, WerkvoorraadFilter
-from vroegsignaal.storage.tables import Werkbakje, WerkvoorraadItem
+from vroegsignaal.storage.tables import TeamLid, Werkbakje, WerkvoorraadItem
 
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.parametrize("regional", [False, True], ids=["one-municipality", "regional"])
 @pytest.mark.parametrize("order", typing.get_args(Order))
 def test_every_order_pages_through_each_open_zaak_once(
-    order: Order, pg_session: Session, world: World
+    order: Order, regional: bool, pg_session: Session, world: World
 ) -> None:
+    """`regional`: the worker is also in Amsterdam's team, so serves two municipalities
+    (their pages are merged from one index scan per municipality)."""
     ids = [new_zaak(pg_session) for _ in range(9)]
+    if regional:
+        ids += [new_zaak(pg_session, AMSTERDAM) for _ in range(5)]
+        pg_session.execute(insert(TeamLid).values(team_id=world.teams["amsterdam"],
+                                                  gebruiker_id=world.users["schuldhulpverlener"]))
+    else:
+        new_zaak(pg_session, AMSTERDAM)  # not served: never shown
     # Ties on purpose: three risks, two due dates, crisis on some of each.
     for i, zaak_id in enumerate(ids):
         pg_session.execute(update(WerkvoorraadItem).where(WerkvoorraadItem.zaak_id == zaak_id)
