@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import re
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 import vroegsignaal
 from api import errors, openapi, web
+from api.asgi_headers import RequestIdAndVersion
 from api.ddas.app import create_ddas_app
 from api.limits import BodyLimit
 from api.metrics import CoreMetrics
@@ -35,9 +34,6 @@ from api.web.errors import render_error
 from vroegsignaal.events import BUS
 
 API_VERSION = errors.API_VERSION
-# A caller's X-Request-ID is kept when it looks like an id; it becomes the audit trail's
-# trace_id (32 characters, as a W3C trace id), so a longer one is replaced by a fresh id.
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -97,18 +93,8 @@ def create_app(
     app.state.metrics.subscribe(BUS)
     app.include_router(metrics_router)
 
-    @app.middleware("http")
-    async def api_version_and_request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # The request id travels into the audit trail (its trace_id) and back to the caller.
-        given = request.headers.get("x-request-id", "")
-        request.state.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["API-Version"] = API_VERSION
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
-
+    # Outermost: the request id is set before anything else runs.
+    app.add_middleware(RequestIdAndVersion, version=API_VERSION)
     app.state.version = vroegsignaal.__version__
     return app
 

@@ -9,16 +9,23 @@ every request), and runs locust headless with one user per worker
 (benchmarks/locust_casework.py) for `--seconds`.
 Targets: werkvoorraad page p95 < 100 ms, zaak detail p95 < 150 ms, writes (contact
 attempt, claim) p95 < 150 ms. Records the machine's load while it ran, because the
-machine is shared.
+machine is shared. A warm-up run (`--warmup` seconds, not measured) comes first; then
+each profile of `--profiles` (a closed loop, and 1-3 s of think time).
 
     .venv/bin/python benchmarks/bench_casework.py [--zaken 1000000] [--users 50] [--seconds 60]
+        [--keep-database NAME | --reuse-database NAME]
 
+`--keep-database NAME` fills a database of that name and leaves it; `--reuse-database NAME`
+measures on it again without the fill (about a minute on a quiet machine, four under
+load), after bringing it to the current schema. A reused database carries the claims and
+contact attempts of the runs before; each run claims zaken still waiting.
 Writes benchmarks/results/casework.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -31,21 +38,31 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.postgres import create_database, drop_database, server_url  # noqa: E402
+from benchmarks.postgres import (  # noqa: E402
+    create_database,
+    database_exists,
+    database_url,
+    drop_database,
+    server_url,
+)
 
 RESULTS = ROOT / "benchmarks" / "results"
 GEMEENTEN = ["GM0344", "GM0363", "GM0518", "GM0599", "GM0153", "GM0014", "GM0200", "GM0772",
              "GM0855", "GM0193"]
 TARGETS_MS = {"werkvoorraad": 100, "zaak": 150, "contactpoging": 150, "claim": 150}
 WORKERS_PER_TEAM = 5
+# The work trays of every team (name: saved WerkvoorraadFilter).
+TRAYS = {"Crisis": {"crisis": True}, "Te laat": {"teLaat": True},
+         "Wijk 3000-3299": {"pc4Van": "3000", "pc4Tot": "3299"}}
 
 
-def fill(url: str, n: int) -> dict[str, object]:
-    """Teams, workers and `n` zaken by set-based SQL; the plan the locust users follow."""
+def fill(url: str, n: int) -> float:
+    """Teams, workers and `n` zaken by set-based SQL; returns the seconds it took."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -120,8 +137,31 @@ def fill(url: str, n: int) -> dict[str, object]:
             FROM zaak z"""))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
-    fill_seconds = time.perf_counter() - started
+    engine.dispose()
+    return round(time.perf_counter() - started, 1)
+
+
+def make_plan(url: str) -> dict[str, object]:
+    """The plan the locust users follow, read from a filled database (fresh or reused):
+    per worker its picked-up zaken, the waiting zaken it may claim, and a new session."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        # Each team's work trays, as a team would save them: the web page counts each.
+        for naam, saved in TRAYS.items():
+            conn.execute(text("""
+                INSERT INTO werkbakje (team_id, naam, filter, aangemaakt_door, aangemaakt_op)
+                SELECT t.id, :naam, CAST(:filter AS jsonb), 0, now() FROM team t
+                ON CONFLICT (team_id, naam) DO NOTHING"""),
+                {"naam": naam, "filter": json.dumps(saved)})
     with engine.connect() as conn:
+        workers: list[dict[str, object]] = []
+        for gi in range(len(GEMEENTEN)):
+            for slot in range(WORKERS_PER_TEAM):
+                uid = conn.execute(text("SELECT id FROM gebruiker WHERE gebruikersnaam = :u"),
+                                   {"u": f"w{gi}-{slot}"}).scalar_one()
+                workers.append({"id": uid, "gemeente": gi, "slot": slot})
         for w in workers:
             mine = conn.execute(text(
                 "SELECT id FROM zaak WHERE toegewezen_aan = :u ORDER BY id LIMIT 300"),
@@ -135,9 +175,10 @@ def fill(url: str, n: int) -> dict[str, object]:
             w["toegewezen"], w["te_claimen"] = list(mine), list(waiting)
         counts = dict(conn.execute(text("SELECT status, count(*) FROM zaak GROUP BY status"))
                       .all())
+        zaken = conn.execute(text("SELECT count(*) FROM zaak")).scalar_one()
     engine.dispose()
     _log_in(url, workers)
-    return {"workers": workers, "fill_seconds": round(fill_seconds, 1), "status_counts": counts}
+    return {"workers": workers, "status_counts": counts, "zaken": zaken}
 
 
 def _log_in(url: str, workers: list[dict[str, object]]) -> None:
@@ -200,37 +241,81 @@ def _wait_ready(port: int, timeout: float = 60) -> None:
     raise RuntimeError("the API did not come up")
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
-    server = server_url()
-    name, url = create_database(server, "vs_bench_casework")
-    env = {**os.environ, "VROEGSIGNAAL_DATABASE_URL": url, "VROEGSIGNAAL_ENV": "development"}
-    try:
-        from vroegsignaal.storage.seed import prepare_database
+@contextlib.contextmanager
+def database(args: argparse.Namespace) -> Iterator[tuple[str, float | None]]:
+    """The filled database of this run: (URL, fill seconds or None when reused).
 
+    `--reuse-database NAME`: an earlier `--keep-database NAME` run's database, brought to
+    the current schema (new migrations, such as an index, apply) and not filled again.
+    `--keep-database NAME`: a new database of that name, filled and left in place.
+    Neither: a throwaway database, dropped at the end.
+    """
+    from vroegsignaal.storage.seed import prepare_database
+
+    server = server_url()
+    if args.reuse_database:
+        if not database_exists(server, args.reuse_database):
+            raise SystemExit(f"no database {args.reuse_database}: fill one with --keep-database")
+        url = database_url(server, args.reuse_database)
         prepare_database(url)
-        plan = fill(url, args.zaken)
-        core = core_times(url, plan)
-        port = _free_port()
-        api = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
-             "127.0.0.1", "--port", str(port), "--workers", str(args.api_workers),
-             "--log-level", "warning", "--no-access-log"],
-            cwd=ROOT, env=env, start_new_session=True)
-        try:
-            _wait_ready(port)
-            runs = {}
-            with tempfile.TemporaryDirectory() as tmp:
-                plan_file = Path(tmp) / "plan.json"
-                plan_file.write_text(json.dumps({"workers": plan["workers"]}))
-                for profile in args.profiles.split(";"):
-                    label, wait = profile.split(":")
-                    runs[label] = _locust(args, port, env, plan_file, Path(tmp) / label, wait)
-        finally:
-            os.killpg(api.pid, signal.SIGTERM)
-            api.wait(30)
+        yield url, None
+        return
+    name, url = create_database(server, "vs_bench_casework", name=args.keep_database)
+    try:
+        prepare_database(url)
+        yield url, fill(url, args.zaken)
     finally:
-        drop_database(server, name)
-    return {"plan": plan, "runs": runs, "core": core}
+        if not args.keep_database:
+            drop_database(server, name)
+
+
+@contextlib.contextmanager
+def serve(url: str, api_workers: int) -> Iterator[tuple[int, dict[str, str]]]:
+    """The real app (api.main) under uvicorn on a free loopback port: (port, its env)."""
+    env = {**os.environ, "VROEGSIGNAAL_DATABASE_URL": url, "VROEGSIGNAAL_ENV": "development"}
+    port = _free_port()
+    api = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(api_workers),
+         "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env=env, start_new_session=True)
+    try:
+        _wait_ready(port)
+        yield port, env
+    finally:
+        os.killpg(api.pid, signal.SIGTERM)
+        api.wait(30)
+
+
+def run(args: argparse.Namespace, locustfile: Path,
+        core: Callable[[str, dict[str, object]], dict[str, float]] | None = None,
+        ) -> dict[str, object]:
+    """Fill (or reuse), plan, time the core calls alone, serve, and run each load profile
+    of `args.profiles` with `locustfile`."""
+    with database(args) as (url, fill_seconds):
+        plan = make_plan(url)
+        plan["fill_seconds"] = fill_seconds
+        core_ms = core(url, plan) if core else {}
+        profiles = [p.split(":") for p in args.profiles.split(";")]
+        if args.warmup:
+            profiles.insert(0, ["warmup", profiles[0][1]])
+        with serve(url, args.api_workers) as (port, env), \
+                tempfile.TemporaryDirectory() as tmp:
+            runs = {}
+            for k, (label, wait) in enumerate(profiles):
+                # Each run claims its own share of the waiting zaken: a zaak claimed in an
+                # earlier run would be a cheaper no-op or a conflict, not a claim.
+                plan_file = Path(tmp) / f"plan-{label}.json"
+                plan_file.write_text(json.dumps({"workers": [
+                    {**w, "te_claimen": w["te_claimen"][k::len(profiles)]}  # type: ignore[index]
+                    for w in plan["workers"]]}))  # type: ignore[attr-defined]
+                # The warm-up is not measured: the first requests of each server process open
+                # its pool's connections and fill SQLAlchemy's and Jinja's caches (about a
+                # second for the first 50 at once), which would be most of a short run's p95.
+                runs[label] = _locust(args, locustfile, port, env, plan_file, Path(tmp) / label,
+                                      wait, seconds=args.warmup if label == "warmup" else None)
+            runs.pop("warmup", None)
+    return {"plan": plan, "runs": runs, "core": core_ms}
 
 
 def core_times(url: str, plan: dict[str, object], n: int = 30) -> dict[str, float]:
@@ -267,20 +352,23 @@ def core_times(url: str, plan: dict[str, object], n: int = 30) -> dict[str, floa
     return {k: round(1000 * statistics.median(v), 1) for k, v in out.items() if v}
 
 
-def _locust(args: argparse.Namespace, port: int, env: dict[str, str], plan_file: Path,
-            prefix: Path, wait: str) -> dict[str, object]:
-    """One locust run of `args.users` workers waiting `wait` ("min,max" seconds) between
-    actions; its statistics and the machine's load meanwhile."""
+def _locust(args: argparse.Namespace, locustfile: Path, port: int, env: dict[str, str],
+            plan_file: Path, prefix: Path, wait: str, seconds: int | None = None,
+            ) -> dict[str, object]:
+    """One locust run of `args.users` workers (started 10 a second) waiting `wait` ("min,max"
+    seconds) between actions, for `seconds` (default `args.seconds`); its statistics and
+    the machine's load meanwhile."""
+    seconds = seconds or args.seconds
     sampler = LoadSampler()
     load_before = os.getloadavg()[0]
     sampler.start()
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locust_casework.py"),
-         "--headless", "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+        [sys.executable, "-m", "locust", "-f", str(locustfile),
+         "--headless", "-u", str(args.users), "-r", "10", "-t", f"{seconds}s",
          "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
          "--loglevel", "WARNING"],
         cwd=ROOT, env={**env, "BENCH_PLAN": str(plan_file), "BENCH_WAIT": wait}, check=False,
-        timeout=args.seconds + 120)
+        timeout=seconds + 120)
     sampler.stop.set()
     sampler.join()
     stats = _read_stats(Path(f"{prefix}_stats.csv"))
@@ -312,40 +400,65 @@ def _read_stats(path: Path) -> dict[str, dict[str, float]]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options bench_casework.py and bench_web.py share."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--zaken", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--api-workers", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=15,
+                        help="seconds of load before the measured runs, not measured")
     parser.add_argument(
         "--profiles", default="doorlopend:0.05,0.2;met-denktijd:1,3",
         help="label:min,max seconds between a worker's actions; ';' between profiles")
-    args = parser.parse_args()
-    result = run(args)
-    report = {
-        "benchmark": "casework",
+    reuse = parser.add_mutually_exclusive_group()
+    reuse.add_argument("--keep-database", metavar="NAME",
+                       help="fill a new database of this name and leave it in place")
+    reuse.add_argument("--reuse-database", metavar="NAME",
+                       help="measure on a database an earlier --keep-database run filled "
+                            "(migrated to the current schema, not filled again)")
+    return parser
+
+
+def report(name: str, args: argparse.Namespace, result: dict[str, object],
+           targets: dict[str, int], note: str) -> dict[str, object]:
+    """The JSON a run writes to benchmarks/results/`name`.json."""
+    plan = result["plan"]
+    assert isinstance(plan, dict)
+    out = {
+        "benchmark": name,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "zaken": args.zaken,
+        "zaken": plan["zaken"],
         "users": args.users,
         "seconds": args.seconds,
         "api_workers": args.api_workers,
-        "status_counts": result["plan"]["status_counts"],  # type: ignore[index]
-        "fill_seconds": result["plan"]["fill_seconds"],  # type: ignore[index]
-        "targets_p95_ms": TARGETS_MS,
+        "warmup_seconds": args.warmup,
+        "database": args.reuse_database or args.keep_database or "(throwaway)",
+        "status_counts": plan["status_counts"],
+        "fill_seconds": plan["fill_seconds"],  # None: a reused database
+        "targets_p95_ms": targets,
         "core_median_ms": result["core"],
         "runs": result["runs"],
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "note": "API: uvicorn on loopback, each worker with a real session (cookie and "
-                "CSRF token); locust on the same machine; PostgreSQL the "
-                "test cluster of scripts/services/postgres.sh. 'doorlopend': every worker "
-                "acts again 0.05-0.2 s after an answer (a closed loop, far above real use); "
-                "'met-denktijd': 1-3 s. The machine (2 cores) is shared with other work: "
-                "see runs.*.machine.",
+        "note": note,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "casework.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report["runs"], indent=2))
+    (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=2) + "\n")
+    return out
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0]).parse_args()
+    result = run(args, ROOT / "benchmarks" / "locust_casework.py", core_times)
+    out = report("casework", args, result, TARGETS_MS, (
+        "API: uvicorn on loopback, each worker with a real session of "
+        "vroegsignaal/accounts (cookie and CSRF token, looked up on every request); locust "
+        "on the same machine; PostgreSQL the test cluster of scripts/services/postgres.sh. "
+        "'doorlopend': every worker acts again 0.05-0.2 s after an answer (a closed loop, "
+        "far above real use); 'met-denktijd': 1-3 s. The machine (2 cores) is shared with "
+        "other work: see runs.*.machine."))
+    print(json.dumps(out["runs"], indent=2))
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ api/web/routes/, outside /api/v1 and outside the OpenAPI document.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.asgi_headers import PageHeaders
 from api.web.routes import (
     auth,
     beheer,
@@ -56,19 +56,4 @@ def install(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        path = request.url.path
-        if path == "/api/v1/docs":
-            response.headers.setdefault("Content-Security-Policy", DOCS_CSP)
-        elif not path.startswith("/api/"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-            response.headers.setdefault("Referrer-Policy", "same-origin")
-            if not path.startswith(("/static/", "/thema/")):
-                # Pages may show personal data: never kept in a shared or back-forward cache.
-                response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(PageHeaders, csp=CSP, docs_csp=DOCS_CSP)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from vroegsignaal.storage.tables import (
@@ -94,20 +94,39 @@ def load_principal(
     user = session.get(Gebruiker, gebruiker_id)
     if user is None or not user.actief:
         return None
-    roles = frozenset(
-        UserRole(r)
-        for r in session.execute(
-            select(GebruikerRol.rol).where(GebruikerRol.gebruiker_id == gebruiker_id)
-        ).scalars()
-    )
-    teams, gemeenten = served_municipalities(session, user)
+    # Roles, teams and the teams' municipalities in one round trip: this runs on every
+    # request (api/deps.py), and under load each round trip also waits for the GIL
+    # (benchmarks/bench_casework.py: three queries were a third of a werkvoorraad page).
+    roles: set[UserRole] = set()
+    teams: set[int] = set()
+    gemeenten = {user.gemeentecode} if user.gemeentecode else set()
+    for kind, value in session.execute(_rights_of(gebruiker_id)):
+        if kind == "rol":
+            roles.add(UserRole(value))
+        elif kind == "team":
+            teams.add(int(value))
+        else:
+            gemeenten.add(str(value))
     return Principal(
         gebruiker_id=user.id,
         gebruikersnaam=user.gebruikersnaam,
-        roles=roles,
-        gemeenten=gemeenten,
-        teams=teams,
+        roles=frozenset(roles),
+        gemeenten=frozenset(gemeenten),
+        teams=frozenset(teams),
         request_id=request_id,
+    )
+
+
+def _rights_of(gebruiker_id: int) -> CompoundSelect[str, str]:
+    """(kind, value) rows: each role ("rol"), team id ("team", as text) and municipality of
+    a team ("gemeente") of the user; what `served_municipalities` and the roles query
+    read, in one statement."""
+    mine = TeamLid.gebruiker_id == gebruiker_id
+    return union_all(
+        select(literal("rol"), GebruikerRol.rol).where(GebruikerRol.gebruiker_id == gebruiker_id),
+        select(literal("team"), cast(TeamLid.team_id, String)).where(mine),
+        select(literal("gemeente"), TeamGemeente.gemeentecode)
+        .join(TeamLid, TeamLid.team_id == TeamGemeente.team_id).where(mine),
     )
 
 

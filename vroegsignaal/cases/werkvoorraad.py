@@ -20,12 +20,24 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal
@@ -113,9 +125,9 @@ class BadCursor(CaseWorkRefused):
 
 
 # The orders a werkvoorraad can be read in: (column, descending) keys, the zaak id last so
-# every row has one place. "risico" is the order of the partial index `ix_werkvoorraad_open`
-# (the API's); "urgentie" puts crisis signals first (the web page's default); "termijn" the
-# earliest due date.
+# every row has one place. "risico" is the API's; "urgentie" puts crisis signals first (the
+# web page's default); "termijn" the earliest due date. Each has its partial index
+# (`ix_werkvoorraad_open`, `..._urgentie`, `..._termijn`), so a page stops after its rows.
 Order = Literal["risico", "urgentie", "termijn"]
 _W = WerkvoorraadItem
 ORDERS: dict[str, tuple[tuple[Any, bool], ...]] = {
@@ -159,14 +171,38 @@ def _decode(cursor: str, order: str) -> list[Any]:
         raise BadCursor("cursor") from exc
 
 
+def _beyond(col: Any, value: Any, descending: bool) -> ColumnElement[bool]:
+    """`col` past `value` in the order's direction. A boolean key (crisis) is not compared
+    with < or > (SQLAlchemy refuses True/False there): after True (descending) comes
+    False; after False comes nothing."""
+    if isinstance(value, bool):
+        last = not value if descending else value
+        return false() if last else col == (not value)
+    past: ColumnElement[bool] = col < value if descending else col > value
+    return past
+
+
 def _after(order: str, values: list[Any]) -> ColumnElement[bool]:
-    """Rows after the one with order key `values` (keyset paging)."""
+    """Rows after the one with order key `values` (keyset paging): the rows past it, and
+    (redundant, for the index) no row before its first key, so PostgreSQL starts the index
+    scan at the cursor instead of filtering every row of the pages before."""
     keys = ORDERS[order]
     alternatives = []
     for i, (col, descending) in enumerate(keys):
         same = [c == v for (c, _), v in zip(keys[:i], values[:i], strict=True)]
-        alternatives.append(and_(*same, col < values[i] if descending else col > values[i]))
-    return or_(*alternatives)
+        alternatives.append(and_(*same, _beyond(col, values[i], descending)))
+    (first, descending), value = keys[0], values[0]
+    if isinstance(value, bool):
+        start = _at_or_after(first, value, descending)
+    else:
+        start = first <= value if descending else first >= value
+    return and_(start, or_(*alternatives))
+
+
+def _at_or_after(col: Any, value: bool, descending: bool) -> ColumnElement[bool]:
+    """A boolean key at `value` or after it in the order's direction."""
+    at_end = not value if descending else value
+    return col == value if at_end else true()
 
 
 def werkbakje_filter(
@@ -200,13 +236,30 @@ def page(
     if cursor:
         conditions.append(_after(order, _decode(cursor, order)))
     limit = max(1, min(limit, MAX_PAGE))
-    query = query.where(*conditions).order_by(
-        *[col.desc() if descending else col.asc() for col, descending in ORDERS[order]]
-    ).limit(limit + 1)
-    rows = [_row(r) for r in session.execute(query)]
+    keys = ORDERS[order]
+    if len(principal.gemeenten) > 1:
+        # A regional team's worker: the index is per municipality, and PostgreSQL sorts
+        # all open items of `gemeentecode IN (...)` for one page (48 ms for two
+        # municipalities of 25,000 open zaken). Each municipality's first rows in index
+        # order, merged, cost one short index scan each instead.
+        branches = [
+            select(*query.where(*conditions, WerkvoorraadItem.gemeentecode == g)
+                   .order_by(*_ordered(keys)).limit(limit + 1).subquery().c)
+            for g in sorted(principal.gemeenten)
+        ]
+        merged = union_all(*branches).subquery()
+        query = select(merged).order_by(*_ordered(
+            tuple((merged.c[col.key], descending) for col, descending in keys)))
+    else:
+        query = query.where(*conditions).order_by(*_ordered(keys))
+    rows = [_row(r) for r in session.execute(query.limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, _encode(rows[-1], order) if more and rows else None)
+
+
+def _ordered(keys: tuple[tuple[Any, bool], ...]) -> list[Any]:
+    return [col.desc() if descending else col.asc() for col, descending in keys]
 
 
 def count(
@@ -215,9 +268,26 @@ def count(
 ) -> int:
     """How many zaken `page` would show in all, counted up to `cap` (a tray's count stays as
     cheap at any size; `cap` means "cap or more"). Raises as `page`."""
-    query, conditions = _scoped(session, principal, filters, werkbakje_id, peildatum)
-    capped = query.where(*conditions).limit(cap).subquery()
-    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
+    if werkbakje_id is not None:
+        filters = werkbakje_filter(session, principal, werkbakje_id).merged(filters)
+    return counts(session, principal, [filters], cap=cap, peildatum=peildatum)[0]
+
+
+def counts(
+    session: Session, principal: Principal, filters: Sequence[WerkvoorraadFilter], *,
+    cap: int = 1000, peildatum: dt.date | None = None,
+) -> list[int]:
+    """`count` of each of `filters` (a page's work trays), in one statement: one round
+    trip for the lot. Raises `Forbidden` (no worker role)."""
+    capped = []
+    for f in filters:
+        query, conditions = _scoped(session, principal, f, None, peildatum,
+                                    columns=(WerkvoorraadItem.zaak_id,))
+        sub = query.where(*conditions).limit(cap).subquery()
+        capped.append(select(func.count()).select_from(sub).scalar_subquery())
+    if not capped:
+        return []
+    return [int(n) for n in session.execute(select(*capped)).one()]
 
 
 def row(session: Session, principal: Principal, zaak_id: int) -> Row | None:
@@ -239,27 +309,38 @@ def _row(r: Any) -> Row:
 def _scoped(
     session: Session, principal: Principal, filters: WerkvoorraadFilter,
     werkbakje_id: int | None, peildatum: dt.date | None,
+    columns: tuple[Any, ...] | None = None,
 ) -> tuple[Select[Any], list[ColumnElement[bool]]]:
     """The principal's werkvoorraad with `filters` (and the werkbakje's), unordered: the
-    query and its filter conditions."""
+    query (a page's row columns, else `columns` of werkvoorraad_item) and its filter
+    conditions. With `columns` the zaak is joined only when a filter needs it: every item
+    has its zaak (a foreign key), so the join never drops a row, and a count of a
+    work tray saves a lookup per counted item (1000 per tray)."""
     require(principal, Action.READ_CASES)
     if werkbakje_id is not None:
         filters = werkbakje_filter(session, principal, werkbakje_id).merged(filters)
     w, z, s = WerkvoorraadItem, Zaak, Signaal
     day = peildatum or today()
     overdue = or_(w.te_laat_sinds.is_not(None), w.uiterste_datum < day)
-    expiring = nearly_expired(warning_days(session, principal.gemeenten), day)
+
+    def expiring() -> ColumnElement[bool]:
+        # Read the municipalities' warning days only when a row or a filter needs them: a
+        # page's tray counts call this once per tray.
+        return nearly_expired(warning_days(session, principal.gemeenten), day)
+
     statuses = [st.value for st in (filters.status or sorted(OPEN))]
-    query = (
-        select(w.zaak_id, w.gemeentecode, w.status, z.zaaktype, z.aantal_signalen, w.prioriteit,
-               w.prioriteit_redenen, w.uiterste_datum, w.crisis, overdue.label("te_laat"),
-               z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie,
-               w.bewaren_tot, expiring.label("bijna_verlopen"))
-        .join(z, z.id == w.zaak_id)
-        .where(w.gemeentecode.in_(sorted(principal.gemeenten)) if principal.gemeenten
-               else false())
-        .where(w.status.in_(statuses))
-    )
+    needs_zaak = columns is None or bool(
+        filters.zaaktype or filters.toegewezenAanMij or filters.nietToegewezen)
+    query = select(*columns) if columns else select(
+        w.zaak_id, w.gemeentecode, w.status, z.zaaktype, z.aantal_signalen, w.prioriteit,
+        w.prioriteit_redenen, w.uiterste_datum, w.crisis, overdue.label("te_laat"),
+        z.toegewezen_aan, z.team_id, z.nieuw_signaal_sinds, z.versie,
+        w.bewaren_tot, expiring().label("bijna_verlopen"))
+    if needs_zaak:
+        query = query.join(z, z.id == w.zaak_id)
+    query = query.where(
+        w.gemeentecode.in_(sorted(principal.gemeenten)) if principal.gemeenten else false()
+    ).where(w.status.in_(statuses))
     conditions: list[ColumnElement[bool]] = []
     if filters.zaaktype:
         conditions.append(z.zaaktype.in_([t.value for t in filters.zaaktype]))
@@ -272,7 +353,7 @@ def _scoped(
     if filters.nietToegewezen:
         conditions.append(z.toegewezen_aan.is_(None))
     if filters.bijnaVerlopen is not None:
-        conditions.append(expiring if filters.bijnaVerlopen else ~expiring)
+        conditions.append(expiring() if filters.bijnaVerlopen else ~expiring())
     signal_conditions: list[ColumnElement[bool]] = []
     if filters.signaalpartner:
         signal_conditions.append(s.signaalpartner.in_([p.value for p in filters.signaalpartner]))

@@ -214,6 +214,13 @@ class Signaal(Base):
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
+def _open_index(name: str, *keys: str) -> Index:
+    """A werkvoorraad index: the municipality, then `keys`, over the open items only."""
+    where = text("status IN ('Nog niet opgepakt', 'Opgepakt')")
+    return Index(name, "gemeentecode", *[text(k) if " " in k else k for k in keys],
+                 postgresql_where=where, sqlite_where=where)
+
+
 class WerkvoorraadItem(Base):
     """One outreach task per case: the queue a schuldhulpverlener works."""
 
@@ -221,17 +228,13 @@ class WerkvoorraadItem(Base):
     __table_args__ = (
         Index("ix_werkvoorraad_wachtrij", "gemeentecode", "status", "prioriteit"),
         Index("ix_werkvoorraad_termijn", "status", "uiterste_datum"),
-        # The werkvoorraad page (cases/werkvoorraad.py): open items of a municipality in
-        # queue order, read with a keyset cursor.
-        Index(
-            "ix_werkvoorraad_open",
-            "gemeentecode",
-            text("prioriteit DESC"),
-            "uiterste_datum",
-            "zaak_id",
-            postgresql_where=text("status IN ('Nog niet opgepakt', 'Opgepakt')"),
-            sqlite_where=text("status IN ('Nog niet opgepakt', 'Opgepakt')"),
-        ),
+        # The werkvoorraad (cases/werkvoorraad.py): open items of a municipality in each
+        # order it is read in ("risico", "urgentie", "termijn"), read with a keyset cursor.
+        _open_index("ix_werkvoorraad_open", "prioriteit DESC", "uiterste_datum", "zaak_id"),
+        _open_index("ix_werkvoorraad_open_urgentie", "crisis DESC", "prioriteit DESC",
+                    "uiterste_datum", "zaak_id"),
+        _open_index("ix_werkvoorraad_open_termijn", "uiterste_datum", "prioriteit DESC",
+                    "zaak_id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)

@@ -112,15 +112,19 @@ def _days(due: dt.date, day: dt.date) -> int:
 
 
 def _tray_counts(db: SessionDep, principal: Principal, trays: list[Any]) -> dict[Any, int]:
-    counts: dict[Any, int] = {None: werkvoorraad.count(db, principal, WerkvoorraadFilter(),
-                                                      cap=COUNT_CAP)}
+    """The count of the whole werkvoorraad (key None) and of each tray, in one statement.
+    The trays are the principal's teams' (`werkbakjes.list_trays`), so their saved filters
+    are counted as they are; a filter an older version saved counts 0."""
+    counted: list[tuple[Any, WerkvoorraadFilter]] = [(None, WerkvoorraadFilter())]
+    out: dict[Any, int] = {}
     for tray in trays:
         try:
-            counts[tray.id] = werkvoorraad.count(db, principal, WerkvoorraadFilter(),
-                                                 werkbakje_id=tray.id, cap=COUNT_CAP)
-        except VroegsignaalError:
-            counts[tray.id] = 0
-    return counts
+            counted.append((tray.id, WerkvoorraadFilter(**tray.filter)))
+        except ValidationError:
+            out[tray.id] = 0
+    numbers = werkvoorraad.counts(db, principal, [f for _, f in counted], cap=COUNT_CAP)
+    out.update(zip([key for key, _ in counted], numbers, strict=True))
+    return out
 
 
 def _targets(db: SessionDep, principal: Principal) -> dict[str, list[tuple[int, str]]]:
