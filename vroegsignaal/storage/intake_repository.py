@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
-from psycopg.types.json import Jsonb
 from sqlalchemy import (
     ARRAY,
     JSON,
@@ -59,6 +58,14 @@ def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[i : i + _CHUNK]
 
 
+def parts(session: Session, items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """`items` whole on PostgreSQL (one array parameter, `in_values`: one statement per
+    batch, not one per 2,000 keys), else in `chunks`."""
+    if not items:
+        return []
+    return [items] if _is_pg(session) else chunks(items)
+
+
 def _is_pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -98,7 +105,11 @@ def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnEle
 
 
 def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY: an order of magnitude faster than INSERT for whole batches."""
+    """PostgreSQL COPY: an order of magnitude faster than INSERT for whole batches.
+
+    A JSON value goes in as its text, written by orjson: psycopg's `Jsonb` writes it with
+    the standard library's json, which took a third of the werkvoorraad COPY's time
+    (measured 30 Nov 2026). Same JSON (PostgreSQL stores jsonb parsed), null as `null`."""
     columns = list(rows[0])
     json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
     raw = session.connection().connection.driver_connection
@@ -106,7 +117,11 @@ def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:
-            copy.write_row([Jsonb(row[c]) if c in json_cols else row[c] for c in columns])
+            copy.write_row([_json_text(row[c]) if c in json_cols else row[c] for c in columns])
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -168,7 +183,7 @@ def last_picked_up(
 ) -> dict[str, PickedUp]:
     """Per reference key, the last picked-up signal from `since` on (the repeat rule)."""
     latest: dict[str, PickedUp] = {}
-    for chunk in chunks(reference_keys):
+    for chunk in parts(session, reference_keys):
         rows = session.execute(
             select(
                 signaal.c.referentie_sleutel,
@@ -192,7 +207,7 @@ def household_cases(
 ) -> dict[str, list[CaseState]]:
     """The households' zaken from matching period `since` on, as `CaseState`s."""
     cases: dict[str, list[CaseState]] = {}
-    for chunk in chunks(household_keys):
+    for chunk in parts(session, household_keys):
         rows = session.execute(
             select(
                 zaak.c.id,
@@ -233,7 +248,7 @@ def household_cases(
 def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
     """The stored signals of each zaak, as scoring sees them."""
     out: dict[int, list[CaseSignal]] = {}
-    for chunk in chunks(case_ids):
+    for chunk in parts(session, case_ids):
         rows = session.execute(
             select(
                 signaal.c.zaak_id,
@@ -290,7 +305,7 @@ def household_history(
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """The werkvoorraad item (id, uiterste_datum, crisis) of each zaak that has one."""
     out: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(case_ids):
+    for chunk in parts(session, case_ids):
         rows = session.execute(
             select(
                 werkvoorraad.c.zaak_id,
@@ -479,7 +494,7 @@ def address_zaken(
                zaak.c.matchingsperiode, zaak.c.bewaren_tot)
     for column, keys in ((zaak.c.adres_sleutel, address_keys),
                          (zaak.c.huishouden_sleutel, bare_households)):
-        for chunk in chunks(keys):
+        for chunk in parts(session, keys):
             rows = session.execute(
                 select(*columns).where(in_values(session, column, chunk))
                 .where(zaak.c.matchingsperiode >= since)
