@@ -322,13 +322,17 @@ def closing_facts(
 KEPT_WITH_ZAAK = (Signaal, ZaakStatuswijziging, Contactpoging, ZaakToewijzing, WerkvoorraadItem)
 
 
-def retain(session: Session, zaak_ids: Sequence[int]) -> None:
+def retain(
+    session: Session, zaak_ids: Sequence[int], kept: Sequence[type[Any]] = KEPT_WITH_ZAAK
+) -> None:
     """Everything kept with these zaken gets its zaak's `bewaren_tot`: one date for a zaak
-    and all it holds (the purge deletes them together)."""
+    and all it holds (the purge deletes them together). `kept`: the tables to update, by
+    default all of KEPT_WITH_ZAAK (the intake leaves out the werkvoorraad items it rewrites
+    itself)."""
     ids = list(zaak_ids)
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
-        for model in KEPT_WITH_ZAAK:
+        for model in kept:
             own = select(zaak.c.bewaren_tot).where(zaak.c.id == model.zaak_id)
             session.execute(
                 update(model).where(model.zaak_id.in_(chunk))
