@@ -45,7 +45,8 @@ def test_theme_is_checked_for_contrast_and_then_shown(page: Page, live_app: Live
     expect(page.get_by_role("status")).to_contain_text("Opgeslagen")
     header = page.locator("header.vs-kop")
     expect(header).to_contain_text("Gemeente Zwolle")
-    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 93, 30)"
+    # Retried until the theme's stylesheet has loaded (read at once it raced the load).
+    expect(header).to_have_css("background-color", "rgb(11, 93, 30)")
 
 
 def test_letter_preview_uses_example_people_and_is_accessible(
