@@ -19,6 +19,7 @@ from fastapi.responses import Response
 
 from api.deps import SessionDep
 from api.web.deps import CurrentViewer, StaffPrincipal
+from api.web.routes.beheer import municipality_names
 from api.web.templating import page
 from vroegsignaal.cases.overview import overview
 from vroegsignaal.cases.workflow import OPEN
@@ -34,6 +35,7 @@ def overview_page(request: Request, viewer: CurrentViewer, principal: StaffPrinc
     rows = overview(db, principal, maanden=maanden)
     return page(request, "overzicht/index.html", {
         "viewer": viewer, "theme": viewer.theme, "nav": "overzicht", "gemeenten": rows,
+        "namen": municipality_names(db, [row["gemeentecode"] for row in rows]),
         "open_statussen": [s.value for s in sorted(OPEN)], "maanden": maanden,
         "perioden": sorted({*PERIODS, maanden}),
     })

@@ -36,6 +36,7 @@ def test_counts_match_the_api_and_the_tables(url: str, role: UserRole) -> None:
     assert 'aria-current="page"' in r.text.split('href="/overzicht"', 1)[1][:40]
     api = client.get("/api/v1/overzicht?maanden=36").json()
     assert [g["gemeentecode"] for g in api] == ["GM0344"]
+    assert '<h2 class="utrecht-heading-2" id="g-GM0344">Utrecht (GM0344)</h2>' in r.text
     open_rows = _cells(r.text, "open-GM0344")
     closed_rows = _cells(r.text, "afgesloten-GM0344")
     with session_scope(url) as session:
