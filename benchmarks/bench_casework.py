@@ -114,12 +114,12 @@ def fill(url: str, n: int) -> float:
         conn.execute(text("""
             INSERT INTO werkvoorraad_item (id, zaak_id, gemeentecode, prioriteit,
                 prioriteit_redenen, scoremodel, uiterste_datum, crisis, status, bewaren_tot,
-                bijgewerkt_op)
+                bijgewerkt_op, pc4)
             SELECT z.id, z.id, z.gemeentecode, round((random() * 1000)::numeric) / 1000,
                    '["achterstand huur"]'::jsonb, 'regel',
                    date '2026-11-20' + (z.id % 30)::int, z.id % 50 = 0, z.status,
-                   z.bewaren_tot, now()
-            FROM zaak z"""))
+                   z.bewaren_tot, now(), (3000 + z.id % 900)::text
+            FROM zaak z"""))  # pc4: the household's, as its signal below has it
         conn.execute(text("SELECT setval(pg_get_serial_sequence('werkvoorraad_item', 'id'), :n)"),
                      params)
         conn.execute(text("""

@@ -111,14 +111,14 @@ def build(url: str, gemeenten: Sequence[str], *, signals: int, year: int = 2026,
                     dt.date(year + 3, 1, 1)))
         with cur.copy("COPY werkvoorraad_item (zaak_id, gemeentecode, prioriteit, "
                       "prioriteit_redenen, scoremodel, uiterste_datum, crisis, status, "
-                      "bewaren_tot, bijgewerkt_op) FROM STDIN") as copy:
+                      "bewaren_tot, bijgewerkt_op, pc4) FROM STDIN") as copy:
             now = dt.datetime.now(dt.UTC)
             for z in range(n_zaken):
                 rec = received[z].astype(dt.date)
                 copy.write_row((z + 1, gemeenten[g_idx[first[z]]], 0.5, "[]", "regel",
                                 rec + dt.timedelta(days=3 if crisis[z] else 14), bool(crisis[z]),
                                 "Afgesloten" if closed[z] else "Opgepakt",
-                                dt.date(year + 3, 1, 1), now))
+                                dt.date(year + 3, 1, 1), now, "1000"))  # its signals' pc4
         kinds = np.array([c.value for c in Contactsoort], dtype=object)
         parts = np.array([p.value for p in Dagdeel], dtype=object)
         attempts = 0

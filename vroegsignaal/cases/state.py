@@ -43,6 +43,7 @@ class CaseState:
     versie: int = 0
     laatste_activiteit_op: dt.date | None = None
     address_key: str | None = None  # zaak.adres_sleutel (cases/address_links.py)
+    pc4: str | None = None  # the household's PC4, for a new zaak's werkvoorraad item
 
 
 def classify(case: CaseState, household_cases: Sequence[CaseState], months: int) -> str:

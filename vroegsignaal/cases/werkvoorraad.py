@@ -354,13 +354,15 @@ def _scoped(
         conditions.append(z.toegewezen_aan.is_(None))
     if filters.bijnaVerlopen is not None:
         conditions.append(expiring() if filters.bijnaVerlopen else ~expiring())
-    signal_conditions: list[ColumnElement[bool]] = []
-    if filters.signaalpartner:
-        signal_conditions.append(s.signaalpartner.in_([p.value for p in filters.signaalpartner]))
+    # Every signal of a zaak has its household's PC4, the item's (storage/tables.py), so a
+    # PC4 range is read from the item (an index, `ix_werkvoorraad_open_pc4`): "a signal of
+    # this kind in this range" is "a signal of this kind, the item in this range".
     if filters.pc4Van:
-        signal_conditions.append(s.pc4 >= filters.pc4Van)
+        conditions.append(w.pc4 >= filters.pc4Van)
     if filters.pc4Tot:
-        signal_conditions.append(s.pc4 <= filters.pc4Tot)
-    if signal_conditions:
-        conditions.append(exists().where(s.zaak_id == w.zaak_id, *signal_conditions))
+        conditions.append(w.pc4 <= filters.pc4Tot)
+    if filters.signaalpartner:
+        conditions.append(exists().where(
+            s.zaak_id == w.zaak_id,
+            s.signaalpartner.in_([p.value for p in filters.signaalpartner])))
     return query, conditions

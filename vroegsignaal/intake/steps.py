@@ -376,6 +376,7 @@ def match(
                     bewaren_tot=received,  # dated below, by its maximum age
                     status=INITIAL,
                     address_key=f.address_key or None,
+                    pc4=f.pc4,
                 )
             elif loaded.status in CLOSED:
                 # Reopened: its werkvoorraad time starts at this receipt (the due date);

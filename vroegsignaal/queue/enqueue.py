@@ -81,8 +81,8 @@ def plan_queue_items(
         item = existing.get(case.id)
         if item is None:
             plan.inserts.append(
-                {"zaak_id": case.id, "gemeentecode": case.gemeentecode, **scored,
-                 "uiterste_datum": due, "status": INITIAL.value}
+                {"zaak_id": case.id, "gemeentecode": case.gemeentecode, "pc4": case.pc4,
+                 **scored, "uiterste_datum": due, "status": INITIAL.value}
             )
         elif case.id in reopened:
             plan.reopened.append(

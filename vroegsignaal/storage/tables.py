@@ -214,11 +214,13 @@ class Signaal(Base):
     bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
-def _open_index(name: str, *keys: str) -> Index:
-    """A werkvoorraad index: the municipality, then `keys`, over the open items only."""
+def _open_index(name: str, *keys: str, include: tuple[str, ...] = ()) -> Index:
+    """A werkvoorraad index: the municipality, then `keys`, over the open items only;
+    `include` carries more columns (PostgreSQL) for counts read from the index alone."""
     where = text("status IN ('Nog niet opgepakt', 'Opgepakt')")
     return Index(name, "gemeentecode", *[text(k) if " " in k else k for k in keys],
-                 postgresql_where=where, sqlite_where=where)
+                 postgresql_where=where, sqlite_where=where,
+                 postgresql_include=list(include))
 
 
 class WerkvoorraadItem(Base):
@@ -234,7 +236,10 @@ class WerkvoorraadItem(Base):
         _open_index("ix_werkvoorraad_open_urgentie", "crisis DESC", "prioriteit DESC",
                     "uiterste_datum", "zaak_id"),
         _open_index("ix_werkvoorraad_open_termijn", "uiterste_datum", "prioriteit DESC",
-                    "zaak_id"),
+                    "zaak_id", include=("te_laat_sinds",)),
+        # A work tray's count (`counts`) from an index alone: "te laat" above, a PC4 range
+        # here (migration 0019).
+        _open_index("ix_werkvoorraad_open_pc4", "pc4", "zaak_id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)
@@ -247,6 +252,10 @@ class WerkvoorraadItem(Base):
     # The zaak's status (cases.workflow.CaseStatus), kept equal to zaak.status by the intake
     # and `transition`, so the queue index needs no join.
     status: Mapped[str] = mapped_column(String(24))
+    # The PC4 of the zaak's household: every signal of a zaak has it (the household key
+    # hashes the full postcode), so a PC4-range filter reads it here, not in the signals.
+    # Written with a new item by the intake (queue/enqueue.py).
+    pc4: Mapped[str | None] = mapped_column(String(4))
     # Set by the nightly SLA run on the first day an open item is past its uiterste_datum.
     te_laat_sinds: Mapped[dt.date | None] = mapped_column(Date)
     # Fingerprint of what the score was computed from (vroegsignaal/queue/rescoring.py).

@@ -11,14 +11,16 @@ import re
 import typing
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from tests.casework import AMSTERDAM, World, new_zaak
+from tests.factories import signaal
 from tests.integration.casework.conftest import AuditedClient
 from vroegsignaal.cases import werkvoorraad
 from vroegsignaal.cases.werkvoorraad import ORDERS, Order, WerkvoorraadFilter
-from vroegsignaal.storage.tables import TeamLid, Werkbakje, WerkvoorraadItem
+from vroegsignaal.intake.pipeline import run_intake
+from vroegsignaal.storage.tables import Signaal, TeamLid, Werkbakje, WerkvoorraadItem
 
 pytestmark = pytest.mark.integration
 
@@ -110,3 +112,39 @@ def test_the_web_page_counts_its_trays_and_pages_in_its_default_order(
     assert second.status_code == 200, "page two of the default order"
     seen += re.findall(r'href="/zaken/(\d+)"', second.text)
     assert sorted({int(i) for i in seen}) == sorted(ids)
+
+
+def test_a_pc4_range_reads_the_households_pc4_on_the_item(pg_session: Session,
+                                                          world: World) -> None:
+    """The intake writes the household's PC4 on a new item (migration 0019), and every signal
+    of a zaak has it: the filter read from the item shows what "a signal in this range" did,
+    alone and with a kind of creditor."""
+    def intake(postcode: str, nummer: str, partner: str, schuldeiser: str) -> None:
+        run_intake([signaal(client__postcode=postcode, client__huisnummer=nummer,
+                            signaalpartner=partner, schuldeiser=schuldeiser,
+                            klantreferentie=f"K-{postcode}-{nummer}")],
+                   session=pg_session, source="test", ontvangen_op=dt.date(2026, 3, 10))
+
+    intake("3511 AB", "1", "Huur", "WBV-TEST")
+    intake("3511 AB", "1", "Energie", "ENECO-TEST")  # the same household: its zaak
+    intake("3512 CD", "2", "Energie", "ENECO-TEST")
+    pg_session.commit()
+    signals = pg_session.execute(select(Signaal.zaak_id, Signaal.pc4, Signaal.signaalpartner))
+    by_zaak: dict[int, list[tuple[str, str]]] = {}
+    for zaak_id, pc4, partner in signals:
+        by_zaak.setdefault(zaak_id, []).append((pc4, partner))
+    items = dict(pg_session.execute(select(WerkvoorraadItem.zaak_id, WerkvoorraadItem.pc4)).all())
+    assert sorted(len(s) for s in by_zaak.values()) == [1, 2]
+    assert items == {z: s[0][0] for z, s in by_zaak.items()}
+    assert all(len({pc4 for pc4, _ in s}) == 1 for s in by_zaak.values())
+    me = world.principal(pg_session, "schuldhulpverlener")
+    for van, tot, partner in (("3511", "3511", None), ("3512", "3599", None),
+                              ("3500", "3599", "Energie"), ("3512", "3512", "Huur"),
+                              ("3511", "3511", "Huur")):
+        expected = sorted(z for z, s in by_zaak.items() if any(
+            van <= pc4 <= tot and partner in (None, kind) for pc4, kind in s))
+        filters = WerkvoorraadFilter(pc4Van=van, pc4Tot=tot,
+                                     signaalpartner=[partner] if partner else None)
+        shown = werkvoorraad.page(pg_session, me, filters, limit=50).rows
+        assert sorted(r.zaak_id for r in shown) == expected, filters
+        assert werkvoorraad.count(pg_session, me, filters) == len(expected), filters
