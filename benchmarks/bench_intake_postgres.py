@@ -5,6 +5,10 @@ Writes benchmarks/results/intake_postgres.json with signals/second and peak memo
 Target (issue 2): >= 10,000 signals/second, < 500 MB peak, on a 2-core machine.
 
     .venv/bin/python benchmarks/bench_intake_postgres.py [--signals 1000000] [--workers 2]
+        [--keep-database NAME]
+
+`--keep-database NAME` takes the signals into a new database of that name and leaves it
+(to study the intake's statements at that size); else the database is dropped after.
 
 PostgreSQL: $VROEGSIGNAAL_BENCH_DATABASE_URL (a server URL; a fresh database is created on
 it), else the throwaway cluster of scripts/services/postgres.sh.
@@ -23,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.memory import PeakMemory  # noqa: E402
-from benchmarks.postgres import create_database, server_url  # noqa: E402
+from benchmarks.postgres import create_database, drop_database, server_url  # noqa: E402
 from benchmarks.record import machine, write_result  # noqa: E402
 
 CACHE = ROOT / "var" / "bench"
@@ -73,6 +77,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rule", action="store_true",
                         help="score with the transparent rule instead of a promoted model")
+    parser.add_argument("--keep-database", metavar="NAME",
+                        help="fill a new database of this name and leave it in place")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -89,21 +95,25 @@ def main() -> None:
     t0 = time.perf_counter()
     path = _signal_file(args.signals, args.seed)
     generate_s = time.perf_counter() - t0
-    _, url = create_database(server_url(), "bench")
-    prepare_database(url)
-
-    load_at_start = os.getloadavg()
-    start = time.perf_counter()
-    with PeakMemory() as memory:
-        totals = ingest_file_parallel(
-            path,
-            database_url=url,
-            source="benchmark",
-            workers=args.workers,
-            batch_size=args.batch_size,
-            ontvangen_op="signaaldatum",
-        )
-    elapsed = time.perf_counter() - start
+    server = server_url()
+    name, url = create_database(server, "bench", name=args.keep_database)
+    try:
+        prepare_database(url)
+        load_at_start = os.getloadavg()
+        start = time.perf_counter()
+        with PeakMemory() as memory:
+            totals = ingest_file_parallel(
+                path,
+                database_url=url,
+                source="benchmark",
+                workers=args.workers,
+                batch_size=args.batch_size,
+                ontvangen_op="signaaldatum",
+            )
+        elapsed = time.perf_counter() - start
+    finally:
+        if not args.keep_database:
+            drop_database(server, name)
     result = {
         "benchmark": "intake_postgres",
         "scoring": scoring,

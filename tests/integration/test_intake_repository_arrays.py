@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from vroegsignaal.storage import intake_repository as repo
 from vroegsignaal.storage.db import session_factory
-from vroegsignaal.storage.tables import IntakeBatch, Signaal
+from vroegsignaal.storage.tables import IntakeBatch, Signaal, WerkvoorraadItem, Zaak, table_of
 
 pytestmark = pytest.mark.integration
 ODD = ["a\x1fb", "", "c,d"]  # the separator itself, an empty string, a comma
@@ -68,3 +68,41 @@ def test_both_paths_find_the_same_rows(pg_session: Session) -> None:
     ids = session.scalars(select(Signaal.id).order_by(Signaal.id)).all()
     stmt = select(Signaal.id).where(repo.in_values(session, Signaal.id, ids[:4]))
     assert sorted(session.scalars(stmt)) == ids[:4]
+
+
+def test_bulk_update_stores_the_same_values_on_both_paths(pg_session: Session) -> None:
+    """`bulk_update` sends a column as one separated string when every value's text form
+    reads back as itself, else as the driver's array: either way the rows hold exactly
+    the values given (floats, JSON, booleans, dates, times, strings; None and odd strings
+    take the driver's array)."""
+    session = pg_session
+    day = dt.date(2026, 3, 1)
+    ids = []
+    for n in range(4):
+        zaak_id = session.execute(insert(Zaak).values(
+            gemeentecode="GM0344", huishouden_sleutel=f"{n:032x}", matchingsperiode=day,
+            zaaktype="enkelvoudig", status="Nog niet opgepakt", aantal_signalen=1,
+            bewaren_tot=day, laatste_activiteit_op=day).returning(Zaak.id)).scalar_one()
+        ids.append(session.execute(insert(WerkvoorraadItem).values(
+            zaak_id=zaak_id, gemeentecode="GM0344", prioriteit=0.0, scoremodel="m",
+            uiterste_datum=day, status="Nog niet opgepakt", bewaren_tot=day,
+        ).returning(WerkvoorraadItem.id)).scalar_one())
+    at = dt.datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=dt.UTC)
+
+    def rows(texts: list[str | None], teller: float) -> list[dict[str, object]]:
+        return [{
+            "id": item_id, "prioriteit": teller / 3 + i, "crisis": i % 2 == 0,
+            "prioriteit_redenen": [{"code": "x\x1fy", "n": i}, "ü"], "scoremodel": f"m-{i}",
+            "score_invoer": texts[i], "uiterste_datum": day + dt.timedelta(days=i),
+            "bijgewerkt_op": at + dt.timedelta(hours=i), "bewaren_tot": dt.date(2027, 1, i + 1),
+        } for i, item_id in enumerate(ids)]
+
+    joined = rows(["a", "b", "c", "d"], 1.0)  # every column as one string
+    fallback = rows([None, "", "a\x1fb", "d"], 2.0)  # score_invoer as the driver's array
+    assert repo._joined([r["score_invoer"] for r in joined]) is not None
+    for wanted in (joined, fallback):
+        assert repo.bulk_update(session, table_of(WerkvoorraadItem), wanted) == len(ids)
+        stored = session.execute(
+            select(table_of(WerkvoorraadItem)).where(WerkvoorraadItem.id.in_(ids))
+            .order_by(WerkvoorraadItem.id)).mappings().all()
+        assert [{k: s[k] for k in w} for s, w in zip(stored, wanted, strict=True)] == wanted

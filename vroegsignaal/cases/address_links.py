@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vroegsignaal.accounts.principal import Principal, UserRole
@@ -167,20 +167,18 @@ NO_LINKS = HouseholdLinks({}, {})
 
 
 def confirmed_links(session: Session, households: Sequence[str]) -> HouseholdLinks:
-    """The confirmed links of these households (either side), in two indexed queries."""
-    from vroegsignaal.storage.intake_repository import chunks, in_values
+    """The confirmed links of these households (either side): one index probe per household
+    and side (`linked_pairs`), then the other followers of the households they lead to."""
+    from vroegsignaal.storage.intake_repository import linked_pairs
 
     if not households:
         return NO_LINKS
-    rows: list[Row[str, str]] = []
-    for chunk in chunks(list(households)):  # one array parameter each on PostgreSQL
-        rows += session.execute(
-            select(Adreskoppeling.huishouden_kaal, Adreskoppeling.huishouden_adres).where(
-                Adreskoppeling.status == LinkStatus.BEVESTIGD.value,
-                in_values(session, Adreskoppeling.huishouden_kaal, chunk)
-                | in_values(session, Adreskoppeling.huishouden_adres, chunk),
-            )
-        ).all()
+    rows = sorted(linked_pairs(
+        session,
+        select(Adreskoppeling.huishouden_kaal, Adreskoppeling.huishouden_adres)
+        .where(Adreskoppeling.status == LinkStatus.BEVESTIGD.value),
+        list(households),
+    ))
     if not rows:
         return NO_LINKS
     alias = {kaal: adres for kaal, adres in rows}

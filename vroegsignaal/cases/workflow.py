@@ -328,15 +328,23 @@ def retain(
     """Everything kept with these zaken gets its zaak's `bewaren_tot`: one date for a zaak
     and all it holds (the purge deletes them together). `kept`: the tables to update, by
     default all of KEPT_WITH_ZAAK (the intake leaves out the werkvoorraad items it rewrites
-    itself)."""
-    ids = list(zaak_ids)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start:start + 1000]
+    itself).
+
+    On PostgreSQL one statement a table with the ids as one array parameter (an IN list of
+    1,000 placeholders cost psycopg 10-20 ms of client CPU to convert, per table and
+    chunk, and the intake's chunks grow with the zaken a batch adds to); a row that has its
+    zaak's date already is left alone: rewriting it cost a new row version in all of
+    `signaal`'s seven indexes (measured 30 Nov 2026)."""
+    from vroegsignaal.storage.intake_repository import in_values, parts
+
+    for chunk in parts(session, list(zaak_ids)):
         for model in kept:
-            own = select(zaak.c.bewaren_tot).where(zaak.c.id == model.zaak_id)
+            own = select(zaak.c.bewaren_tot).where(zaak.c.id == model.zaak_id).scalar_subquery()
             session.execute(
-                update(model).where(model.zaak_id.in_(chunk))
-                .values(bewaren_tot=own.scalar_subquery())
+                update(model)
+                .where(in_values(session, model.zaak_id, chunk),
+                       model.bewaren_tot.is_distinct_from(own))
+                .values(bewaren_tot=own)
                 .execution_options(synchronize_session=False)
             )
 

@@ -358,7 +358,8 @@ def _score_and_enqueue(
         cases,
         stored_signals=repo.case_signals(session, existing_ids),
         stored_history=_history_grouped(links, repo.household_history(
-            session, list({k for c in cases for k in links.group(c.household_key)}), since
+            session, list({k for c in cases for k in links.group(c.household_key)}), since,
+            before=max(c.matchingsperiode for c in cases),
         )),
     )
     scores = ctx.scorer.score(feats)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from vroegsignaal.cases.address_links import HouseholdLinks
-from vroegsignaal.cases.features import CaseFeatures, CaseSignal, in_history
+from vroegsignaal.cases.features import CaseFeatures, CaseSignal, history_start
 from vroegsignaal.cases.state import CaseState, classify
 from vroegsignaal.cases.workflow import CLOSED, INITIAL, CaseStatus
 from vroegsignaal.contract.check import check_message, safe_id
@@ -494,15 +494,19 @@ def features(
         by_household.setdefault(c.household_key, []).append(c)
     out = []
     for c in cases:
+        # in_history(periode, c.matchingsperiode), its window worked out once per zaak, not
+        # per stored signal (add_months per row grew with the households' history: 2-3%
+        # of a batch's client CPU at 940,000 signals, measured 30 Nov 2026).
+        first, of = history_start(c.matchingsperiode), c.matchingsperiode
         earlier = [
             s
             for zaak_id, periode, s in stored_history.get(c.household_key, ())
-            if zaak_id not in touched_ids and in_history(periode, c.matchingsperiode)
+            if zaak_id not in touched_ids and first <= periode < of
         ]
         earlier += [
             s
             for other in by_household[c.household_key]
-            if in_history(other.matchingsperiode, c.matchingsperiode)
+            if first <= other.matchingsperiode < of
             for s in signals[id(other)]
         ]
         own = signals[id(c)]
