@@ -137,7 +137,15 @@ class Zaak(Base):
 
     __tablename__ = "zaak"
     # The natural key doubles as the lookup index for matching (household, then period).
-    __table_args__ = (UniqueConstraint("huishouden_sleutel", "matchingsperiode", "gemeentecode"),)
+    __table_args__ = (
+        UniqueConstraint("huishouden_sleutel", "matchingsperiode", "gemeentecode"),
+        # Assigned zaken only: every read is of one worker's (and the foreign key's SET NULL
+        # finds them by value), so the intake's new, unassigned zaken add no entry
+        # (migration 0020).
+        Index("ix_zaak_toegewezen_aan", "toegewezen_aan",
+              postgresql_where=text("toegewezen_aan IS NOT NULL"),
+              sqlite_where=text("toegewezen_aan IS NOT NULL")),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), index=True)
     huishouden_sleutel: Mapped[str] = mapped_column(String(32))
@@ -161,7 +169,7 @@ class Zaak(Base):
     # Case work (cases/assignment.py): the worker it is assigned to, and the team that owns
     # it (None: every team that serves its municipality).
     toegewezen_aan: Mapped[int | None] = mapped_column(
-        ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True
+        ForeignKey("gebruiker.id", ondelete="SET NULL")
     )
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
     # Set when a signal joined the zaak while a worker had it picked up: shown as new until
@@ -186,6 +194,8 @@ class Signaal(Base):
         Index("ix_signaal_gemeente_datum", "gemeentecode", "signaaldatum"),
         # A creditor's own signals, newest first (vroegsignaal/feedback.py: own_signals).
         Index("ix_signaal_schuldeiser_id", "schuldeiser", "id"),
+        # No index on bewaren_tot: only the purge reads it, with `zaak_id IS NULL`, which
+        # ix_signaal_zaak_id finds (migration 0020).
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     schuldeiser: Mapped[str] = mapped_column(String(64))
@@ -211,7 +221,7 @@ class Signaal(Base):
     inhoud_sleutel: Mapped[str | None] = mapped_column(String(32))
     batch_id: Mapped[str] = mapped_column(String(40))
     bron: Mapped[str] = mapped_column(String(20))
-    bewaren_tot: Mapped[dt.date] = mapped_column(Date, index=True)
+    bewaren_tot: Mapped[dt.date] = mapped_column(Date)
 
 
 def _open_index(name: str, *keys: str, include: tuple[str, ...] = ()) -> Index:
@@ -228,17 +238,18 @@ class WerkvoorraadItem(Base):
 
     __tablename__ = "werkvoorraad_item"
     __table_args__ = (
-        Index("ix_werkvoorraad_wachtrij", "gemeentecode", "status", "prioriteit"),
-        Index("ix_werkvoorraad_termijn", "status", "uiterste_datum"),
+        # Every read of items by municipality, status or due date is of the open items
+        # (the werkvoorraad, overview, SLA, expiry, KPI): these partial indexes serve them
+        # all, so none of all items is kept for them (migration 0020).
         # The werkvoorraad (cases/werkvoorraad.py): open items of a municipality in each
         # order it is read in ("risico", "urgentie", "termijn"), read with a keyset cursor.
         _open_index("ix_werkvoorraad_open", "prioriteit DESC", "uiterste_datum", "zaak_id"),
         _open_index("ix_werkvoorraad_open_urgentie", "crisis DESC", "prioriteit DESC",
                     "uiterste_datum", "zaak_id"),
         _open_index("ix_werkvoorraad_open_termijn", "uiterste_datum", "prioriteit DESC",
-                    "zaak_id", include=("te_laat_sinds",)),
-        # A work tray's count (`counts`) from an index alone: "te laat" above, a PC4 range
-        # here (migration 0019).
+                    "zaak_id", include=("te_laat_sinds", "status")),
+        # A work tray's count (`counts`) from an index alone: "te laat" and a status above
+        # (and the overview's counts per status), a PC4 range here (migrations 0019, 0020).
         _open_index("ix_werkvoorraad_open_pc4", "pc4", "zaak_id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
