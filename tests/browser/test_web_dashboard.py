@@ -162,3 +162,4 @@ def test_a_teamleider_opens_the_overview_from_the_menu(page: Page, kpi_app: Live
     expect(table.get_by_role("row", name=re.compile("^Open, totaal"))).to_be_visible()
     expect(page.get_by_role("link", name="bekijk in de werkvoorraad")).to_be_visible()
     check_page(page)
+    screenshot(page, "overzicht")
