@@ -10,7 +10,9 @@ work shares it; the absolute figures are only as good as the machine was idle.
 
     .venv/bin/python benchmarks/bench_contract_ab.py --baseline b1e7c51 --signals 300000
 
-Writes benchmarks/results/contract_ab.json.
+Writes benchmarks/results/contract_ab.json. `--candidate REV` runs that revision (exported
+the same way) in place of this tree, to time one step of the history against another;
+`--output NAME` names the result file then (the "strict" side is the candidate).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 def _export(revision: str, into: Path) -> Path:
+    into.mkdir()
     archive = into / "baseline.tar"
     with archive.open("wb") as fh:
         subprocess.run(["git", "archive", revision], cwd=ROOT, stdout=fh, check=True)
@@ -96,18 +99,22 @@ def main() -> None:
                         help="signals (intake) or rows (batch) per run")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--rule", action="store_true", help="score with the rule, no model")
+    parser.add_argument("--candidate", help="git revision to run instead of this tree")
+    parser.add_argument("--output", help="result file name (default contract_ab*.json)")
     args = parser.parse_args()
     size = "--rows" if "batch" in args.script else "--signals"
     extra = [size, str(args.signals), *(["--rule"] if args.rule else [])]
     with tempfile.TemporaryDirectory(prefix="vs-ab-") as tmp:
-        baseline = _export(args.baseline, Path(tmp))
+        baseline = _export(args.baseline, Path(tmp) / "a")
+        candidate = _export(args.candidate, Path(tmp) / "b") if args.candidate else ROOT
         cache = ROOT / "var" / "bench"
-        if cache.is_dir():  # the same generated file for both
-            shutil.copytree(cache, baseline / "var" / "bench", dirs_exist_ok=True)
+        for tree in {baseline, candidate} - {ROOT}:
+            if cache.is_dir():  # the same generated file for both
+                shutil.copytree(cache, tree / "var" / "bench", dirs_exist_ok=True)
         runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "strict": []}
         for _ in range(args.rounds):
             runs["baseline"].append(_run(baseline, args.script, extra))
-            runs["strict"].append(_run(ROOT, args.script, extra))
+            runs["strict"].append(_run(candidate, args.script, extra))
     best = {k: max(r["per_second"] for r in v) for k, v in runs.items()}
     cpu = {k: max(r["per_cpu_second"] or 0 for r in v) for k, v in runs.items()}
     result = {
@@ -116,6 +123,7 @@ def main() -> None:
         "script": args.script,
         "signals": args.signals,
         "baseline_revision": args.baseline,
+        "candidate_revision": args.candidate or "this tree",
         "runs": runs,
         "best_per_second": best,
         "strict_vs_baseline": round(best["strict"] / best["baseline"] - 1, 3),
@@ -127,8 +135,8 @@ def main() -> None:
         "load columns say how busy the machine was with other work meanwhile.",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "contract_ab.json" if args.script == "bench_intake_postgres.py" else (
-        f"contract_ab_{Path(args.script).stem.removeprefix('bench_')}.json")
+    name = args.output or ("contract_ab.json" if args.script == "bench_intake_postgres.py" else (
+        f"contract_ab_{Path(args.script).stem.removeprefix('bench_')}.json"))
     (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     json.dump(result, sys.stdout, indent=2)
     print()
