@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -142,22 +143,33 @@ def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
 
     In binary form when every column has a type in `_BINARY_TYPES` (the intake's tables
     do): for a batch's signaal rows 4.6 ms of client CPU instead of 15.9 ms in text form,
-    and no text parsing on the server (measured 30 Nov 2026). JSON is written by orjson:
-    psycopg's default, the standard library's json, took a third of the werkvoorraad
-    COPY's time. Else in text form."""
+    and no text parsing on the server (measured 30 Nov 2026). JSON is written by orjson
+    as bytes: psycopg's default, the standard library's json, took a third of the
+    werkvoorraad COPY's time. Else in text form. A row's values are taken by one
+    `itemgetter` and only the JSON columns touched one by one: the client CPU of a batch's
+    three COPYs went from 75 to 58 ms (a comprehension over every column of every row
+    before; measured 1 Dec 2026)."""
     columns = list(rows[0])
     types = _binary_types(table, tuple(columns), session.get_bind().dialect)
-    json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     raw = session.connection().connection.driver_connection
     assert raw is not None
     binary = " (FORMAT BINARY)" if types else ""
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN{binary}"
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     with raw.cursor() as cur, cur.copy(sql) as copy:
         if types:
             copy.set_types(list(types))
+        write = copy.write_row
+        if not json_at:
+            for row in rows:
+                write(values(row))
+            return
         for row in rows:
-            copy.write_row([Jsonb(row[c], dumps=_json_text) if c in json_cols else row[c]
-                            for c in columns])
+            out = list(values(row))
+            for i in json_at:
+                out[i] = Jsonb(out[i], dumps=_json_bytes)
+            write(out)
 
 
 # SQLAlchemy's PostgreSQL type (as compiled) -> the name psycopg dumps it by in binary COPY.
@@ -183,8 +195,8 @@ def _binary_types(
     return tuple(out)
 
 
-def _json_text(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+def _json_bytes(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
