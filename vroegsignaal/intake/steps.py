@@ -114,9 +114,13 @@ def read_contract(
                         None, details, batch_day, raw.herkomst)
             )
             continue
-        unknown.update(unknown_fields(raw.data))
+        # Counted only when there is something to count: Counter.update of nothing costs
+        # 0.27 µs, three times a signal (measured 1 Dec 2026).
+        if names := unknown_fields(raw.data):
+            unknown.update(names)
         check = check_message(raw.data)
-        unknown.update(check.weggelaten)
+        if check.weggelaten:
+            unknown.update(check.weggelaten)
         bericht = check.bericht
         if bericht is None:
             refused.append(
@@ -244,7 +248,8 @@ def check_eligibility(
     dropped: Counter[str] = Counter()
     for m in fresh:
         f = privacy.apply(m.bericht)
-        dropped.update(f.dropped)
+        if f.dropped:
+            dropped.update(f.dropped)
         gemeente = reference.gemeente_voor_postcode(f.postcode)
         r = rules.get(gemeente) if gemeente else None
         brp_status = brp.status(m.bericht, f.postcode) if r is not None else BrpStatus.ONBEKEND
