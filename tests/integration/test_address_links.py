@@ -109,6 +109,16 @@ def test_separated_households_stay_apart_and_are_not_linked_again(session: Sessi
     assert signals["E-1"] != signals["W-1"]
 
 
+def test_a_zaak_stored_before_the_address_key_is_still_linked(session: Session) -> None:
+    """Zaken from before migration 0014 have no `adres_sleutel`: the bare-household lookup
+    finds them (intake_repository.address_zaken), and only them."""
+    assert _in(session, _msg("E-1", "EN-X", "Energie", "3", None)) == ["OPGEPAKT"]
+    session.execute(sa.text("UPDATE zaak SET adres_sleutel = NULL"))
+    assert _in(session, _msg("W-1", "WBV-X", "Huur", "3", "hs")) == ["OPGEPAKT"]
+    [view] = links.list_links(session, _worker())
+    assert set(view.zaak_ids) == {z[0] for z in _zaken(session)}
+
+
 def test_only_workers_of_the_municipality_see_or_decide(session: Session) -> None:
     _in(session, _msg("E-1", "EN-X", "Energie", "3", None), _msg("W-1", "WBV-X", "Huur", "3", "A"))
     [view] = links.list_links(session, _worker())

@@ -593,14 +593,22 @@ def address_zaken(
     since: dt.date,
 ) -> list[StoredZaak]:
     """Zaken from matching period `since` on at these numbers (`adres_sleutel`), or of these
-    households written without letter or addition (zaken from before the address key)."""
+    households written without letter or addition and stored before zaken had an address
+    key (migration 0014 left it NULL on older zaken).
+
+    The second lookup takes only zaken without an address key: a zaak that has one is found
+    by the first, as its household and its address key come from the same postcode and
+    number (a confirmed link joins households at one number only). Before, it returned
+    every zaak of the first again: 5,500 rows a batch at 940,000 signals, ~10 ms of client
+    CPU (measured 1 Dec 2026)."""
     out: dict[int, StoredZaak] = {}
     columns = (zaak.c.id, zaak.c.gemeentecode, zaak.c.huishouden_sleutel, zaak.c.adres_sleutel,
                zaak.c.matchingsperiode, zaak.c.bewaren_tot)
-    for column, keys in ((zaak.c.adres_sleutel, address_keys),
-                         (zaak.c.huishouden_sleutel, bare_households)):
+    for column, keys, only in ((zaak.c.adres_sleutel, address_keys, true()),
+                               (zaak.c.huishouden_sleutel, bare_households,
+                                zaak.c.adres_sleutel.is_(None))):
         for chunk in parts(session, keys):
-            stmt = select(*columns).where(zaak.c.matchingsperiode >= since)
+            stmt = select(*columns).where(zaak.c.matchingsperiode >= since, only)
             rows = session.execute(probed(session, stmt, column, chunk))
             for r in rows:
                 out[r[0]] = StoredZaak(*r)
