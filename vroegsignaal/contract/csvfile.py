@@ -133,6 +133,19 @@ class CsvRecords:
             return None
         return None if self._feed.lines else row
 
+    def _parse_line(self, text: str) -> list[str] | None:
+        """`_parse([text])` for one physical line. A line with no quote and no carriage
+        return but its line ending is its text split at the commas, which is what the csv
+        module makes of it (tests/unit/contract/test_csv_lines.py compares them); every
+        worker reads every line of a file, and this takes ~1 µs a line off the csv module's
+        ~3 µs (a 25-column row). Any other line goes to the csv module."""
+        body = text[:-1] if text.endswith("\n") else text
+        if body.endswith("\r"):
+            body = body[:-1]
+        if '"' in body or "\r" in body:
+            return self._parse([text])
+        return body.split(",") if body else []
+
     def __iter__(self) -> Iterator[RawInput]:
         with self.path.open("rb") as fh:
             lines = self._decoded(physical_lines(fh, self.limit))
@@ -198,7 +211,7 @@ class CsvRecords:
                 if unreadable:
                     yield RawInput(lineno, None, error)
                 continue
-            row = self._parse([text])
+            row = self._parse_line(text)
             continued: list[_Line] = []
             if row is None and text.count('"') % 2 == 1:
                 row, continued = self._spanning(text, lines, pending)
