@@ -81,11 +81,12 @@ class SignalFile:
 
     def _jsonl(self) -> Iterator[RawInput]:
         counts, keep = self.counts, self._keep
+        unreadable = keep is None or keep(None, None)  # the lines that cannot be read
         with self.path.open("rb") as fh:
             for lineno, raw in enumerate(physical_lines(fh), start=1):
                 counts.regels = lineno
                 if raw is None:
-                    if keep is None or keep(None, None):
+                    if unreadable:
                         yield RawInput(lineno, None, TE_GROOT_BERICHT)
                     continue
                 if lineno == 1 and raw.startswith(UTF16_BOMS):
@@ -95,18 +96,14 @@ class SignalFile:
                     counts.leeg += 1  # blank lines (e.g. a trailing one) are not records
                     continue
                 data, error = decode_message(raw)
-                if keep is not None and not keep(*_address(data)):
-                    continue
+                if keep is not None:
+                    client = None if data is None else data.get("client")
+                    if type(client) is dict:
+                        if not keep(client.get("postcode"), client.get("huisnummer")):
+                            continue
+                    elif not unreadable:  # no address (or no object): as a line not read
+                        continue
                 yield RawInput(lineno, data, error)
-
-
-def _address(data: Mapping[str, Any] | None) -> tuple[Any, Any]:
-    """The client's postcode and huisnummer as a decoded message carries them (None when
-    absent), for `keep`."""
-    client = None if data is None else data.get("client")
-    if type(client) is not dict:
-        return None, None
-    return client.get("postcode"), client.get("huisnummer")
 
 
 def _count_lines(path: Path) -> int:
