@@ -3,7 +3,10 @@
 
 With `workers > 1` each worker process (batch/parallel.py) reads the file and takes
 the records of its own address partition: one household always lands in one worker, so
-matching cannot race, and no records cross process boundaries.
+matching cannot race, and no records cross process boundaries. The reader decides a
+line's partition as soon as it has the address (contract/io.py `keep`) and builds only
+the worker's own records; lines it cannot read are partition 0's, which also reports the
+file's line counts.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from batch.partition import address_partition
-from vroegsignaal.contract.io import FileRefused, iter_batches, read_records
+from batch.partition import in_partition
+from vroegsignaal.contract.io import FileRefused, SignalFile, iter_batches, read_records
 from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
@@ -61,6 +64,21 @@ def _inputs(
         yield RawInput(r.positie, ids, code, f"{origin}:{r.positie}", afzender)
 
 
+def partition_inputs(
+    path: Path,
+    *,
+    origin: str,
+    partition: tuple[int, int] = (0, 1),
+    refuse: Mapping[int, str] | None = None,
+    afzender: str | None = None,
+) -> tuple[SignalFile, Iterator[RawInput]]:
+    """The file and the pipeline inputs of its address partition `(index, count)` (see
+    `ingest_file`); the file's `counts` are complete once the inputs are exhausted."""
+    index, count = partition
+    file = read_records(path, keep=in_partition(index, count) if count > 1 else None)
+    return file, _inputs(file, origin, refuse, afzender)
+
+
 def ingest_file(
     path: Path,
     *,
@@ -84,13 +102,10 @@ def ingest_file(
     """
     _check_suffix(path)
     tune_gc_for_batches()
-    index, count = partition
     origin = f"bestand:{identity or file_identity(path)}"
-    file = read_records(path)
-    records: Iterable[RawInput] = file
-    if count > 1:
-        records = (r for r in records if address_partition(r.data, count) == index)
-    inputs = _inputs(records, origin, refuse, afzender)
+    file, inputs = partition_inputs(
+        path, origin=origin, partition=partition, refuse=refuse, afzender=afzender
+    )
     totals = IntakeTotals()
     try:
         for batch in iter_batches(inputs, batch_size):
@@ -100,7 +115,7 @@ def ingest_file(
                 on_batch(result)
     except FileRefused as refused:  # before any batch: nothing of the file was read
         totals.bestand_geweigerd = refused.code
-    if index == 0:  # every partition reads the whole file; one says what it holds
+    if partition[0] == 0:  # every partition reads the whole file; one says what it holds
         totals.regels.update(file.counts.as_dict())
     return totals
 

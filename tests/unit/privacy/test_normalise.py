@@ -69,6 +69,16 @@ def test_address_spellings_to_bag(
     assert (a.huisnummer, a.huisletter, a.toevoeging) == bag
 
 
+@pytest.mark.parametrize(
+    "written",
+    [w for (w, _), _ in ADDRESSES] + ["012", "123456", "A12", "12\n3", "\u0661\u0662", " ", "",
+                                      " 7 ", "99999", "100000", "7\u00b2"],
+)
+def test_house_number_is_the_address_huisnummer(written: str) -> None:
+    """The partition's shortcut (batch/partition.py) reads the number as `address` does."""
+    assert normalise.house_number(written) == normalise.address(written, None).huisnummer
+
+
 def test_the_field_case_spellings_are_one_dwelling() -> None:
     """address-addition-variants.jsonl: the landlord writes "hs", the energy supplier "H"."""
     assert normalise.address("3", "hs").suffix == normalise.address("3", "H").suffix == "H"
