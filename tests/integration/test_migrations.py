@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from vroegsignaal.storage.migrate import current, downgrade, upgrade
 from vroegsignaal.storage.tables import Base
@@ -40,7 +40,6 @@ def test_0003_keys_refusals_stored_before_it(
     """Replays refused twice before 0003 stay (two rows, each its own key); new ones do not."""
     import datetime as dt
 
-    from sqlalchemy import text
 
     url = new_postgres_database() if dialect == "postgresql" else f"sqlite:///{tmp_path}/m.db"
     upgrade(url, "0002")
@@ -72,7 +71,6 @@ def test_0005_open_becomes_the_workflow_status_and_back(
     """Every zaak was "open" before the workflow: it is where a new zaak starts."""
     import datetime as dt
 
-    from sqlalchemy import text
 
     url = new_postgres_database() if dialect == "postgresql" else f"sqlite:///{tmp_path}/m.db"
     upgrade(url, "0003")
@@ -108,4 +106,27 @@ def test_0005_open_becomes_the_workflow_status_and_back(
         conn.execute(text("UPDATE werkvoorraad_item SET status = 'Automatisch afgesloten'"))
     downgrade(url, "0003")
     assert statuses() == [("gesloten",), ("gesloten",)]
+    engine.dispose()
+
+
+def test_0021_zaak_and_signaal_pages_keep_room_for_updates(
+    new_postgres_database: Callable[[], str],
+) -> None:
+    """0021 sets fillfactor 90 on zaak and signaal and drops the zaak date's index; its
+    downgrade puts both back."""
+    url = new_postgres_database()
+    engine = create_engine(url)
+
+    def storage() -> tuple[dict[str, list[str] | None], bool]:
+        with engine.connect() as conn:
+            options = dict(conn.execute(text(
+                "SELECT relname, reloptions FROM pg_class WHERE relname IN ('zaak', 'signaal')"
+            )).tuples().all())
+        indexed = "ix_zaak_bewaren_tot" in {i["name"] for i in inspect(engine).get_indexes("zaak")}
+        return options, indexed
+
+    upgrade(url, "0021")
+    assert storage() == ({"zaak": ["fillfactor=90"], "signaal": ["fillfactor=90"]}, False)
+    downgrade(url, "0020")
+    assert storage() == ({"zaak": None, "signaal": None}, True)
     engine.dispose()

@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
     true,
     tuple_,
+    union,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -432,11 +433,13 @@ def insert_cases(session: Session, cases: list[CaseState]) -> None:
         for c in cases
     ]
     if _is_pg(session):
-        # Take ids from the sequence first, so the rows can go in by COPY.
+        # Take ids from the sequence first, so the rows can go in by COPY. The sequence's
+        # name is looked up once (an InitPlan), not once a row: 1.0 instead of 10.5 ms of
+        # PostgreSQL time for a batch's 3,600 zaken (EXPLAIN ANALYZE, 1 Dec 2026).
         ids = (
             session.execute(
                 text(
-                    "SELECT nextval(pg_get_serial_sequence('zaak', 'id')) "
+                    "SELECT nextval((SELECT pg_get_serial_sequence('zaak', 'id')::regclass)) "
                     "FROM generate_series(1, :n)"
                 ),
                 {"n": len(rows)},
@@ -626,17 +629,31 @@ def linked_pairs(
     session: Session, stmt: Select[*tuple[Any, ...]], households: Sequence[str]
 ) -> set[tuple[str, str]]:
     """The (kaal, adres) pairs `stmt` (a select of those two columns of `adreskoppeling`)
-    gives where either side is one of `households`: on PostgreSQL one index probe per
-    household and side (`probed`). `kaal = ANY(:a) OR adres = ANY(:b)` compared every
-    link with every key once psycopg had prepared the statement (a generic plan cannot
-    hash a parameter's array): 60 ms for a 2,000-key chunk at 264 links, growing with the
-    links (measured 30 Nov 2026)."""
+    gives where either side is one of `households`: on PostgreSQL one statement, a join of
+    each side with the unnest'ed keys, which the planner hashes while the links are few and
+    probes by index once they are many. Probing the index once per household and side (as
+    `probed` does for `zaak`) took 3.2 ms a side for a batch's 4,300 households at 264
+    links, the hash join 0.6 ms (EXPLAIN ANALYZE, 1 Dec 2026). `kaal = ANY(:a) OR adres =
+    ANY(:b)` compared every link with every key once psycopg had prepared the statement (a
+    generic plan cannot hash a parameter's array): 60 ms for a 2,000-key chunk at 264
+    links, growing with the links (measured 30 Nov 2026)."""
     table = table_of(Adreskoppeling)
+    sides = (table.c.huishouden_kaal, table.c.huishouden_adres)
     pairs: set[tuple[str, str]] = set()
-    for column in (table.c.huishouden_kaal, table.c.huishouden_adres):
-        for chunk in parts(session, households):
-            pairs.update((r[0], r[1]) for r in session.execute(
-                probed(session, stmt, column, chunk)))
+    if not households:
+        return pairs
+    if _is_pg(session):
+        keys = [
+            func.unnest(_pg_array(sorted(households), column.type)).table_valued("value")
+            .render_derived(f"k{i}")
+            for i, column in enumerate(sides)
+        ]
+        both = union(*(stmt.join(k, column == k.c.value) for k, column in zip(keys, sides,
+                                                                             strict=True)))
+        return {(r[0], r[1]) for r in session.execute(both)}
+    for column in sides:
+        for chunk in chunks(households):
+            pairs.update((r[0], r[1]) for r in session.execute(stmt.where(column.in_(chunk))))
     return pairs
 
 
