@@ -23,7 +23,7 @@ from vroegsignaal.contract.raw import RawInput
 from vroegsignaal.errors import UnknownFileFormat
 from vroegsignaal.intake.pipeline import Ontvangst, run_intake
 from vroegsignaal.intake.result import IntakeResult, IntakeTotals
-from vroegsignaal.runtime import tune_gc_for_batches
+from vroegsignaal.runtime import collect_between_batches, tune_gc_for_batches
 
 SUFFIXES = (".jsonl", ".csv")
 
@@ -109,6 +109,7 @@ def ingest_file(
     totals = IntakeTotals()
     try:
         for batch in iter_batches(inputs, batch_size):
+            collect_between_batches()
             result = run_intake(batch, session=session, source=source, ontvangen_op=ontvangen_op)
             totals.add(result)
             if on_batch is not None:

@@ -56,7 +56,7 @@ def main() -> None:
 
     from vroegsignaal.contract.io import iter_batches, read_records
     from vroegsignaal.intake.pipeline import run_intake
-    from vroegsignaal.runtime import tune_gc_for_batches
+    from vroegsignaal.runtime import collect_between_batches, tune_gc_for_batches
     from vroegsignaal.storage.db import session_scope
     from vroegsignaal.storage.seed import prepare_database
 
@@ -76,6 +76,7 @@ def main() -> None:
             for n, batch in zip(range(args.batches + WARM_UP), batches, strict=False):
                 counted = n >= WARM_UP
                 pg0, cpu0 = _backend_cpu(pid), time.process_time()
+                collect_between_batches()  # as the doors do
                 if profile is not None and counted:
                     profile.enable()
                 run_intake(batch, session=session, source="benchmark",

@@ -48,6 +48,7 @@ from streaming.sender import SenderCheck, decode_keys
 from streaming.settings import StreamingSettings
 from streaming.topics import admin_client, max_message_bytes
 from vroegsignaal.config import Settings, get_settings
+from vroegsignaal.runtime import collect_between_batches
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +268,7 @@ class IntakeConsumer:
                     continue
                 self._poll_ok(consumer)
                 if polled:
+                    collect_between_batches()
                     self._handle(consumer, db, publisher, Batch.from_poll(polled))
                 else:
                     self._commit_moved_positions(consumer)
