@@ -156,7 +156,10 @@ class Zaak(Base):
         _HOT_UPDATES,
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.gemeentecode"), index=True)
+    # No foreign key to `gemeente` (ADR 0022): the intake sets the code once, from the
+    # settings of an eligible municipality (gemeente_instelling, which has that key), and
+    # the check locked the municipality's row for every new zaak.
+    gemeentecode: Mapped[str] = mapped_column(String(6), index=True)
     huishouden_sleutel: Mapped[str] = mapped_column(String(32))
     matchingsperiode: Mapped[dt.date] = mapped_column(Date)
     zaaktype: Mapped[str] = mapped_column(String(16))
